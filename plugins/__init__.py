@@ -1,0 +1,16 @@
+"""Beancount plugins of village-ledger, one module per rule family.
+
+Enable all of them in a village's main.beancount with `plugin "village_ledger.plugins.all"`, or
+one family at a time (`plugin "village_ledger.plugins.cash"`). The rules of a family live in its
+module, one function per code; find a rule from its code with `grep -n VL402 plugins/`.
+
+| module        | codes  | family     |
+|---------------|--------|------------|
+| approval      | VL1xx  | 审批       |
+| cash          | VL2xx  | 现金       |
+| receipts      | VL3xx  | 票据       |
+| entertainment | VL4xx  | 招待费     |
+| funds         | VL5xx  | 资金与资产 |
+| periods       | VL6xx  | 期间与公开 |
+| config        | VL9xx  | 配置       |
+"""

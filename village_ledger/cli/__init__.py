@@ -1,0 +1,1 @@
+"""The `village-ledger` command line: argument parsing, paths and output formats only."""

@@ -1,0 +1,144 @@
+"""`village-ledger`: the entry point. Flags are English; help about ledger concepts is Chinese.
+
+Exit codes (cli.md): 0 no error finding, 1 at least one error finding, 2 could not run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from rich.console import Console
+
+from village_ledger import __version__
+from village_ledger.check import check_paths
+from village_ledger.engine import CRASH, Selector
+from village_ledger.findings import BEANCOUNT
+from village_ledger.paths import PathError, find_villages
+from village_ledger.registry import all_rules
+
+EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="village-ledger")
+def main() -> None:
+    """村集体经济组织 Beancount 账簿的检查、财务公开与交接审计工具。"""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "junit"]),
+    default="text",
+    help="输出格式：text（给人看）、json、github（CI 注释）、junit。",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="并行检查的村数，默认为 CPU 核数。",
+)
+@click.option(
+    "--select", multiple=True, metavar="CODES", help="只报告这些规则代码或前缀（如 VL1,VL402）。"
+)
+@click.option("--ignore", multiple=True, metavar="CODES", help="不报告这些规则代码或前缀。")
+def check(
+    paths: tuple[str, ...],
+    fmt: str,
+    jobs: int | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> None:
+    """检查村账簿：Beancount 自身检查加全部规则（无论账簿是否启用插件）。
+
+    PATH 可以是村的 main.beancount、村文件夹，或包含多个村文件夹的目录。
+    """
+    try:
+        mains = find_villages(list(paths))
+        for main_file in mains:
+            _ensure_readable(main_file)
+    except PathError as exc:
+        raise click.UsageError(str(exc)) from None
+    selector = Selector.parse(select, ignore)
+    _reject_unknown_codes(selector)
+    run = check_paths(mains, selector, jobs or os.cpu_count() or 1)
+    out = click.get_text_stream("stdout")
+    if fmt == "json":
+        from village_ledger.cli.output import write_json
+
+        write_json(run, out)
+    elif fmt == "github":
+        from village_ledger.cli.output import write_github
+
+        write_github(run, out)
+    elif fmt == "junit":
+        from village_ledger.cli.output import write_junit
+
+        write_junit(run, out)
+    else:
+        from village_ledger.cli.output import write_text
+
+        write_text(run, Console(highlight=False, soft_wrap=True))
+    sys.exit(EXIT_FINDINGS if run.has_errors else EXIT_OK)
+
+
+def _ensure_readable(path: os.PathLike[str]) -> None:
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise PathError(f"无法读取 {path}：{exc.strerror}") from None
+
+
+def _reject_unknown_codes(selector: Selector) -> None:
+    known = [r.code for r in all_rules()] + [BEANCOUNT, CRASH]
+    for prefix in selector.select + selector.ignore:
+        if not any(code.startswith(prefix) for code in known):
+            raise click.UsageError(
+                f"未知的规则代码：{prefix}（用 village-ledger rules 查看全部代码）"
+            )
+
+
+@main.command("rules")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。"
+)
+def list_rules(fmt: str) -> None:
+    """列出全部规则代码、中文名称、严重程度及所读取的财务制度项目。"""
+    rules = all_rules()
+    if fmt == "json":
+        import json
+
+        records = [
+            {
+                "rule": r.code,
+                "title": r.title,
+                "severity": str(r.severity),
+                "family": r.family.title,
+                "plugin": f"village_ledger.plugins.{r.family.module}",
+                "policy": list(r.reads),
+                "description": r.doc,
+            }
+            for r in rules
+        ]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    family = None
+    for r in rules:
+        if r.family != family:
+            family = r.family
+            console.print(
+                f"\n[bold]{family.prefix}xx {family.title}[/]  "
+                f'(plugin "village_ledger.plugins.{family.module}")'
+            )
+        level = "错误" if r.is_error else "预警"
+        reads = f"  [dim]读取：{'、'.join(r.reads)}[/]" if r.reads else ""
+        console.print(f"  {r.code}  {level}  {r.title}{reads}")
+    console.print(f"\n  {BEANCOUNT}  错误  Beancount 自身检查（语法、借贷平衡、余额断言等）")
+    console.print(f"  {CRASH}  错误  规则执行出错（其余规则照常检查）")

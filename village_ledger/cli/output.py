@@ -1,0 +1,120 @@
+"""Check output formats: text for people, json for scripts, github annotations, junit for CI."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterable
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+
+from village_ledger.check import CheckRun
+from village_ledger.findings import BEANCOUNT, Finding
+from village_ledger.registry import FAMILIES, family_of
+
+SEVERITY_ZH = {"error": "错误", "warning": "预警"}
+
+
+def family_label(code: str) -> str:
+    if code == BEANCOUNT:
+        return "Beancount 基本检查"
+    family = family_of(code)
+    return f"{family.prefix}xx {family.title}" if family else code
+
+
+def write_json(run: CheckRun, out: TextIO) -> None:
+    json.dump([f.to_json() for f in run.findings], out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _escape_property(text: str) -> str:
+    return (
+        text.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(":", "%3A")
+        .replace(",", "%2C")
+    )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def write_github(run: CheckRun, out: TextIO) -> None:
+    for f in run.findings:
+        level = "error" if f.is_error else "warning"
+        props = f"file={_escape_property(f.display_file())},line={f.line},title={f.rule}"
+        out.write(f"::{level} {props}::{_escape_data(f'[{f.village}] {f.message}')}\n")
+
+
+def write_junit(run: CheckRun, out: TextIO) -> None:
+    root = ET.Element("testsuites", name="village-ledger check")
+    codes = [BEANCOUNT, *(family.prefix for family in FAMILIES)]
+    for village in run.villages:
+        mine = [f for f in run.findings if f.village == village.village]
+        suite = ET.SubElement(root, "testsuite", name=village.village)
+        failures = 0
+        for code in codes:
+            group = [f for f in mine if f.rule.startswith(code)]
+            case = ET.SubElement(
+                suite, "testcase", classname=village.village, name=family_label(code)
+            )
+            errors = [f for f in group if f.is_error]
+            if errors:
+                failures += 1
+                failure = ET.SubElement(
+                    case, "failure", message=f"{len(errors)} 条错误", type="village-ledger"
+                )
+                failure.text = "\n".join(_line(f) for f in errors)
+            warnings = [f for f in group if not f.is_error]
+            if warnings:
+                ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in warnings)
+        suite.set("tests", str(len(codes)))
+        suite.set("failures", str(failures))
+    ET.indent(root)
+    out.write(ET.tostring(root, encoding="unicode", xml_declaration=True))
+    out.write("\n")
+
+
+def _line(f: Finding) -> str:
+    return f"{f.display_file()}:{f.line} {f.date or ''} {f.rule} {f.message}"
+
+
+def write_text(run: CheckRun, console: Console) -> None:
+    titles = {v.village: v.title for v in run.villages}
+    for village in run.villages:
+        mine = [f for f in run.findings if f.village == village.village]
+        header = f"{titles.get(village.village) or village.village}（{village.village}）"
+        if not mine:
+            console.print(f"[bold green]✓[/] {escape(header)}：未发现问题")
+            continue
+        console.print(f"[bold]{escape(header)}[/]：{_count_line(mine)}")
+        for f in mine:
+            style = "red" if f.is_error else "yellow"
+            where = f"{f.display_file()}:{f.line}"
+            day = f.date.isoformat() if f.date else "          "
+            console.print(
+                f"  [dim]{escape(where)}[/]  {day}  [{style}]{f.rule} "
+                f"{SEVERITY_ZH[str(f.severity)]}[/]  {escape(f.message)}"
+            )
+        console.print()
+    write_summary(run.findings, len(run.villages), console)
+
+
+def _count_line(findings: Iterable[Finding]) -> str:
+    counts = Counter(str(f.severity) for f in findings)
+    return f"错误 {counts['error']} 条，预警 {counts['warning']} 条"
+
+
+def write_summary(findings: list[Finding], villages: int, console: Console) -> None:
+    console.print(f"[bold]汇总[/]：检查 {villages} 个村，{_count_line(findings)}")
+    by_family: dict[str, Counter[str]] = {}
+    for f in findings:
+        by_family.setdefault(family_label(f.rule), Counter())[str(f.severity)] += 1
+    for label in sorted(by_family):
+        counts = by_family[label]
+        console.print(f"  {escape(label)}：错误 {counts['error']}，预警 {counts['warning']}")

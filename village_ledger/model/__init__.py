@@ -1,0 +1,122 @@
+"""The model of one village's books, built once from a loaded ledger; every rule reads it.
+
+`build_model(entries, options_map)` classifies accounts from the chart, reads the roster,
+resolutions, policy and seals from the custom directives, and lists the payments. Directives
+that are malformed become VL901 hits (`model.config_hits`); village policy looser than the
+township's becomes VL902 hits (`model.policy.looser`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from beancount.core import data
+
+from village_ledger.findings import Hit
+from village_ledger.model import vocab
+from village_ledger.model.accounts import AccountInfo, Chart
+from village_ledger.model.directives import Directive, is_ours, read_directive
+from village_ledger.model.meetings import Meeting, Meetings
+from village_ledger.model.payments import Payment, as_payment
+from village_ledger.model.policy import Policy
+from village_ledger.model.roster import Roster
+from village_ledger.model.seals import Quarter, Seals
+
+__all__ = [
+    "AccountInfo",
+    "LedgerModel",
+    "Meeting",
+    "Payment",
+    "Quarter",
+    "build_model",
+    "village_of",
+]
+
+
+def village_of(main_file: str | os.PathLike[str]) -> str:
+    """A village is named by the folder that holds its main file."""
+    return Path(main_file).resolve().parent.name
+
+
+@dataclass
+class LedgerModel:
+    village: str
+    title: str
+    main_file: str
+    village_dir: str
+    entries: list[data.Directive]
+    transactions: list[data.Transaction]
+    chart: Chart
+    roster: Roster
+    meetings: Meetings
+    policy: Policy
+    seals: Seals
+    payments: list[Payment]
+    options: dict[str, Any] = field(repr=False)
+    config_hits: list[Hit] = field(default_factory=list)
+
+    def account(self, name: str) -> AccountInfo:
+        return self.chart.get(name)
+
+    def is_township_file(self, filename: str) -> bool:
+        return is_township_file(filename, self.village_dir)
+
+
+def is_township_file(filename: str, village_dir: str) -> bool:
+    """Files outside the village's folder are the township's shared books."""
+    if not village_dir or not filename or filename.startswith("<"):
+        return False
+    return not os.path.abspath(filename).startswith(village_dir + os.sep)
+
+
+def build_model(entries: list[data.Directive], options_map: dict[str, Any]) -> LedgerModel:
+    main_file = str(options_map.get("filename") or "<string>")
+    village_dir = (
+        os.path.dirname(os.path.abspath(main_file)) if not main_file.startswith("<") else ""
+    )
+    opens: list[data.Open] = []
+    transactions: list[data.Transaction] = []
+    by_kind: dict[str, list[Directive]] = {kind: [] for kind in vocab.DIRECTIVES}
+    config_hits: list[Hit] = []
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            transactions.append(entry)
+        elif isinstance(entry, data.Open):
+            opens.append(entry)
+        elif isinstance(entry, data.Custom) and is_ours(entry):
+            read = read_directive(entry)
+            if isinstance(read, Hit):
+                config_hits.append(read)
+            else:
+                by_kind[read.kind].append(read)
+
+    chart = Chart(opens)
+    roster = Roster(by_kind[vocab.APPOINT] + by_kind[vocab.LEAVE] + by_kind[vocab.RELATIVE])
+    meetings = Meetings(by_kind[vocab.RESOLUTION])
+    seals = Seals(by_kind[vocab.SEAL])
+
+    policy = Policy(
+        by_kind[vocab.POLICY],
+        lambda d: is_township_file(str(d.meta.get("filename", "")), village_dir),
+    )
+    payments = [p for p in (as_payment(t, chart) for t in transactions) if p is not None]
+    config_hits += chart.hits + roster.hits + meetings.hits + policy.hits + seals.hits
+    return LedgerModel(
+        village=village_of(main_file) if village_dir else "",
+        title=str(options_map.get("title") or ""),
+        main_file=main_file,
+        village_dir=village_dir,
+        entries=entries,
+        transactions=transactions,
+        chart=chart,
+        roster=roster,
+        meetings=meetings,
+        policy=policy,
+        seals=seals,
+        payments=payments,
+        options=options_map,
+        config_hits=config_hits,
+    )

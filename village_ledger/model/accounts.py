@@ -1,0 +1,155 @@
+"""What an account *is* for the rules: its code and category, read from `open` metadata.
+
+Sub-accounts inherit `category`, `project` and `kind` from the nearest opened ancestor that sets
+them. The code comes from the `code` metadata or, failing that, from the digits that start the
+account's last component (`10201-农商行` -> `10201`); it must agree with both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from beancount.core import data
+
+from village_ledger.findings import Hit
+
+CODE_PREFIX = re.compile(r"^(\d+)(?:-|$)")
+INHERITED = ("category", "project", "kind")
+
+# first-level codes whose purchase is an asset acquisition for the receipt rules (rules.md VL301)
+ASSET_PURCHASE_CODES = ("121", "131", "132", "133", "134", "151", "153", "161", "171")
+SPECIAL_FUND_CODES = ("231", "241")
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    name: str
+    code: str
+    category: str | None = None
+    project: str | None = None
+    kind: str | None = None
+
+    @property
+    def first_level(self) -> str:
+        return self.code[:3]
+
+    @property
+    def is_cash(self) -> bool:
+        return self.code.startswith("101")
+
+    @property
+    def is_bank(self) -> bool:
+        return self.code.startswith("102")
+
+    @property
+    def is_money(self) -> bool:
+        return self.is_cash or self.is_bank
+
+    @property
+    def is_expense(self) -> bool:
+        return self.name.startswith("Expenses:")
+
+    @property
+    def is_income(self) -> bool:
+        return self.name.startswith("Income:")
+
+    @property
+    def is_asset_purchase(self) -> bool:
+        return self.first_level in ASSET_PURCHASE_CODES
+
+    @property
+    def is_special_fund(self) -> bool:
+        return self.first_level in SPECIAL_FUND_CODES
+
+
+def parent_of(account: str) -> str | None:
+    head, sep, _ = account.rpartition(":")
+    return head if sep else None
+
+
+def name_code(account: str) -> str | None:
+    match = CODE_PREFIX.match(account.rpartition(":")[2])
+    return match.group(1) if match else None
+
+
+class Chart:
+    """Every opened account of a ledger, classified once."""
+
+    def __init__(self, opens: Iterable[data.Open]) -> None:
+        self.opens: dict[str, data.Open] = {}
+        for entry in opens:
+            self.opens.setdefault(entry.account, entry)
+        self.hits: list[Hit] = []
+        self._info: dict[str, AccountInfo] = {}
+        for account in sorted(self.opens):
+            self._info[account] = self._classify(account)
+
+    def get(self, account: str) -> AccountInfo:
+        """Info for an account; one never opened (Beancount reports it) borrows its ancestor's."""
+        info = self._info.get(account)
+        if info is None:
+            info = self._classify(account)
+            self._info[account] = info
+        return info
+
+    def __iter__(self):
+        return iter(self._info.values())
+
+    def with_category(self, category: str) -> list[AccountInfo]:
+        return [info for info in self._info.values() if info.category == category]
+
+    def _ancestor_meta(self, account: str, key: str) -> Any:
+        current: str | None = account
+        while current is not None:
+            entry = self.opens.get(current)
+            if entry is not None and entry.meta.get(key) is not None:
+                return entry.meta[key]
+            current = parent_of(current)
+        return None
+
+    def _classify(self, account: str) -> AccountInfo:
+        inherited = {key: self._ancestor_meta(account, key) for key in INHERITED}
+        entry = self.opens.get(account)
+        code = self._code(account, entry)
+        return AccountInfo(account, code, **{k: _text(v) for k, v in inherited.items()})
+
+    def _code(self, account: str, entry: data.Open | None) -> str:
+        from_name = name_code(account)
+        declared = entry.meta.get("code") if entry is not None else None
+        if entry is None:
+            parent = parent_of(account)
+            return from_name or (self.get(parent).code if parent else "")
+        if declared is not None:
+            declared = str(declared).strip()
+            if not declared.isdigit():
+                self.hits.append(_bad(entry, f"科目代码 code: “{declared}” 应为数字"))
+            elif from_name and declared != from_name:
+                self.hits.append(
+                    _bad(
+                        entry, f"科目代码 code: “{declared}” 与科目名称中的代码 {from_name} 不一致"
+                    )
+                )
+        code = declared or from_name
+        if not code:
+            self.hits.append(
+                _bad(entry, "没有科目代码：请在名称前加代码（如 10201-农商行）或设置 code 元数据")
+            )
+            return ""
+        parent = parent_of(account)
+        parent_code = self.get(parent).code if parent and parent in self.opens else ""
+        if parent_code and not code.startswith(parent_code):
+            self.hits.append(
+                _bad(entry, f"明细科目代码 {code} 未以上级科目代码 {parent_code} 开头")
+            )
+        return code
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _bad(entry: data.Open, message: str) -> Hit:
+    return Hit(entry.meta, f"科目 {entry.account} {message}", entry.date)

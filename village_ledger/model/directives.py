@@ -1,0 +1,98 @@
+"""Reading the custom directives of the ledger contract, with a precise complaint for each defect.
+
+Every directive of ours is checked for its number of values and their types here, once, so the
+rest of the model only sees well-formed records. What is wrong becomes a VL901 hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from village_ledger.findings import Hit
+from village_ledger.model import vocab
+
+# how each directive's values read in Chinese, in order
+SHAPES: dict[str, tuple[str, ...]] = {
+    vocab.APPOINT: ("姓名", "职务"),
+    vocab.LEAVE: ("姓名", "职务"),
+    vocab.RELATIVE: ("姓名", "姓名", "关系"),
+    vocab.RESOLUTION: ("决议编号", "会议类型", "事项", "金额"),
+    vocab.POLICY: ("项目", "值"),
+    vocab.SEAL: ("期间", "摘要值"),
+}
+
+TYPE_NAMES: dict[type, str] = {
+    str: "文字",
+    Decimal: "数字",
+    Amount: "金额",
+    bool: "TRUE/FALSE",
+    date: "日期",
+}
+
+
+def type_name(value: Any) -> str:
+    return TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """A custom directive of ours whose number of values is right."""
+
+    kind: str
+    day: date
+    values: tuple[Any, ...]
+    entry: data.Custom
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.entry.meta
+
+
+def bad(entry: data.Custom, message: str) -> Hit:
+    return Hit(entry.meta, f"“{entry.type}”指令有误：{message}", entry.date)
+
+
+def is_ours(entry: data.Custom) -> bool:
+    """Custom types written in Chinese belong to the ledger contract; ASCII ones (fava-…) do not."""
+    return entry.type in SHAPES or not entry.type.isascii()
+
+
+def read_directive(entry: data.Custom) -> Directive | Hit:
+    shape = SHAPES.get(entry.type)
+    if shape is None:
+        known = "、".join(vocab.DIRECTIVES)
+        return Hit(entry.meta, f"未知的指令类型“{entry.type}”，应为：{known}", entry.date)
+    values = tuple(v.value for v in entry.values)
+    if len(values) != len(shape):
+        expected = " ".join(f"<{name}>" for name in shape)
+        return bad(entry, f"应有 {len(shape)} 个值（{expected}），实有 {len(values)} 个")
+    return Directive(entry.type, entry.date, values, entry)
+
+
+def require_text(directive: Directive, positions: Sequence[int]) -> Hit | None:
+    shape = SHAPES[directive.kind]
+    for i in positions:
+        value = directive.values[i]
+        if not isinstance(value, str):
+            return bad(
+                directive.entry,
+                f"第 {i + 1} 个值“{shape[i]}”应为带引号的文字，实为{type_name(value)} {value}",
+            )
+        if not value.strip():
+            return bad(directive.entry, f"第 {i + 1} 个值“{shape[i]}”为空")
+    return None
+
+
+def require_choice(directive: Directive, position: int, choices: Sequence[str]) -> Hit | None:
+    value = directive.values[position]
+    if value in choices:
+        return None
+    name = SHAPES[directive.kind][position]
+    return bad(directive.entry, f"{name}“{value}”不在规定范围内（{'、'.join(choices)}）")

@@ -1,0 +1,65 @@
+"""Payments (支出): money leaving the village's cash or bank accounts for anything else.
+
+A transaction is a payment when its postings on cash (101…) and bank (102…) accounts add up to
+an outflow; moving money between the village's own cash and bank accounts is not a payment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+from village_ledger.model.accounts import AccountInfo, Chart
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    entry: data.Transaction
+    amount: Decimal  # net outflow from cash and bank, positive
+    cash: Decimal  # the part of it paid in cash, positive or zero
+    targets: tuple[tuple[AccountInfo, data.Posting], ...]  # postings other than cash and bank
+
+    @property
+    def day(self) -> date:
+        return self.entry.date
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.entry.meta
+
+    @property
+    def payee(self) -> str:
+        return self.entry.payee or ""
+
+    def get(self, key: str) -> str | None:
+        value = self.entry.meta.get(key)
+        if value is None:
+            return None
+        text = str(value).strip()
+        return text or None
+
+
+def as_payment(entry: data.Transaction, chart: Chart) -> Payment | None:
+    money = ZERO
+    cash = ZERO
+    targets = []
+    for posting in entry.postings:
+        info = chart.get(posting.account)
+        number = posting.units.number if posting.units is not None else None
+        if number is None:
+            continue
+        if info.is_money:
+            money += number
+            if info.is_cash:
+                cash += number
+        else:
+            targets.append((info, posting))
+    if money >= 0 or not targets:
+        return None
+    return Payment(entry, -money, max(-cash, ZERO), tuple(targets))

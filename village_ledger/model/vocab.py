@@ -1,0 +1,34 @@
+"""The fixed words of the ledger contract (ledger.md): directive types, roles, bodies, keys."""
+
+# custom directive types
+APPOINT = "任职"
+LEAVE = "离任"
+RELATIVE = "亲属"
+RESOLUTION = "会议决议"
+POLICY = "财务制度"
+SEAL = "公开封存"
+DIRECTIVES = (APPOINT, LEAVE, RELATIVE, RESOLUTION, POLICY, SEAL)
+
+ROLES = (
+    "书记", "主任", "副主任", "委员",
+    "监委会主任", "监委会委员", "理财小组",
+    "会计", "出纳", "报账员",
+)  # fmt: skip
+APPROVING_ROLES = frozenset({"书记", "主任"})
+REVIEWING_ROLES = frozenset({"监委会主任", "监委会委员", "理财小组"})
+
+# bodies of a 会议决议, by the size of spend they may authorise
+BODY_RANK = {"两委联席会议": 1, "村民代表会议": 2, "村民会议": 3}
+
+# receipt types accepted as a voucher when there is no invoice
+ACCEPTED_RECEIPTS = ("收款收据", "工资表", "银行回单", "内部凭证")
+IOU = "白条"
+
+# account categories (open metadata `category`)
+CATEGORIES = ("招待费", "干部报酬", "差旅费", "借支", "车辆", "对外担保", "救助")
+
+# transaction metadata keys (ledger.md)
+META_KEYS = (
+    "voucher", "handler", "witness", "reviewer", "approver", "meeting", "invoice",
+    "invoice-date", "receipt", "receipt-no", "guests", "hosts", "guest-org", "letter", "project",
+)  # fmt: skip
