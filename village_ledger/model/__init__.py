@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from beancount.core import data
+from beancount.core import data, flags
 
 from village_ledger.findings import Hit
 from village_ledger.model import vocab
@@ -48,7 +48,8 @@ class LedgerModel:
     main_file: str
     village_dir: str
     entries: list[data.Directive]
-    transactions: list[data.Transaction]
+    transactions: list[data.Transaction]  # every transaction, padding included
+    vouchers: list[data.Transaction]  # transactions the accountant booked (not pad-generated)
     chart: Chart
     roster: Roster
     meetings: Meetings
@@ -102,7 +103,8 @@ def build_model(entries: list[data.Directive], options_map: dict[str, Any]) -> L
         by_kind[vocab.POLICY],
         lambda d: is_township_file(str(d.meta.get("filename", "")), village_dir),
     )
-    payments = [p for p in (as_payment(t, chart) for t in transactions) if p is not None]
+    vouchers = [t for t in transactions if t.flag != flags.FLAG_PADDING]
+    payments = [p for p in (as_payment(t, chart) for t in vouchers) if p is not None]
     config_hits += chart.hits + roster.hits + meetings.hits + policy.hits + seals.hits
     return LedgerModel(
         village=village_of(main_file) if village_dir else "",
@@ -111,6 +113,7 @@ def build_model(entries: list[data.Directive], options_map: dict[str, Any]) -> L
         village_dir=village_dir,
         entries=entries,
         transactions=transactions,
+        vouchers=vouchers,
         chart=chart,
         roster=roster,
         meetings=meetings,

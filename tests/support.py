@@ -1,0 +1,101 @@
+"""Building small village ledgers in a temporary township for tests.
+
+`make_village(tmp_path, body)` writes `<tmp>/township/` (the real chart and policy of
+`ledgers/township/`) and `<tmp>/<name>/main.beancount` holding a compliant preamble (a bank
+account with an opening balance, a cash float, a full roster) followed by `body`. `check(main)`
+runs the same code path as `village-ledger check` and returns the findings.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Iterable
+from pathlib import Path
+
+from village_ledger.check import check_paths
+from village_ledger.engine import Selector
+from village_ledger.findings import Finding
+
+REPO = Path(__file__).resolve().parent.parent
+TOWNSHIP = REPO / "ledgers" / "township"
+
+# Everyone a compliant payment needs, in office from 2024-01-01.
+ROSTER = {
+    "书记": "王建国",
+    "主任": "李红梅",
+    "监委会主任": "赵德明",
+    "理财小组": "钱秀英",
+    "会计": "孙立新",
+    "出纳": "周小燕",
+    "报账员": "吴志强",
+    "委员": "郑国庆",
+}
+
+PREAMBLE = """\
+option "title" "测试乡测试村股份经济合作社"
+option "operating_currency" "CNY"
+{plugin}
+include "../township/chart.beancount"
+include "../township/policy.beancount"
+
+2023-01-01 open Assets:102-银行存款:10201-农商行 CNY
+  code: "10201"
+{roster}
+
+2023-12-31 pad Assets:102-银行存款:10201-农商行 Equity:301-资本
+2024-01-01 balance Assets:102-银行存款:10201-农商行 500000.00 CNY
+2023-12-31 pad Assets:101-库存现金 Equity:301-资本
+2024-01-01 balance Assets:101-库存现金 2000.00 CNY
+"""
+
+
+def preamble(plugin: str | None = None) -> str:
+    roster = "\n".join(
+        f'2024-01-01 custom "任职" "{person}" "{role}"' for role, person in ROSTER.items()
+    )
+    line = f'plugin "{plugin}"' if plugin else ""
+    return PREAMBLE.format(plugin=line, roster=roster)
+
+
+def make_township(root: Path) -> Path:
+    township = root / "township"
+    if not township.exists():
+        township.mkdir(parents=True)
+        for name in ("chart.beancount", "policy.beancount"):
+            shutil.copy(TOWNSHIP / name, township / name)
+    return township
+
+
+def make_village(
+    root: Path,
+    body: str = "",
+    *,
+    name: str = "testcun",
+    plugin: str | None = None,
+    with_preamble: bool = True,
+) -> Path:
+    """Write a village ledger below `root` and return its main file."""
+    make_township(root)
+    village = root / name
+    village.mkdir(parents=True, exist_ok=True)
+    text = (preamble(plugin) if with_preamble else "") + "\n" + textwrap.dedent(body)
+    main = village / "main.beancount"
+    main.write_text(text, encoding="utf-8")
+    return main
+
+
+def check(*mains: Path, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Finding]:
+    return check_paths(list(mains), Selector.parse(select, ignore)).findings
+
+
+def codes(findings: Iterable[Finding]) -> list[str]:
+    return sorted(f.rule for f in findings)
+
+
+def line_of(main: Path, needle: str) -> int:
+    """The 1-based line of the first line of `main` containing `needle`."""
+    for number, line in enumerate(main.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {main}")
