@@ -142,3 +142,15 @@ def list_rules(fmt: str) -> None:
         console.print(f"  {r.code}  {level}  {r.title}{reads}")
     console.print(f"\n  {BEANCOUNT}  错误  Beancount 自身检查（语法、借贷平衡、余额断言等）")
     console.print(f"  {CRASH}  错误  规则执行出错（其余规则照常检查）")
+
+
+def _register_commands() -> None:
+    # each family of commands lives in its own module; main only wires them in
+    from village_ledger.cli import reports, seal
+
+    for module in (seal, reports):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register_commands()
