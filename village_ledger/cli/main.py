@@ -67,7 +67,7 @@ def check(
     selector = Selector.parse(select, ignore)
     _reject_unknown_codes(selector)
     run = check_paths(mains, selector, jobs or os.cpu_count() or 1)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "json":
         from village_ledger.cli.output import write_json
 

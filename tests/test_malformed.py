@@ -1,0 +1,107 @@
+"""Every malformed thing a user can write gets a finding naming the file, the line and what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support import check, line_of, make_village
+
+CASES = [
+    # (ledger text, the line to point at, words the message must contain)
+    ('2024-02-01 custom "任职" "张三"\n', "张三", ["应有 2 个值", "<姓名> <职务>", "实有 1 个"]),
+    ('2024-02-01 custom "任职" "张三" "主任" "多余"\n', "多余", ["实有 3 个"]),
+    ('2024-02-01 custom "任职" "张三" "村长"\n', "村长", ["职务“村长”不在规定范围内"]),
+    ('2024-02-01 custom "任职" 123 "主任"\n', "123", ["应为带引号的文字"]),
+    ('2024-02-01 custom "离任" "张三" "主任"\n', "离任", ["并未担任主任"]),
+    ('2024-02-01 custom "亲属" "张三" "张三" "兄弟"\n', "兄弟", ["同一人"]),
+    (
+        '2024-02-01 custom "会议决议" "X-1" "村委会" "修路" 100.00 CNY\n',
+        "X-1",
+        ["会议类型“村委会”不在规定范围内"],
+    ),
+    ('2024-02-01 custom "会议决议" "X-1" "村民代表会议" "修路" 100\n', "X-1", ["应为 CNY 金额"]),
+    (
+        '2024-02-01 custom "会议决议" "X-1" "村民代表会议" "修路" 100.00 CNY\n'
+        '2024-03-01 custom "会议决议" "X-1" "两委联席会议" "修桥" 50.00 CNY\n',
+        "修桥",
+        ["决议编号“X-1”重复"],
+    ),
+    (
+        '2024-02-01 custom "财务制度" "现金限额" 1000.00 CNY\n',
+        "现金限额",
+        ["未知的财务制度项目“现金限额”"],
+    ),
+    ('2024-02-01 custom "财务制度" "现金支付限额" 800\n', "800", ["应为 CNY 金额"]),
+    ('2024-02-01 custom "财务制度" "现金存行天数" 2.5\n', "2.5", ["应为整数天数"]),
+    ('2024-02-01 custom "财务制度" "招待需公函" "是"\n', "招待需公函", ["应为 TRUE 或 FALSE"]),
+    ('2024-02-01 custom "财务制度" "招待费预警比例" 1.5\n', "1.5", ["比例应在 0 与 1 之间"]),
+    ('2024-02-01 custom "财务制度" "禁止招待项目" ""\n', "禁止招待项目", ["关键词列表为空"]),
+    ('2024-05-01 custom "公开封存" "2024-Q1" "sha256:00"\n', "2024-Q1", ["应写作 YYYYQn"]),
+    ('2024-05-01 custom "公开封存" "2024Q1" "abc"\n', "abc", ["sha256"]),
+    ('2024-03-01 custom "公开封存" "2024Q1" "sha256:' + "0" * 64 + '"\n', "2024Q1", ["尚未结束"]),
+    ('2024-02-01 custom "任命" "张三"\n', "任命", ["未知的指令类型“任命”"]),
+    ("2024-01-01 open Assets:102-银行存款:建行 CNY\n", "建行", ["没有科目代码"]),
+    ('2024-01-01 open Assets:102-银行存款:10299-建行 CNY\n  code: "10288"\n', "10299", ["不一致"]),
+    (
+        "2024-01-01 open Assets:102-银行存款:20101-建行 CNY\n",
+        "20101",
+        ["未以上级科目代码 102 开头"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "needle", "words"), CASES)
+def test_malformed_directive_is_vl901_at_its_line(
+    tmp_path: Path, text: str, needle: str, words: list[str]
+) -> None:
+    main_file = make_village(tmp_path, text)
+    findings = [f for f in check(main_file) if f.rule == "VL901"]
+    assert len(findings) == 1, findings
+    (finding,) = findings
+    assert finding.file == str(main_file)
+    assert finding.line == line_of(main_file, needle)
+    for word in words:
+        assert word in finding.message
+
+
+def test_fava_and_other_ascii_custom_directives_are_left_alone(tmp_path: Path) -> None:
+    main_file = make_village(tmp_path, '2024-01-01 custom "fava-option" "language" "zh"\n')
+    assert check(main_file) == []
+
+
+def test_looser_village_policy_is_vl902(tmp_path: Path) -> None:
+    main_file = make_village(tmp_path, '2024-02-01 custom "财务制度" "现金支付限额" 1500.00 CNY\n')
+    (finding,) = check(main_file)
+    assert finding.rule == "VL902"
+    assert finding.line == line_of(main_file, "1500.00")
+    assert "1,500.00 元" in finding.message and "1,000.00 元" in finding.message
+    assert finding.policy == "现金支付限额"
+
+
+def test_non_utf8_file_names_file_and_line(tmp_path: Path) -> None:
+    main_file = make_village(tmp_path, 'include "gbk.beancount"\n')
+    gbk = main_file.parent / "gbk.beancount"
+    gbk.write_bytes("; 注释\n2024-03-01 open Assets:102-银行存款:10202-信用社 CNY\n".encode("gbk"))
+    findings = [f for f in check(main_file) if f.rule == "BEANCOUNT"]
+    assert findings
+    assert all(f.file == str(gbk) for f in findings)
+    assert findings[0].line == 1
+    assert "不是 UTF-8 编码" in findings[0].message
+
+
+def test_missing_include_names_the_include_line(tmp_path: Path) -> None:
+    main_file = make_village(tmp_path, 'include "2025.beancount"\n')
+    (finding,) = check(main_file)
+    assert finding.rule == "BEANCOUNT"
+    assert finding.file == str(main_file)
+    assert finding.line == line_of(main_file, "2025.beancount")
+    assert "include 的文件不存在" in finding.message
+
+
+def test_syntax_error_is_a_beancount_finding(tmp_path: Path) -> None:
+    main_file = make_village(tmp_path, "2024-02-30 open Assets:101-库存现金:10101-备用金 CNY\n")
+    findings = check(main_file)
+    assert [f.rule for f in findings] == ["BEANCOUNT"]
+    assert findings[0].line == line_of(main_file, "2024-02-30")
