@@ -8,6 +8,12 @@ config `"warnings"` to list warnings too (they then fail bean-check, marked `[é¢
 
 `village-ledger check` runs every family itself, whatever the ledger enables, so while it loads
 a ledger the plugin lines step aside (`deferred()`): the rules run once, never twice.
+
+Beancount v3 runs its `pad` after the ledger's plugins, so a plugin sees `pad` directives but not
+the opening balances they will insert. The rules must see the same books in bean-check and Fava
+as in `village-ledger check` (which loads the whole ledger first), so the adapter builds the model
+from the entries with those padding transactions added (`with_padding`); what it hands back to
+Beancount is unchanged, and Beancount's own `pad` still runs afterwards.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ import contextlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
+
+from beancount.core import data, flags
+from beancount.ops import pad
 
 from village_ledger.engine import run_rules
 from village_ledger.findings import to_beancount_error
@@ -46,7 +55,7 @@ def make_plugin(*families: str) -> PluginFn:
     ) -> tuple[list[Any], list[Any]]:
         if _DEFERRED.get():
             return entries, []
-        model = build_model(entries, options_map)
+        model = build_model(with_padding(entries, options_map), options_map)
         show_warnings = wants_warnings(config)
         errors = [
             to_beancount_error(f)
@@ -57,3 +66,51 @@ def make_plugin(*families: str) -> PluginFn:
 
     village_ledger_rules.__name__ = f"village_ledger_{'_'.join(families)}"
     return village_ledger_rules
+
+
+def with_padding(entries: list[Any], options_map: dict[str, Any]) -> list[Any]:
+    """The entries with the transactions Beancount's `pad` will insert after the plugins.
+
+    Only the padded accounts' entries are handed to `pad`, so a ledger of many transactions and
+    a few opening balances pays for one pass over its postings.
+    """
+    pads = [e for e in entries if isinstance(e, data.Pad)]
+    if not pads or any(is_padding(e) for e in entries):
+        return entries  # nothing to pad, or Beancount has padded already
+    padded = {p.account for p in pads}
+    known: dict[str, bool] = {}
+
+    def under_pad(account: str) -> bool:
+        hit = known.get(account)
+        if hit is None:
+            hit = known[account] = any(account == a or account.startswith(a + ":") for a in padded)
+        return hit
+
+    relevant = [
+        e
+        for e in entries
+        if isinstance(e, data.Pad)
+        or (isinstance(e, data.Balance) and under_pad(e.account))
+        or (isinstance(e, data.Transaction) and any(under_pad(p.account) for p in e.postings))
+    ]
+    inserted: dict[int, list[data.Transaction]] = {}
+    owner: int | None = None
+    for entry in pad.pad(relevant, options_map)[0]:
+        # `pad` puts what it generates right after the directive that asked for it
+        if isinstance(entry, data.Pad):
+            owner = id(entry)
+        elif owner is not None and is_padding(entry):
+            inserted.setdefault(owner, []).append(entry)
+        else:
+            owner = None
+    if not inserted:
+        return entries
+    result: list[Any] = []
+    for entry in entries:
+        result.append(entry)
+        result.extend(inserted.get(id(entry), ()))
+    return result
+
+
+def is_padding(entry: Any) -> bool:
+    return isinstance(entry, data.Transaction) and entry.flag == flags.FLAG_PADDING
