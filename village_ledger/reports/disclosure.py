@@ -1,0 +1,742 @@
+"""The quarterly 财务公开: every table of reports.md for one village and one quarter, computed once.
+
+`build_disclosure(model, quarter)` returns a `Disclosure` holding the numbers; it is not public
+until `masking.publish` has made the masked copy that the renderers accept. Where each figure
+comes from is written in docs/reports.md.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from beancount.core import data
+
+from village_ledger.engine import run_rules
+from village_ledger.findings import BEANCOUNT, Finding
+from village_ledger.model import LedgerModel, Quarter
+from village_ledger.registry import all_rules, family_of
+from village_ledger.reports.chinese_amount import capital_cents
+from village_ledger.reports.statements import (
+    Books,
+    balance_sheet,
+    cents,
+    display_name,
+    leaf_name,
+    sheet_figures,
+)
+from village_ledger.reports.tables import Column, Table, frame
+
+PHONE_EVENT = "监督电话"
+RELIEF = "救助"
+SEVERITY_ZH = {"error": "错误", "warning": "预警"}
+
+
+@dataclass
+class MoneySummary:
+    """The villager's view of money: cash and bank at the start, in, out, at the end (分)."""
+
+    cash_start: int
+    bank_start: int
+    money_in: int
+    money_out: int
+    cash_end: int
+    bank_end: int
+
+    @property
+    def start(self) -> int:
+        return self.cash_start + self.bank_start
+
+    @property
+    def end(self) -> int:
+        return self.cash_end + self.bank_end
+
+
+@dataclass
+class Signature:
+    reviewers: list[str]
+    published: date
+    # Published on purpose so villagers can call it: the one number masking leaves alone.
+    phone: str = field(default="", metadata={"unmasked": "监督电话 is published for villagers"})
+    seal_digest: str | None = field(default=None, metadata={"unmasked": "a hash, not personal"})
+    seal_day: date | None = None
+
+
+@dataclass
+class Disclosure:
+    village: str
+    title: str
+    quarter: Quarter
+    published: date
+    money: MoneySummary
+    tables: dict[str, Table]
+    signature: Signature
+    capitals: dict[str, str]  # label -> 大写 of the totals a signature depends on
+    entertainment_ytd: int
+    entertainment_cap: int
+    relief_payees: frozenset[str] = frozenset()
+
+    @property
+    def period(self) -> str:
+        return str(self.quarter)
+
+    @property
+    def label(self) -> str:
+        return self.quarter.label
+
+
+def build_disclosure(
+    model: LedgerModel,
+    quarter: Quarter,
+    *,
+    published: date | None = None,
+    findings: Sequence[Finding] | None = None,
+    books: Books | None = None,
+) -> Disclosure:
+    """The report of `quarter`; `findings` default to every registered rule over the model."""
+    books = books or Books.of(model)
+    seal = model.seals.get(quarter)
+    published = published or (seal.day if seal else quarter.last_day)
+    if findings is None:
+        findings = run_rules(model, all_rules())
+    money = money_summary(books, quarter)
+    income = income_table(books, quarter)
+    sheet = balance_sheet_table(books, quarter)
+    reception, ytd, cap = entertainment_table(model, books, quarter)
+    tables = [
+        income,
+        detail_table(books, quarter),
+        reception,
+        cadre_table(books, quarter),
+        travel_table(books, quarter),
+        meetings_table(model, quarter),
+        sheet,
+        debts_table(books, quarter),
+        funds_table(model, books, quarter),
+        *findings_tables(model, findings, quarter),
+    ]
+    signature = Signature(
+        reviewers=model.roster.holders("监委会主任", quarter.last_day),
+        published=published,
+        phone=supervision_phone(model.entries, published),
+        seal_digest=seal.digest if seal else None,
+        seal_day=seal.day if seal else None,
+    )
+    return Disclosure(
+        village=model.village,
+        title=model.title or model.village,
+        quarter=quarter,
+        published=published,
+        money=money,
+        tables={t.key: t for t in tables},
+        signature=signature,
+        capitals=capitals(income, sheet, money),
+        entertainment_ytd=ytd,
+        entertainment_cap=cap,
+        relief_payees=relief_payees(books, quarter),
+    )
+
+
+# --- money ------------------------------------------------------------------------------
+
+
+def money_summary(books: Books, quarter: Quarter) -> MoneySummary:
+    before = _money_balances(books, quarter.first_day.toordinal() - 1)
+    after = _money_balances(books, quarter.last_day.toordinal())
+    flows = books.txns_between(quarter.first_day, quarter.last_day)["money"]
+    return MoneySummary(
+        cash_start=before[0],
+        bank_start=before[1],
+        money_in=int(flows[flows > 0].sum()),
+        money_out=int(-flows[flows < 0].sum()),
+        cash_end=after[0],
+        bank_end=after[1],
+    )
+
+
+def _money_balances(books: Books, upto: int) -> tuple[int, int]:
+    postings = books.postings[books.postings["day"] <= upto]
+    joined = postings.join(books.accounts[["is_money", "is_cash"]], on="account")
+    money = joined[joined["is_money"]]
+    cash = int(money[money["is_cash"]]["cents"].sum())
+    return cash, int(money["cents"].sum()) - cash
+
+
+# --- 收支情况 ---------------------------------------------------------------------------
+
+INCOME_COLUMNS = (
+    Column("kind", "类别"),
+    Column("code", "科目代码"),
+    Column("name", "科目名称"),
+    Column("quarter", "本季", "amount"),
+    Column("ytd", "本年累计", "amount"),
+    Column("last_year", "上年同期", "amount"),
+)
+
+
+def income_table(books: Books, quarter: Quarter) -> Table:
+    windows = {
+        "quarter": (quarter.first_day, quarter.last_day),
+        "ytd": (date(quarter.year, 1, 1), quarter.last_day),
+        "last_year": (
+            Quarter(quarter.year - 1, quarter.number).first_day,
+            Quarter(quarter.year - 1, quarter.number).last_day,
+        ),
+    }
+    accounts = books.accounts
+    pl_accounts = accounts.index[accounts["root"].isin(("Income", "Expenses"))]
+    pl = books.postings[books.postings["account"].isin(pl_accounts)]
+    sums = pd.DataFrame(
+        {
+            key: pl[(pl["day"] >= a.toordinal()) & (pl["day"] <= b.toordinal())]
+            .groupby("account")["cents"]
+            .sum()
+            for key, (a, b) in windows.items()
+        }
+    ).fillna(0)
+    sums = sums[(sums != 0).any(axis=1)].astype("int64")
+    info = accounts.loc[sums.index]
+    # income is a credit in Beancount; villagers read it as a positive figure
+    sign = info["root"].map({"Income": -1, "Expenses": 1})
+    rows = sums.mul(sign, axis=0)
+    rows["kind"] = info["root"].map({"Income": "收入", "Expenses": "支出"})
+    rows["code"] = info["code"]
+    rows["name"] = info["name"]
+    rows["order"] = info["root"].map({"Income": 0, "Expenses": 1})
+    rows = rows.sort_values(["order", "code", "name"]).reset_index(drop=True)
+    totals = []
+    for kind in ("收入", "支出"):
+        part = rows[rows["kind"] == kind]
+        totals.append({"kind": f"{kind}合计", **{k: int(part[k].sum()) for k in windows}})
+    totals.append(
+        {"kind": "收益", **{k: totals[0][k] - totals[1][k] for k in windows}},
+    )
+    return Table(
+        "income",
+        "收支情况公开表",
+        INCOME_COLUMNS,
+        rows,
+        totals,
+        note="按收入、支出科目汇总；收益 = 收入合计 − 支出合计。",
+    )
+
+
+# --- 收支明细 ---------------------------------------------------------------------------
+
+DETAIL_COLUMNS = (
+    Column("date", "日期", "date"),
+    Column("voucher", "凭证号"),
+    Column("payee", "对方单位/个人"),
+    Column("narration", "摘要"),
+    Column("income", "收入", "amount"),
+    Column("expense", "支出", "amount"),
+    Column("transfer", "转账", "amount"),
+    Column("handler", "经手人"),
+    Column("approver", "审批人"),
+)
+
+
+def detail_table(books: Books, quarter: Quarter) -> Table:
+    txns = books.txns_between(quarter.first_day, quarter.last_day)
+    money = txns["money"]
+    rows = pd.DataFrame(
+        {
+            "date": txns["date"],
+            "voucher": txns["voucher"],
+            "payee": txns["payee"],
+            "narration": txns["narration"],
+            "income": money.where(money > 0, 0),
+            "expense": (-money).where(money < 0, 0),
+            # entries that move no money (accruals, depreciation, cash to bank) still belong here
+            "transfer": txns["debits"].where(money == 0, 0),
+            "handler": txns["handler"],
+            "approver": txns["approver"],
+        }
+    ).reset_index(drop=True)
+    totals = [
+        {
+            "narration": "合计",
+            "income": int(rows["income"].sum()),
+            "expense": int(rows["expense"].sum()),
+            "transfer": int(rows["transfer"].sum()),
+        }
+    ]
+    return Table(
+        "detail",
+        "收支明细公开表",
+        DETAIL_COLUMNS,
+        rows,
+        totals,
+        note="收入、支出为库存现金和银行存款的实际收付；不涉及资金收付的业务（计提、折旧、存取现等）"
+        "金额列在“转账”栏。",
+    )
+
+
+# --- 重点支出 ---------------------------------------------------------------------------
+
+RECEPTION_COLUMNS = (
+    Column("date", "日期", "date"),
+    Column("voucher", "凭证号"),
+    Column("guest_org", "来客单位"),
+    Column("guests", "来客人数", "int"),
+    Column("hosts", "陪同人数", "int"),
+    Column("amount", "金额", "amount"),
+    Column("ytd", "本年累计", "amount"),
+    Column("cap", "年度限额", "amount"),
+    Column("over", "超限"),
+)
+
+
+def _category_postings(books: Books, categories: Iterable[str], first: date, last: date):
+    wanted = books.accounts.index[books.accounts["category"].isin(tuple(categories))]
+    window = books.window(first, last)
+    return window[window["account"].isin(wanted)]
+
+
+def entertainment_table(
+    model: LedgerModel, books: Books, quarter: Quarter
+) -> tuple[Table, int, int]:
+    expense_accounts = books.accounts.index[
+        (books.accounts["category"] == "招待费") & (books.accounts["root"] == "Expenses")
+    ]
+    year = books.window(date(quarter.year, 1, 1), quarter.last_day)
+    per_txn = year[year["account"].isin(expense_accounts)].groupby("txn")["cents"].sum()
+    per_txn = per_txn.sort_index()
+    ytd = per_txn.cumsum()
+    txns = books.txns.loc[per_txn.index] if len(per_txn) else books.txns.iloc[0:0]
+    records = []
+    for txn, amount in per_txn.items():
+        row = txns.loc[txn]
+        if not quarter.contains(row["date"]):
+            continue
+        cap = cents(model.policy.value("招待费年度限额", row["date"]))
+        records.append(
+            {
+                "date": row["date"],
+                "voucher": row["voucher"],
+                "guest_org": row["guest_org"] or row["payee"],
+                "guests": row["guests"],
+                "hosts": row["hosts"],
+                "amount": int(amount),
+                "ytd": int(ytd[txn]),
+                "cap": cap,
+                "over": "是" if ytd[txn] > cap else "",
+            }
+        )
+    rows = frame(records, RECEPTION_COLUMNS)
+    cap = cents(model.policy.value("招待费年度限额", quarter.last_day))
+    year_total = int(per_txn.sum())
+    totals = [{"date": None, "guest_org": "本季合计", "amount": int(rows["amount"].sum())}]
+    left = cap - year_total
+    note = f"本年累计 {year_total / 100:,.2f} 元，年度限额 {cap / 100:,.2f} 元，" + (
+        f"尚余 {left / 100:,.2f} 元。" if left >= 0 else f"超出 {-left / 100:,.2f} 元。"
+    )
+    return Table("reception", "招待费", RECEPTION_COLUMNS, rows, totals, note), year_total, cap
+
+
+CADRE_COLUMNS = (
+    Column("date", "日期", "date"),
+    Column("voucher", "凭证号"),
+    Column("payee", "对方单位/个人"),
+    Column("narration", "摘要"),
+    Column("accounts", "科目"),
+    Column("charged", "列支金额", "amount"),
+    Column("paid", "支付金额", "amount"),
+)
+
+
+def cadre_table(books: Books, quarter: Quarter) -> Table:
+    postings = books.with_info(
+        _category_postings(books, ("干部报酬",), quarter.first_day, quarter.last_day)
+    )
+    records = []
+    for txn, group in postings.groupby("txn", sort=True):
+        row = books.txns.loc[txn]
+        records.append(
+            {
+                "date": row["date"],
+                "voucher": row["voucher"],
+                "payee": row["payee"],
+                "narration": row["narration"],
+                "accounts": "、".join(dict.fromkeys(group["name"])),
+                "charged": int(group[group["root"] == "Expenses"]["cents"].sum()),
+                "paid": max(-int(row["money"]), 0),
+            }
+        )
+    rows = frame(records, CADRE_COLUMNS)
+    totals = [
+        {
+            "narration": "本季合计",
+            "charged": int(rows["charged"].sum()) if records else 0,
+            "paid": int(rows["paid"].sum()) if records else 0,
+        }
+    ]
+    note = (
+        "列支金额为计入干部报酬、误工补贴等科目的金额；支付金额为该笔业务从现金、银行付出的金额。"
+    )
+    return Table("cadre", "干部报酬与补贴", CADRE_COLUMNS, rows, totals, note)
+
+
+TRAVEL_COLUMNS = (
+    Column("date", "日期", "date"),
+    Column("voucher", "凭证号"),
+    Column("payee", "对方单位/个人"),
+    Column("narration", "摘要"),
+    Column("kind", "类别"),
+    Column("amount", "金额", "amount"),
+)
+
+
+def travel_table(books: Books, quarter: Quarter) -> Table:
+    postings = books.with_info(
+        _category_postings(books, ("差旅费", "车辆"), quarter.first_day, quarter.last_day)
+    )
+    records = []
+    for txn, group in postings.groupby("txn", sort=True):
+        row = books.txns.loc[txn]
+        records.append(
+            {
+                "date": row["date"],
+                "voucher": row["voucher"],
+                "payee": row["payee"],
+                "narration": row["narration"],
+                "kind": "、".join(dict.fromkeys(group["category"])),
+                "amount": int(group["cents"].sum()),
+            }
+        )
+    rows = frame(records, TRAVEL_COLUMNS)
+    total = int(rows["amount"].sum()) if records else 0
+    totals = [{"narration": "本季合计", "amount": total}]
+    return Table("travel", "差旅与车辆", TRAVEL_COLUMNS, rows, totals)
+
+
+MEETING_COLUMNS = (
+    Column("id", "决议编号"),
+    Column("date", "决议日期", "date"),
+    Column("body", "会议"),
+    Column("subject", "事项"),
+    Column("approved", "批准金额", "amount"),
+    Column("quarter", "本季支出", "amount"),
+    Column("spent", "累计支出", "amount"),
+    Column("left", "结余", "amount"),
+    Column("over", "超支"),
+)
+
+
+def meetings_table(model: LedgerModel, quarter: Quarter) -> Table:
+    spent: dict[str, int] = {}
+    this_quarter: dict[str, int] = {}
+    for payment in model.payments:
+        ident = payment.get("meeting")
+        if ident is None or payment.day > quarter.last_day:
+            continue
+        amount = cents(payment.amount)
+        spent[ident] = spent.get(ident, 0) + amount
+        if quarter.contains(payment.day):
+            this_quarter[ident] = this_quarter.get(ident, 0) + amount
+    records = []
+    for meeting in model.meetings:
+        if meeting.id not in this_quarter and not quarter.contains(meeting.day):
+            continue
+        approved = cents(meeting.amount)
+        total = spent.get(meeting.id, 0)
+        records.append(
+            {
+                "id": meeting.id,
+                "date": meeting.day,
+                "body": meeting.body,
+                "subject": meeting.subject,
+                "approved": approved,
+                "quarter": this_quarter.get(meeting.id, 0),
+                "spent": total,
+                "left": approved - total,
+                "over": "是" if total > approved else "",
+            }
+        )
+    rows = frame(records, MEETING_COLUMNS)
+    totals = [{"subject": "本季合计", "quarter": int(rows["quarter"].sum()) if records else 0}]
+    note = "列出本季度作出或本季度有支出的会议决议；支出按引用该决议编号（meeting）的付款计算。"
+    return Table("meetings", "会议决议事项支出", MEETING_COLUMNS, rows, totals, note)
+
+
+# --- 资产负债 ---------------------------------------------------------------------------
+
+SHEET_COLUMNS = (
+    Column("item", "项目"),
+    Column("opening", "年初数", "amount"),
+    Column("closing", "期末数", "amount"),
+)
+
+
+def balance_sheet_table(books: Books, quarter: Quarter) -> Table:
+    opening = balance_sheet(
+        sheet_figures(books.balances(date(quarter.year - 1, 12, 31)), books.accounts)
+    )
+    closing = balance_sheet(sheet_figures(books.balances(quarter.last_day), books.accounts))
+    closing_by_label = {label: value for label, _, value in closing}
+    opening_by_label = {label: value for label, _, value in opening}
+    labels = list(dict.fromkeys([label for label, _, _ in opening + closing]))
+    roles = {label: role for label, role, _ in opening + closing}
+    records = [
+        {
+            "item": label,
+            "opening": None if roles[label] == "heading" else opening_by_label.get(label, 0),
+            "closing": None if roles[label] == "heading" else closing_by_label.get(label, 0),
+            "role": roles[label],
+        }
+        for label in labels
+    ]
+    rows = pd.DataFrame.from_records(records)
+    note = (
+        f"年初数为 {quarter.year - 1} 年末余额，期末数为 {quarter.last_day} 余额；"
+        "未分配收益含尚未结转的本年收益。"
+    )
+    return Table("balance", "资产负债情况", SHEET_COLUMNS, rows, [], note)
+
+
+# --- 债权债务 ---------------------------------------------------------------------------
+
+DEBT_COLUMNS = (
+    Column("kind", "类别"),
+    Column("account", "科目"),
+    Column("party", "对方单位/个人"),
+    Column("amount", "余额", "amount"),
+    Column("since", "发生日期", "date"),
+    Column("age", "账龄（天）", "int"),
+)
+RECEIVABLE_CODES = ("112", "113")
+PAYABLE_CODES = ("113", "201", "211", "212", "213", "214", "221")
+
+
+def debts_table(books: Books, quarter: Quarter) -> Table:
+    codes = set(RECEIVABLE_CODES + PAYABLE_CODES)
+    accounts = books.accounts[books.accounts["first_level"].isin(codes)]
+    upto = books.window(None, quarter.last_day)
+    upto = upto[upto["account"].isin(accounts.index)]
+    records = []
+    end = quarter.last_day.toordinal()
+    for account, group in upto.groupby("account", sort=True):
+        balance = int(group["cents"].sum())
+        first_level = accounts.loc[account, "first_level"]
+        if balance == 0:
+            continue
+        receivable = balance > 0 and first_level in RECEIVABLE_CODES
+        payable = balance < 0 and first_level in PAYABLE_CODES
+        if not (receivable or payable):
+            continue
+        since = open_since(group["day"].tolist(), group["cents"].tolist(), 1 if receivable else -1)
+        records.append(
+            {
+                "kind": "应收" if receivable else "应付",
+                "account": display_name(str(account).rpartition(":")[0]) or display_name(account),
+                "party": leaf_name(str(account)),
+                "amount": abs(balance),
+                "since": date.fromordinal(since),
+                "age": end - since,
+                "order": 0 if receivable else 1,
+            }
+        )
+    rows = frame(records, DEBT_COLUMNS)
+    if records:
+        rows = rows.sort_values(["order", "age"], ascending=[True, False]).reset_index(drop=True)
+    totals = [
+        {"kind": f"{kind}合计", "amount": int(rows[rows["kind"] == kind]["amount"].sum())}
+        for kind in ("应收", "应付")
+    ]
+    note = "按明细科目（对方单位/个人）列示；发生日期为尚未结清部分中最早一笔的日期（先进先出）。"
+    return Table("debts", "债权债务明细", DEBT_COLUMNS, rows, totals, note)
+
+
+def open_since(days: Sequence[int], amounts: Sequence[int], sign: int) -> int:
+    """The day the oldest still-open part of a balance arose, settling first in first out."""
+    lots: deque[list[int]] = deque()
+    for day, amount in zip(days, amounts, strict=True):
+        amount *= sign
+        if amount > 0:
+            lots.append([day, amount])
+            continue
+        owed = -amount
+        while owed and lots:
+            take = min(owed, lots[0][1])
+            lots[0][1] -= take
+            owed -= take
+            if lots[0][1] == 0:
+                lots.popleft()
+    return lots[0][0] if lots else days[-1]
+
+
+# --- 专项资金 ---------------------------------------------------------------------------
+
+FUND_COLUMNS = (
+    Column("project", "项目"),
+    Column("received_q", "本季拨入", "amount"),
+    Column("spent_q", "本季支出", "amount"),
+    Column("received", "累计拨入", "amount"),
+    Column("spent", "累计支出", "amount"),
+    Column("left", "结余", "amount"),
+)
+
+
+def funds_table(model: LedgerModel, books: Books, quarter: Quarter) -> Table:
+    fund_accounts = {
+        info.name: info.project for info in model.chart if info.is_special_fund and info.project
+    }
+    projects: dict[str, dict[str, int]] = {}
+
+    def add(project: str, key: str, amount: int) -> None:
+        entry = projects.setdefault(
+            project, {"received_q": 0, "spent_q": 0, "received": 0, "spent": 0}
+        )
+        entry[key] += amount
+
+    for project in fund_accounts.values():
+        add(project, "received", 0)
+    upto = books.window(None, quarter.last_day)
+    credits = upto[upto["account"].isin(fund_accounts) & (upto["cents"] < 0)]
+    in_quarter = credits["day"] >= quarter.first_day.toordinal()
+    for (account, now), amount in credits.groupby(["account", in_quarter])["cents"].sum().items():
+        add(fund_accounts[account], "received", -int(amount))
+        if now:
+            add(fund_accounts[account], "received_q", -int(amount))
+    for day, project, amount in project_spending(model, fund_accounts, quarter.last_day):
+        add(project, "spent", amount)
+        if quarter.contains(day):
+            add(project, "spent_q", amount)
+    records = [
+        {"project": name, **figures, "left": figures["received"] - figures["spent"]}
+        for name, figures in sorted(projects.items())
+    ]
+    rows = frame(records, FUND_COLUMNS)
+    keys = ("received_q", "spent_q", "received", "spent", "left")
+    totals = [{"project": "合计", **{k: int(rows[k].sum()) if records else 0 for k in keys}}]
+    note = "拨入为专项应付款、一事一议资金明细科目的贷方发生额；支出为注明该项目（project）的付款。"
+    return Table("funds", "专项资金收支", FUND_COLUMNS, rows, totals, note)
+
+
+def project_spending(
+    model: LedgerModel, fund_accounts: dict[str, str], upto: date
+) -> Iterable[tuple[date, str, int]]:
+    """(day, project, 分) for every payment, or part of one, spent on a special-fund project."""
+    for payment in model.payments:
+        if payment.day > upto:
+            continue
+        tagged = payment.get("project")
+        if tagged:
+            yield payment.day, tagged, cents(payment.amount)
+            continue
+        for info, posting in payment.targets:
+            meta = posting.meta or {}
+            project = meta.get("project") or fund_accounts.get(info.name)
+            number = posting.units.number if posting.units else None
+            if project and number is not None and number > 0:
+                yield payment.day, str(project).strip(), cents(number)
+
+
+# --- 审计发现 ---------------------------------------------------------------------------
+
+FINDING_COLUMNS = (
+    Column("rule", "规则"),
+    Column("severity", "级别"),
+    Column("date", "日期", "date"),
+    Column("voucher", "凭证号"),
+    Column("message", "说明"),
+)
+FAMILY_COLUMNS = (
+    Column("family", "类别"),
+    Column("errors", "错误", "int"),
+    Column("warnings", "预警", "int"),
+    Column("count", "合计", "int"),
+)
+
+
+def findings_tables(
+    model: LedgerModel, findings: Iterable[Finding], quarter: Quarter
+) -> tuple[Table, Table]:
+    vouchers = _vouchers_by_location(model.transactions)
+    mine = sorted(
+        (f for f in findings if f.date is not None and quarter.contains(f.date)),
+        key=lambda f: (f.date, f.rule, f.line),
+    )
+    records = [
+        {
+            "rule": f.rule,
+            "severity": SEVERITY_ZH[str(f.severity)],
+            "date": f.date,
+            "voucher": vouchers.get((f.file, f.line), ""),
+            "message": f.message,
+        }
+        for f in mine
+    ]
+    listing = Table("findings", "审计发现", FINDING_COLUMNS, frame(records, FINDING_COLUMNS))
+    listing.empty = "本季度未发现问题"
+    counts: dict[str, dict[str, Any]] = {}
+    for f in mine:
+        label = _family_label(f.rule)
+        entry = counts.setdefault(label, {"family": label, "errors": 0, "warnings": 0})
+        entry["errors" if f.is_error else "warnings"] += 1
+    records = [{**c, "count": c["errors"] + c["warnings"]} for _, c in sorted(counts.items())]
+    rows = frame(records, FAMILY_COLUMNS)
+    totals = [
+        {
+            "family": "合计",
+            **{k: int(rows[k].sum()) if records else 0 for k in ("errors", "warnings", "count")},
+        }
+    ]
+    by_family = Table("families", "审计发现分类统计", FAMILY_COLUMNS, rows, totals)
+    by_family.empty = "本季度未发现问题"
+    return listing, by_family
+
+
+def _family_label(code: str) -> str:
+    if code == BEANCOUNT:
+        return "Beancount 基本检查"
+    family = family_of(code)
+    return f"{family.prefix}xx {family.title}" if family else code
+
+
+def _vouchers_by_location(entries: Iterable[data.Transaction]) -> dict[tuple[str, int], str]:
+    found = {}
+    for entry in entries:
+        meta = entry.meta or {}
+        voucher = meta.get("voucher")
+        if voucher is not None:
+            found[(str(meta.get("filename")), int(meta.get("lineno") or 0))] = str(voucher)
+    return found
+
+
+# --- signature, 大写, relief ------------------------------------------------------------
+
+
+def supervision_phone(entries: Iterable[data.Directive], day: date) -> str:
+    """The latest `event "监督电话" "…"` on or before `day`."""
+    phone = ""
+    for entry in entries:
+        if isinstance(entry, data.Event) and entry.type == PHONE_EVENT and entry.date <= day:
+            phone = entry.description.strip()
+    return phone
+
+
+def capitals(income: Table, sheet: Table, money: MoneySummary) -> dict[str, str]:
+    totals = {t["kind"]: t["quarter"] for t in income.totals}
+    figures = {
+        "本季收入合计": totals["收入合计"],
+        "本季支出合计": totals["支出合计"],
+        "本季收益": totals["收益"],
+        "期末货币资金": money.end,
+    }
+    closing = sheet.rows.set_index("item")["closing"]
+    figures["期末资产总计"] = int(closing["资产总计"])
+    return {label: capital_cents(int(value)) for label, value in figures.items()}
+
+
+def relief_payees(books: Books, quarter: Quarter) -> frozenset[str]:
+    """Payees of any relief (救助) payment up to the quarter's end: their given names are hidden."""
+    relief = books.accounts.index[books.accounts["category"] == RELIEF]
+    upto = books.window(None, quarter.last_day)
+    txns = upto[upto["account"].isin(relief)]["txn"].unique()
+    payees = books.txns.loc[txns, "payee"] if len(txns) else []
+    return frozenset(p.strip() for p in payees if p and p.strip())
