@@ -1,5 +1,244 @@
-"""VL5xx 资金与资产 (funds and assets): rules to come (see the issue of this family)."""
+"""VL5xx 资金与资产 (funds and assets): 专款专用, no 公车, no 对外担保, cadre pay as decided.
+
+VL501: special funds (专项资金) are spent only on their purpose. A fund account is a 241 or 231
+sub-account whose `open` declares `project` (inherited by its sub-accounts). A payment belongs to
+a project through `project` on the transaction or on a posting: on the posting of what it pays
+for, it wins over the transaction's; on the bank or cash posting, it speaks for the whole payment. What it
+pays for may only be booked to 153 在建工程, 151 固定资产, 121 库存物资, 511 经营支出, 514 公益支出
+or the project's own fund accounts (money handed back), never to 管理费用 or an account of another
+project; the project's payments may not add up to more than its fund accounts were ever credited
+with, as of the ledger's last entry; and a `project` no fund account declares is an error where
+it is written.
+VL502: no collective money on vehicles: any voucher that debits an account of category 车辆.
+VL503: no guarantee for an outside party: any entry on an account of category 对外担保.
+VL504: cadre pay, bonuses and allowances (accounts of category 干部报酬) are paid only under a
+村民代表会议 or 村民会议 resolution, cited with `meeting`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
 
 from village_ledger.beancount_plugin import make_plugin
+from village_ledger.findings import Hit
+from village_ledger.model import LedgerModel, Payment
+from village_ledger.model.accounts import AccountInfo
+from village_ledger.model.memo import per_model
+from village_ledger.money import CURRENCY, fmt_yuan
+from village_ledger.registry import rule
 
 __plugins__ = (make_plugin("funds"),)
+
+ZERO = Decimal(0)
+# what special funds may pay for, by first-level code
+FUND_PURPOSES = {
+    "153": "在建工程",
+    "151": "固定资产",
+    "121": "库存物资",
+    "511": "经营支出",
+    "514": "公益支出",
+}
+ADMIN_CODE = "513"
+# bodies whose resolution may set cadre pay (村民代表会议 and above)
+CADRE_PAY_RANK = 2
+
+
+def cny(posting: data.Posting) -> Decimal:
+    units = posting.units
+    if units is None or units.currency != CURRENCY or units.number is None:
+        return ZERO
+    return units.number
+
+
+def text_of(meta: dict[str, Any] | None, key: str) -> str | None:
+    value = meta.get(key) if meta else None
+    text = "" if value is None else str(value).strip()
+    return text or None
+
+
+@dataclass
+class Funds:
+    """The special-fund projects the chart declares, and what each was credited with."""
+
+    accounts: dict[str, str]  # fund account -> its project
+    received: dict[str, Decimal]  # project -> total credited to its fund accounts
+
+    def declares(self, project: str) -> bool:
+        return project in self.received
+
+
+@per_model
+def special_funds(model: LedgerModel) -> Funds:
+    accounts = {
+        info.name: info.project for info in model.chart if info.is_special_fund and info.project
+    }
+    received: dict[str, Decimal] = dict.fromkeys(accounts.values(), ZERO)
+    for entry in model.transactions:
+        for posting in entry.postings:
+            project = accounts.get(posting.account)
+            if project is not None and cny(posting) < 0:
+                received[project] -= cny(posting)
+    return Funds(accounts, received)
+
+
+def projects_named(entry: data.Transaction) -> list[str]:
+    """Every project a voucher names, on itself or on any posting, in order of writing."""
+    named = [text_of(entry.meta, "project")]
+    named += [text_of(p.meta, "project") for p in entry.postings]
+    return list(dict.fromkeys(p for p in named if p))
+
+
+def wrong_destination(
+    funds: Funds, project: str, info: AccountInfo, payment: Payment, amount: Decimal
+) -> Hit | None:
+    own = funds.accounts.get(info.name) == project
+    other = info.project if info.project and info.project != project else None
+    if own or (info.first_level in FUND_PURPOSES and other is None):
+        return None
+    head = f"专项资金“{project}”{'向' + payment.payee if payment.payee else ''}支付 {fmt_yuan(amount)} 元"
+    if other is not None:
+        why = f"记入另一项目“{other}”的科目 {info.name}，专项资金须专款专用"
+    elif info.first_level == ADMIN_CODE:
+        why = f"记入管理费用 {info.name}，专项资金不得用于管理费用"
+    else:
+        allowed = "、".join(FUND_PURPOSES.values())
+        why = f"记入 {info.name}，专项资金只能用于{allowed}"
+    return Hit(payment.meta, f"{head}，{why}", payment.day, amount=amount)
+
+
+@rule("VL501", "专项资金挪用")
+def special_fund_misused(model: LedgerModel) -> Iterator[Hit]:
+    """Special funds pay only for their purpose, and no more than the project received."""
+    funds = special_funds(model)
+    payments = {id(p.entry): p for p in model.payments}
+    spent: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in model.vouchers:
+        named = projects_named(entry)
+        if not named:
+            continue
+        for project in named:
+            if not funds.declares(project):
+                yield Hit(
+                    entry.meta,
+                    f"专项项目“{project}”没有对应的专项资金科目：应在 241 专项应付款或 "
+                    "231 一事一议资金下开设明细科目并注明 project",
+                    entry.date,
+                )
+        payment = payments.get(id(entry))
+        if payment is not None:
+            yield from project_spending(funds, payment, spent)
+
+
+def project_spending(funds: Funds, payment: Payment, spent: dict[str, Decimal]) -> Iterator[Hit]:
+    """A tagged payment's destinations, and each of its projects' total against what came in."""
+    targets = {id(posting) for _, posting in payment.targets}
+    # a project written on the bank or cash posting speaks for the whole payment
+    tagged = text_of(payment.meta, "project") or next(
+        (
+            text_of(p.meta, "project")
+            for p in payment.entry.postings
+            if id(p) not in targets and text_of(p.meta, "project")
+        ),
+        None,
+    )
+    touched: list[str] = []
+    for info, posting in payment.targets:
+        project = text_of(posting.meta, "project") or tagged
+        if project is None or not funds.declares(project):
+            continue
+        amount = cny(posting)
+        if amount > 0:
+            hit = wrong_destination(funds, project, info, payment, amount)
+            if hit:
+                yield hit
+        spent[project] += amount
+        if project not in touched:
+            touched.append(project)
+    for project in touched:
+        if spent[project] > funds.received[project]:
+            yield Hit(
+                payment.meta,
+                f"专项资金“{project}”累计支出 {fmt_yuan(spent[project])} 元，超过该项目专项资金"
+                f"科目收到的 {fmt_yuan(funds.received[project])} 元",
+                payment.day,
+                amount=spent[project],
+            )
+
+
+@rule("VL502", "集体资金购置车辆")
+def vehicle_bought(model: LedgerModel) -> Iterator[Hit]:
+    """Collective money may not buy a vehicle (公车): no debit to an account of category 车辆."""
+    vehicles = {info.name for info in model.chart.with_category("车辆")}
+    if not vehicles:
+        return
+    for entry in model.vouchers:
+        bought = [p for p in entry.postings if p.account in vehicles and cny(p) > 0]
+        if bought:
+            amount = sum((cny(p) for p in bought), ZERO)
+            seller = f"向{entry.payee}" if entry.payee else ""
+            yield Hit(
+                entry.meta,
+                f"{seller}购置车辆 {fmt_yuan(amount)} 元（{bought[0].account}），"
+                "不得用村集体资金购买公车",
+                entry.date,
+                amount=amount,
+            )
+
+
+@rule("VL503", "对外担保")
+def guarantee_given(model: LedgerModel) -> Iterator[Hit]:
+    """The collective may not guarantee an outside party: no entry on a 对外担保 account."""
+    guarantees = {info.name for info in model.chart.with_category("对外担保")}
+    if not guarantees:
+        return
+    for entry in model.transactions:
+        touched = [p for p in entry.postings if p.account in guarantees]
+        if touched:
+            amount = abs(cny(touched[0]))
+            party = f"为{entry.payee}" if entry.payee else ""
+            yield Hit(
+                entry.meta,
+                f"村集体{party}对外担保：{touched[0].account} 记账 {fmt_yuan(amount)} 元，"
+                "村集体不得为外单位或个人提供担保",
+                entry.date,
+                amount=amount,
+            )
+
+
+def cadre_pay(payment: Payment) -> Decimal:
+    return sum(
+        (cny(p) for info, p in payment.targets if info.category == "干部报酬" and cny(p) > 0),
+        ZERO,
+    )
+
+
+@rule("VL504", "干部报酬未经村民(代表)会议决定")
+def cadre_pay_without_resolution(model: LedgerModel) -> Iterator[Hit]:
+    """Cadre pay, bonuses and allowances cite the 村民代表会议 or 村民会议 resolution that set them."""
+    for payment in model.payments:
+        amount = cadre_pay(payment)
+        if not amount:
+            continue
+        cited = payment.get("meeting")
+        meeting = model.meetings.get(cited) if cited else None
+        if meeting is not None and meeting.rank >= CADRE_PAY_RANK:
+            continue
+        to = f"向{payment.payee}" if payment.payee else ""
+        if cited is None:
+            why = "未引用决定报酬标准的村民代表会议或村民会议决议（meeting）"
+        elif meeting is None:
+            why = f"引用的决议“{cited}”不存在"
+        else:
+            why = f"引用的“{cited}”是{meeting.body}决议，干部报酬须由村民代表会议或村民会议决定"
+        yield Hit(
+            payment.meta,
+            f"{to}支付干部报酬 {fmt_yuan(amount)} 元，{why}",
+            payment.day,
+            amount=amount,
+        )
