@@ -1,5 +1,172 @@
-"""`village-ledger disclose` and `overview`: the quarterly 财务公开 and the township overview."""
+"""`village-ledger disclose` and `overview`: the quarterly 财务公开 and the township overview.
+
+Argument parsing and output only: the numbers come from `village_ledger.reports`.
+Exit codes: 0 the report was written; 1 it was written but the ledger has Beancount errors, so
+its figures may be wrong; 2 the command could not run (bad period or date, missing path or -o).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-COMMANDS: list[click.Command] = []
+from village_ledger.paths import PathError, find_villages
+
+if TYPE_CHECKING:
+    from village_ledger.model import Quarter
+
+EXIT_OK, EXIT_LEDGER_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
+TEXT_FORMATS = ("json", "csv")
+
+
+def _one_ledger(path: str) -> Path:
+    try:
+        mains = find_villages([path])
+    except PathError as exc:
+        raise click.UsageError(str(exc)) from None
+    if len(mains) != 1:
+        raise click.UsageError(f"{path} 下有 {len(mains)} 个村账簿，disclose 一次只公开一个村")
+    main = mains[0]
+    try:
+        with open(main, "rb"):
+            pass
+    except OSError as exc:
+        raise click.UsageError(f"无法读取 {main}：{exc.strerror}") from None
+    return main
+
+
+def _quarter(text: str) -> Quarter:
+    from village_ledger.model import Quarter
+
+    quarter = Quarter.parse(text)
+    if quarter is None:
+        raise click.UsageError(f"--period “{text}”不是季度，应写作 YYYYQn（如 2025Q2）")
+    return quarter
+
+
+def _day(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise click.UsageError(
+            f"--date “{text}”不是日期，应写作 YYYY-MM-DD（如 2025-07-15）"
+        ) from None
+
+
+def _write(data: bytes, fmt: str, out: str | None) -> None:
+    if out is None:
+        click.get_binary_stream("stdout").write(data)
+        return
+    target = Path(out)
+    # a BOM lets Excel open a Chinese CSV file as UTF-8
+    target.write_bytes(b"\xef\xbb\xbf" + data if fmt == "csv" else data)
+
+
+def _check_output(fmt: str, out: str | None) -> None:
+    """Before any work: html, pdf and xlsx need a file, and the file a folder to go in."""
+    if out is None and fmt not in TEXT_FORMATS:
+        raise click.UsageError(f"{fmt} 格式须用 -o 指定输出文件（json、csv 可直接输出到屏幕）")
+    if out is not None and not Path(out).resolve().parent.exists():
+        raise click.UsageError(f"输出目录不存在：{Path(out).parent}")
+
+
+@click.command()
+@click.argument("ledger", type=click.Path())
+@click.option("--period", required=True, metavar="YYYYQn", help="公开的季度，如 2025Q2。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "xlsx", "json", "csv"]),
+    default="html",
+    show_default=True,
+    help="输出格式：html、pdf（打印）、xlsx（一表一页）、json（全部表格）、csv（收支明细）。",
+)
+@click.option(
+    "-o", "--output", "out", type=click.Path(), help="输出文件；json、csv 可省略（输出到屏幕）。"
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "a3"]),
+    default="a4",
+    show_default=True,
+    help="纸张：a4 竖版；a3 横版（公开栏张贴，一张贴完，过长的明细续 A4 页）。",
+)
+def disclose(ledger: str, period: str, fmt: str, out: str | None, paper: str) -> None:
+    """季度财务公开表：收支情况、收支明细、重点支出、资产负债、债权债务、专项资金、审计发现。
+
+    LEDGER 是村的 main.beancount 或村文件夹。公开输出中的身份证号、手机号、银行卡号及救助对象姓名均已遮蔽。
+    """
+    quarter = _quarter(period)
+    main = _one_ledger(ledger)
+    _check_output(fmt, out)
+    from village_ledger.engine import beancount_finding, run_rules
+    from village_ledger.loading import load_ledger
+    from village_ledger.model import build_model
+    from village_ledger.registry import all_rules
+    from village_ledger.reports.disclosure import build_disclosure
+    from village_ledger.reports.render import render
+
+    loaded = load_ledger(main)
+    model = build_model(loaded.entries, loaded.options)
+    findings = [beancount_finding(model.village, e) for e in loaded.errors]
+    findings += run_rules(model, all_rules())
+    seal = model.seals.get(quarter)
+    published = seal.day if seal else date.today()
+    report = build_disclosure(model, quarter, published=published, findings=findings)
+    _write(render(report, fmt, paper), fmt, out)
+    if loaded.errors:
+        click.echo(
+            f"注意：账簿有 {len(loaded.errors)} 处 Beancount 错误（见审计发现），报表数字可能不准确；"
+            "请先用 village-ledger check 查看并更正。",
+            err=True,
+        )
+        sys.exit(EXIT_LEDGER_ERRORS)
+
+
+@click.command()
+@click.argument("path", type=click.Path())
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="概览日期，默认今天。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "xlsx", "json"]),
+    default="json",
+    show_default=True,
+    help="输出格式：html、xlsx、json。",
+)
+@click.option(
+    "-o", "--output", "out", type=click.Path(), help="输出文件；json 可省略（输出到屏幕）。"
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="并行读取的村数，默认为 CPU 核数。",
+)
+def overview(path: str, day: str | None, fmt: str, out: str | None, jobs: int | None) -> None:
+    """乡镇各村财务概览：现金与存款、本年收支、招待费与限额、各类审计发现、最近封存季度、逾期未公开。
+
+    PATH 是包含各村文件夹的目录（也可以是一个村）。
+    """
+    when = _day(day)
+    try:
+        mains = find_villages([path])
+    except PathError as exc:
+        raise click.UsageError(str(exc)) from None
+    _check_output(fmt, out)
+    from village_ledger.reports.overview import build_overview
+    from village_ledger.reports.render import render
+
+    report = build_overview(mains, when, jobs or os.cpu_count() or 1)
+    _write(render(report, fmt), fmt, out)
+
+
+COMMANDS: list[click.Command] = [disclose, overview]

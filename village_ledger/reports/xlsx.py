@@ -1,0 +1,153 @@
+"""Excel workbooks: one sheet per table, numbers as numbers (#,##0.00), dates as dates.
+
+Called only by the renderers in `render`, with a report that has already been masked.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from village_ledger.reports.tables import Column, Table
+
+AMOUNT_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+FONT = "等线"
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="EDEDED")
+INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def number_of(column: Column, value: Any) -> Any:
+    from village_ledger.reports.render import cell_number
+
+    return cell_number(column, value)
+
+
+def write_table(sheet: Worksheet, table: Table, heading: Iterable[str]) -> None:
+    lines = list(heading)
+    width = len(table.columns)
+    for text in lines:
+        sheet.append([text])
+    sheet["A1"].font = Font(name=FONT, bold=True, size=14)
+    if width > 1:
+        for row in range(1, len(lines) + 1):
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    header_row = len(lines) + 1
+    sheet.append([c.title for c in table.columns])
+    for cell in sheet[header_row]:
+        cell.font = Font(name=FONT, bold=True)
+        cell.fill = HEAD_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BOX
+    for index, record in enumerate(table.records()):
+        bold = table.role(index) in ("total", "heading")
+        _append(sheet, table.columns, record, bold=bold)
+    for record in table.total_records():
+        _append(sheet, table.columns, record, bold=True)
+    if table.note:
+        sheet.append([table.note])
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    _fit_widths(sheet, table.columns, header_row)
+
+
+def _append(sheet: Worksheet, columns: tuple[Column, ...], record: dict, *, bold: bool) -> None:
+    sheet.append([number_of(c, record[c.key]) for c in columns])
+    row = sheet.max_row
+    for column, cell in zip(columns, sheet[row], strict=False):
+        cell.border = BOX
+        cell.font = Font(name=FONT, bold=bold)
+        if column.kind == "amount":
+            cell.number_format = AMOUNT_FORMAT
+        elif column.kind == "date" or isinstance(cell.value, date):
+            cell.number_format = DATE_FORMAT
+
+
+def _fit_widths(sheet: Worksheet, columns: tuple[Column, ...], header_row: int) -> None:
+    for position, column in enumerate(columns, 1):
+        letter = get_column_letter(position)
+        longest = _display_width(column.title)
+        for (value,) in sheet.iter_rows(
+            min_row=header_row + 1, min_col=position, max_col=position, values_only=True
+        ):
+            text = f"{value:,.2f}" if column.kind == "amount" and value is not None else value
+            longest = max(longest, _display_width("" if text is None else str(text)))
+        sheet.column_dimensions[letter].width = min(max(longest + 2, 8), 60)
+
+
+def _display_width(text: str) -> int:
+    """Chinese characters take two columns of a spreadsheet's width unit."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def sheet_title(title: str, taken: set[str]) -> str:
+    base = title.translate(INVALID_SHEET_CHARS)[:31]
+    name, n = base, 2
+    while name in taken:
+        suffix = f"({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def disclosure_workbook(report: Any) -> bytes:
+    from village_ledger.reports.statements import yuan_display
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "资金概况"
+    heading = f"{report.title} {report.label}财务公开"
+    period = f"公开期间：{report.quarter.first_day} 至 {report.quarter.last_day}"
+    money = report.money
+    rows = [
+        [heading],
+        [period],
+        ["项目", "期初余额", "本季收入", "本季支出", "期末余额"],
+        ["合计", money.start, money.money_in, money.money_out, money.end],
+        ["其中：库存现金", money.cash_start, None, None, money.cash_end],
+        ["　　　银行存款", money.bank_start, None, None, money.bank_end],
+    ]
+    for row in rows:
+        summary.append([Decimal(v) / 100 if isinstance(v, int) else v for v in row])
+    summary["A1"].font = Font(name=FONT, bold=True, size=14)
+    for row in summary.iter_rows(min_row=4, max_row=6, min_col=2, max_col=5):
+        for cell in row:
+            cell.number_format = AMOUNT_FORMAT
+    summary.append([])
+    for label, text in report.capitals.items():
+        summary.append([f"{label}（大写）", text])
+    summary.append([])
+    signature = report.signature
+    summary.append(["村务监督委员会审核人", "、".join(signature.reviewers)])
+    summary.append(["公开日期", signature.published])
+    summary.append(["监督电话", signature.phone])
+    summary.append(["封存摘要", signature.seal_digest or "本季度尚未封存"])
+    summary.append(
+        [
+            "本年招待费",
+            f"{yuan_display(report.entertainment_ytd)} / 限额 {yuan_display(report.entertainment_cap)}",
+        ]
+    )
+    summary.column_dimensions["A"].width = 24
+    for letter in "BCDE":
+        summary.column_dimensions[letter].width = 18
+    taken = {summary.title}
+    for table in report.tables.values():
+        sheet = book.create_sheet(sheet_title(table.title, taken))
+        write_table(sheet, table, [f"{report.title} {report.label} {table.title}", period])
+    return workbook_bytes(book)
