@@ -62,7 +62,7 @@ def _day(text: str | None) -> date:
 
 def _write(data: bytes, fmt: str, out: str | None) -> None:
     if out is None:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)
         return
     target = Path(out)
     # a BOM lets Excel open a Chinese CSV file as UTF-8

@@ -1,0 +1,247 @@
+"""Masking: no identity, phone or card number and no relief payee's given name in any output."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from tests.test_disclosure import Q2, disclose, sample_village
+from village_ledger.reports.disclosure import Disclosure
+from village_ledger.reports.masking import (
+    Public,
+    is_identity_number,
+    mask_name,
+    mask_numbers,
+    publish,
+)
+from village_ledger.reports.render import DISCLOSURE_RENDERERS, disclosure_json, render
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def with_checksum(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    return first17 + "10X98765432"[total % 11]
+
+
+birthdays = st.dates(min_value=date(1930, 1, 1), max_value=date(2012, 12, 31))
+regions = st.integers(min_value=110000, max_value=659999).map(str)
+identity18 = st.builds(
+    lambda r, b, s: with_checksum(f"{r}{b:%Y%m%d}{s:03d}"),
+    regions,
+    birthdays,
+    st.integers(0, 999),
+)
+identity15 = st.builds(
+    lambda r, b, s: f"{r}{b:%y%m%d}{s:03d}", regions, birthdays, st.integers(0, 999)
+)
+mobiles = st.builds(
+    lambda second, rest: f"1{second}{rest:09d}", st.integers(3, 9), st.integers(0, 10**9 - 1)
+)
+cards = st.integers(16, 19).flatmap(
+    lambda n: st.integers(0, 10 ** (n - 2) - 1).map(lambda v, n=n: f"62{v:0{n - 2}d}")
+)
+secrets = st.one_of(identity18, identity15, mobiles, cards)
+
+
+# --- the rules, one by one --------------------------------------------------------------
+
+
+@given(identity18)
+def test_identity_numbers_keep_first_six_and_last_four(number: str) -> None:
+    assert is_identity_number(number)
+    masked = mask_numbers(f"身份证号{number}。")
+    assert masked == f"身份证号{number[:6]}{'*' * 8}{number[-4:]}。"
+
+
+@given(identity15)
+def test_old_fifteen_digit_identity_numbers(number: str) -> None:
+    assert mask_numbers(f"证件 {number}") == f"证件 {number[:6]}{'*' * 5}{number[-4:]}"
+
+
+@given(mobiles, st.sampled_from(["{}", "{0}-{1}-{2}", "{0} {1} {2}", "+86 {}", "+86{}"]))
+def test_mobile_numbers_keep_first_three_and_last_four(number: str, form: str) -> None:
+    parts = (number[:3], number[3:7], number[7:])
+    written = form.format(*parts) if "{0}" in form else form.format(number)
+    masked = mask_numbers(f"电话：{written}，")
+    digits = re.sub(r"\D", "", masked.removeprefix("电话：").removesuffix("，"))
+    assert number not in re.sub(r"[\s-]", "", masked)
+    assert digits.endswith(number[:3] + number[-4:])
+    assert masked.count("*") == 4
+
+
+@given(cards)
+def test_card_numbers_keep_the_last_four(number: str) -> None:
+    masked = mask_numbers(f"卡号{number}转入")
+    assert number not in masked
+    if not is_identity_number(number):
+        assert masked == f"卡号{'*' * (len(number) - 4)}{number[-4:]}转入"
+
+
+@given(cards)
+def test_card_numbers_in_groups_of_four(number: str) -> None:
+    grouped = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+    masked = mask_numbers(f"卡号 {grouped} 转入")
+    assert re.sub(r"\D", "", masked) == number[-4:]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "发票号码 25332000000012345678",  # 全电发票: 20 digits
+        "发票 044001900111-12345678",  # 发票代码-发票号码
+        "凭证号 2025-04-003",
+        "2025-04-03 收到 1,234,567.89 元",
+        "收据 0000123，合同 HT-2025-0001",
+        "面积 12345678901 平方米的说法不是电话",  # 11 digits not starting 1[3-9]
+    ],
+)
+def test_invoice_voucher_and_other_numbers_are_left_alone(text: str) -> None:
+    assert mask_numbers(text) == text
+
+
+def test_numbers_inside_longer_runs_are_not_phones() -> None:
+    assert mask_numbers("25332000013812345678") == "25332000013812345678"
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [("张三丰", "张**"), ("李四", "李*"), ("欧阳明", "欧阳*"), ("诸葛", "诸*"), ("王", "王")],
+)
+def test_relief_payee_given_names(name: str, masked: str) -> None:
+    assert mask_name(name) == masked
+
+
+def test_renderers_accept_only_the_masked_copy(tmp_path: Path) -> None:
+    report, _ = disclose(sample_village(tmp_path))
+    for renderer in DISCLOSURE_RENDERERS.values():
+        with pytest.raises(TypeError):
+            renderer(report)  # type: ignore[arg-type]
+    assert isinstance(publish(report), Public)
+    data = json.loads(disclosure_json(publish(report)))
+    assert data["period"] == "2025Q2"
+
+
+def test_the_supervision_phone_is_published_in_full(tmp_path: Path) -> None:
+    main = sample_village(tmp_path, extra='2025-07-01 event "监督电话" "13905710000"\n')
+    report, _ = disclose(main)
+    assert json.loads(render(report, "json"))["signature"]["phone"] == "13905710000"
+
+
+def test_relief_payee_is_masked_everywhere_it_appears(tmp_path: Path) -> None:
+    report, _ = disclose(sample_village(tmp_path))
+    for fmt in ("html", "json", "csv", "xlsx"):
+        text = output_text(render(report, fmt), fmt)
+        assert "王秀兰" not in text, fmt
+        assert "王**" in text, fmt
+
+
+# --- planted numbers never reach an output -----------------------------------------------
+
+
+def output_text(data: bytes, fmt: str) -> str:
+    """What a reader of the output can see, whitespace removed so nothing hides in a line break."""
+    if fmt == "pdf":
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+        ).stdout.decode("utf-8")
+    elif fmt == "xlsx":
+        book = load_workbook(io.BytesIO(data))
+        text = "\n".join(
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+    else:
+        text = data.decode("utf-8")
+    return re.sub(r"\s", "", text)
+
+
+def planted_village(root: Path, numbers: list[str]) -> tuple[Disclosure, list[str]]:
+    """A sample village whose payees, narrations, metadata and a counterparty carry `numbers`."""
+    a, b, c, d, e = (numbers * 5)[:5]
+    extra = f"""
+2024-01-01 open Assets:112-应收款:11201-个人借支:1120102-李四{e} CNY
+2025-05-15 * "赵六{a}" "退还押金，联系人电话{b}，卡号{c}"
+  voucher: "2025-05-006"
+  handler: "吴志强{d}"
+  reviewer: "钱秀英"
+  approver: "李红梅"
+  receipt: "收款收据"
+  Assets:102-银行存款:10201-农商行  -100.00 CNY
+  Expenses:515-其他支出  100.00 CNY
+2025-05-16 * "县某局" "接待，对方证件{e}"
+  voucher: "2025-05-007"
+  handler: "吴志强"
+  reviewer: "钱秀英"
+  approver: "李红梅"
+  guests: 2
+  hosts: 1
+  guest-org: "县某局{a}"
+  letter: "函{b}"
+  invoice: "25332000000011119999"
+  Assets:101-库存现金  -90.00 CNY
+  Expenses:513-管理费用:51303-招待费  90.00 CNY
+2025-05-17 * "李四{e}" "借支{d}"
+  voucher: "2025-05-008"
+  handler: "李四"
+  reviewer: "钱秀英"
+  approver: "李红梅"
+  receipt: "内部凭证"
+  Assets:101-库存现金  -50.00 CNY
+  Assets:112-应收款:11201-个人借支:1120102-李四{e}  50.00 CNY
+"""
+    report, _ = disclose(sample_village(root, extra=extra))
+    return report, numbers
+
+
+def assert_nothing_leaks(report: Disclosure, numbers: list[str], formats: tuple[str, ...]) -> None:
+    for fmt in formats:
+        for paper in ("a4", "a3") if fmt == "pdf" else ("a4",):
+            text = output_text(render(report, fmt, paper), fmt)
+            for number in numbers:
+                assert number not in text, (fmt, paper, number)
+            assert "王秀兰" not in text
+
+
+@settings(max_examples=25)
+@given(st.lists(secrets, min_size=1, max_size=5))
+def test_no_planted_number_survives_in_text_outputs(tmp_path_factory, numbers) -> None:
+    report, numbers = planted_village(tmp_path_factory.mktemp("m"), numbers)
+    assert_nothing_leaks(report, numbers, ("html", "xlsx", "json", "csv"))
+
+
+@settings(max_examples=4)
+@given(st.lists(secrets, min_size=5, max_size=5))
+def test_no_planted_number_survives_in_the_pdf(tmp_path_factory, numbers) -> None:
+    report, numbers = planted_village(tmp_path_factory.mktemp("p"), numbers)
+    assert_nothing_leaks(report, numbers, ("pdf",))
+
+
+def test_planted_numbers_reach_the_report_model_unmasked(tmp_path: Path) -> None:
+    """The test above is only honest if the numbers are really in the report before masking."""
+    numbers = [
+        "11010119900307663X",
+        "13812345678",
+        "6222021234567890123",
+        "110101900307123",
+        "6217001234567890",
+    ]
+    report, _ = planted_village(tmp_path, numbers)
+    raw = json.dumps(
+        [list(t.records()) for t in report.tables.values()], ensure_ascii=False, default=str
+    )
+    for number in numbers:
+        assert number in raw
+    assert Q2.contains(date(2025, 5, 15)) and date(2025, 5, 15) + timedelta(0)
