@@ -233,6 +233,10 @@ class VillageGenerator:
         ]
         self.labourers = [self.person_name() for _ in range(6 * spec.scale)]
         self.contractors = self._pool(["水电安装队", "建筑维修队", "园林绿化队"], spec.scale)
+        self.shop_tenants = list(spec.shop_tenants) + [
+            f"个体户{self.person_name()}（{spec.short}门面{i + 1}号）"
+            for i in range(len(spec.shop_tenants), max(1, spec.scale // 2))
+        ]
         self.month_cash_budget: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
 
     # ---- names and numbers
@@ -299,8 +303,13 @@ class VillageGenerator:
         return None
 
     def pick_payee(self, pool: Sequence[str], day: date) -> tuple[str, date] | None:
-        candidates = list(pool)
-        self.rng.shuffle(candidates)
+        if len(pool) <= 32:
+            candidates = list(pool)
+            self.rng.shuffle(candidates)
+        else:  # a large pool (bench): a few random tries, then the rest from a random start
+            start = self.rng.randrange(len(pool))
+            tries = [pool[self.rng.randrange(len(pool))] for _ in range(6)]
+            candidates = tries + list(pool[start:]) + list(pool[:start])
         for payee in candidates:
             if self.payee_free(payee, day):
                 return payee, day
@@ -738,7 +747,7 @@ class VillageGenerator:
                 self.receive(on(10 + unit % 10), tenant,
                              f"收到{tenant}{y}年第{quarter}季度厂房租金", INC_PLANT,
                              spec.plant_rent)  # fmt: skip
-        for i, tenant in enumerate(spec.shop_tenants * max(1, spec.scale // 2)):
+        for i, tenant in enumerate(self.shop_tenants):
             day = on(3 + i % 20)
             if day.day > 28:
                 continue

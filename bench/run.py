@@ -1,0 +1,192 @@
+"""Time `village-ledger check` against plain `bean-check` on the same large village ledger.
+
+    python bench/run.py [--sizes 10000 100000] [--repeat 1] [--seed 7]
+
+For each size it generates the bench village once (cached under bench/data/, git-ignored; the
+cache key includes a hash of the generator, so a changed generator writes fresh books), then in
+one run and in fresh subprocesses:
+
+- `bean-check -C MAIN` (Beancount alone: parse, book, validate; no plugins in the file);
+- `village-ledger check MAIN --jobs 1 --format json` (Beancount with the stricter validations,
+  then the model and every rule family);
+- the phases of the check inside one process: load (Beancount), build_model, run_rules (and
+  the cross-village collect), and the slowest rules.
+
+Wall time comes from the clock around each subprocess; peak memory is the child's own maximum
+resident set size (`os.wait4`), so one run never hides another. With `--repeat N` the fastest
+of N runs is shown. Time should grow linearly with size: the table shows seconds per 1,000
+transactions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+DATA = BENCH / "data"
+BIN = Path(sys.executable).parent
+
+PHASES = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from village_ledger.loading import load_ledger
+from village_ledger.model import build_model
+from village_ledger.engine import run_rules, collect
+from village_ledger.registry import all_rules
+rules = all_rules()
+t1 = time.perf_counter()
+loaded = load_ledger(sys.argv[1])
+t2 = time.perf_counter()
+model = build_model(loaded.entries, loaded.options)
+t3 = time.perf_counter()
+per_rule = {}
+findings = []
+for rule in rules:
+    s = time.perf_counter()
+    findings += run_rules(model, [rule])
+    per_rule[rule.code] = time.perf_counter() - s
+t4 = time.perf_counter()
+collect(model, rules)
+t5 = time.perf_counter()
+print(json.dumps({
+    "import": t1 - t0, "load": t2 - t1, "model": t3 - t2, "rules": t4 - t3, "collect": t5 - t4,
+    "per_rule": per_rule, "findings": len(findings), "entries": len(loaded.entries),
+}))
+"""
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_mb: float
+    returncode: int
+    stdout: str
+
+
+def run(command: list[str], env: dict[str, str]) -> Timing:
+    """Run a command; its wall time and its own peak RSS (not any earlier child's)."""
+    start = time.perf_counter()
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True
+    ) as process:
+        out = process.stdout.read() if process.stdout else ""
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    # Linux reports ru_maxrss in KiB
+    return Timing(seconds, usage.ru_maxrss / 1024, process.returncode, out)
+
+
+def best(command: list[str], env: dict[str, str], repeat: int) -> Timing:
+    timings = [run(command, env) for _ in range(repeat)]
+    return min(timings, key=lambda t: t.seconds)
+
+
+def generator_hash() -> str:
+    digest = hashlib.sha256()
+    for name in ("villagegen.py", "generate.py"):
+        digest.update((BENCH / name).read_bytes())
+    digest.update((BENCH.parent / "ledgers" / "township" / "chart.beancount").read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def books(size: int, seed: int) -> tuple[Path, dict[str, object]]:
+    """The bench village of `size` transactions, generated once and cached."""
+    folder = DATA / f"n{size}-s{seed}-{generator_hash()}"
+    manifest_file = folder / "manifest.json"
+    if not manifest_file.exists():
+        print(f"generating {size:,} transactions into {folder} …", file=sys.stderr, flush=True)
+        subprocess.run(
+            [sys.executable, str(BENCH / "generate.py"), "-n", str(size), "--out", str(folder),
+             "--seed", str(seed)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+    manifest = json.loads(manifest_file.read_text())
+    return folder / str(manifest["main"]), manifest
+
+
+def measure(size: int, seed: int, repeat: int) -> dict[str, object]:
+    main, manifest = books(size, seed)
+    env = {**os.environ, "VILLAGE_LEDGER_TODAY": str(manifest["as_of"])}
+    bean = best([str(BIN / "bean-check"), "-C", str(main)], env, repeat)
+    check = best(
+        [str(BIN / "village-ledger"), "check", str(main), "--jobs", "1", "--format", "json"],
+        env,
+        repeat,
+    )
+    findings = json.loads(check.stdout or "[]")
+    phases_runs = [run([sys.executable, "-c", PHASES, str(main)], env) for _ in range(repeat)]
+    phases_run = min(phases_runs, key=lambda t: t.seconds)
+    phases = json.loads(phases_run.stdout)
+    return {
+        "size": size,
+        "transactions": manifest["transactions"],
+        "bean_check_s": bean.seconds,
+        "bean_check_mb": bean.peak_mb,
+        "bean_check_rc": bean.returncode,
+        "check_s": check.seconds,
+        "check_mb": check.peak_mb,
+        "check_rc": check.returncode,
+        "findings": sorted({f["rule"] for f in findings}),
+        "finding_count": len(findings),
+        "phases": phases,
+    }
+
+
+def report(results: list[dict[str, object]]) -> str:
+    head = (
+        f"{'size':>8} {'txns':>8} {'bean-check s':>12} {'check s':>8} {'ratio':>6} "
+        f"{'bean MB':>8} {'check MB':>8} {'load s':>7} {'model s':>7} {'rules s':>7} "
+        f"{'bc s/1k':>7} {'chk s/1k':>8} {'rules s/1k':>10}"
+    )
+    lines = [head, "-" * len(head)]
+    for r in results:
+        p = r["phases"]
+        assert isinstance(p, dict)
+        k = int(r["transactions"]) / 1000  # type: ignore[arg-type]
+        bean, check = float(r["bean_check_s"]), float(r["check_s"])  # type: ignore[arg-type]
+        rules = p["model"] + p["rules"] + p["collect"]
+        lines.append(
+            f"{r['size']:>8} {r['transactions']:>8} {bean:>12.2f} {check:>8.2f} "
+            f"{check / bean:>6.2f} {r['bean_check_mb']:>8.0f} {r['check_mb']:>8.0f} "
+            f"{p['load']:>7.2f} {p['model']:>7.2f} {p['rules'] + p['collect']:>7.2f} "
+            f"{bean / k:>7.3f} {check / k:>8.3f} {rules / k:>10.4f}"
+        )
+    lines.append("")
+    for r in results:
+        p = r["phases"]
+        assert isinstance(p, dict)
+        slow = sorted(p["per_rule"].items(), key=lambda kv: -kv[1])[:5]
+        shown = ", ".join(f"{code} {s:.2f}s" for code, s in slow)
+        lines.append(
+            f"{r['size']:>8}: findings {r['finding_count']} {r['findings']}; "
+            f"bean-check rc {r['bean_check_rc']}, check rc {r['check_rc']}; slowest rules: {shown}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, help="also write the raw results to this file")
+    args = parser.parse_args(argv)
+    results = [measure(size, args.seed, max(1, args.repeat)) for size in args.sizes]
+    print(report(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
