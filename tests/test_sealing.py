@@ -1,0 +1,334 @@
+"""The digest of a quarter: blind to layout, sensitive to every recorded fact.
+
+Ledgers are written as text and read back through Beancount's loader, so what is tested is what
+`seal` and `check` see.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import shutil
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.support import make_village
+from village_ledger.loading import load_ledger
+from village_ledger.model import Quarter, build_model
+from village_ledger.sealing import (
+    FORM,
+    digest_of,
+    number,
+    quarter_books,
+    record,
+    seal_lines,
+    today,
+)
+
+Q1 = Quarter(2025, 1)
+BANK = "Assets:102-银行存款:10201-农商行"
+CASH = "Assets:101-库存现金"
+ACCOUNTS = (
+    "Expenses:513-管理费用:51302-办公费",
+    "Expenses:513-管理费用:51305-水电费",
+    "Expenses:514-公益支出:51403-环境卫生",
+    "Assets:121-库存物资",
+)
+PEOPLE = ("王建国", "李红梅", "吴志强", "赵德明", "钱秀英")
+WORDS = ("电费", "办公用品", "清运垃圾", "修水渠", "买化肥", 'Office "A"', "a;b")
+
+
+@dataclass(frozen=True)
+class Txn:
+    """A voucher as the test writes it; `render` turns it into ledger text."""
+
+    day: date
+    flag: str
+    payee: str | None
+    narration: str
+    tags: tuple[str, ...]
+    links: tuple[str, ...]
+    meta: tuple[tuple[str, str], ...]
+    account: str
+    amount: Decimal
+    source: str = BANK  # the account the money comes from
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything about how the books are written that must not change the digest."""
+
+    indent: str = "  "
+    comments: bool = False
+    blank_lines: int = 1
+    explicit_bank: bool = False
+    extra_zeros: int = 0
+    seed: int = 0  # order of the entries in the text
+    files: int = 1  # how many files the vouchers are spread over
+
+
+def quarter_days(quarter: Quarter) -> st.SearchStrategy[date]:
+    return st.dates(min_value=quarter.first_day, max_value=quarter.last_day)
+
+
+def names(prefix: str) -> st.SearchStrategy[tuple[str, ...]]:
+    return st.lists(st.sampled_from([f"{prefix}{i}" for i in range(4)]), unique=True).map(
+        lambda xs: tuple(sorted(xs))
+    )
+
+
+amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
+
+txns = st.builds(
+    Txn,
+    day=quarter_days(Q1),
+    flag=st.sampled_from("*!"),
+    payee=st.none() | st.sampled_from(PEOPLE),
+    narration=st.sampled_from(WORDS),
+    tags=names("tag"),
+    links=names("link"),
+    meta=st.tuples(st.sampled_from(PEOPLE), st.sampled_from(PEOPLE)).map(
+        lambda hv: (("handler", hv[0]), ("reviewer", hv[1]))
+    ),
+    account=st.sampled_from(ACCOUNTS),
+    amount=amounts,
+)
+
+books = st.lists(txns, min_size=1, max_size=8)
+
+layouts = st.builds(
+    Layout,
+    indent=st.sampled_from(["  ", "    ", "\t", "   "]),
+    comments=st.booleans(),
+    blank_lines=st.integers(0, 3),
+    explicit_bank=st.booleans(),
+    extra_zeros=st.integers(0, 3),
+    seed=st.integers(0, 2**16),
+    files=st.integers(1, 3),
+)
+
+
+def quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def amount_text(value: Decimal, layout: Layout) -> str:
+    return f"{value}{'0' * layout.extra_zeros if '.' in str(value) else ''}"
+
+
+def render(txn: Txn, layout: Layout) -> str:
+    pad = layout.indent
+    head = [txn.day.isoformat(), txn.flag]
+    if txn.payee is not None:
+        head.append(quoted(txn.payee))
+    head.append(quoted(txn.narration))
+    head += [f"#{t}" for t in txn.tags] + [f"^{link}" for link in txn.links]
+    lines = [" ".join(head) + ("  ; 凭证" if layout.comments else "")]
+    lines += [f"{pad}{key}: {quoted(value)}" for key, value in txn.meta]
+    if layout.comments:
+        lines.append(f"{pad}; 经手人已签字")
+    lines.append(f"{pad}{txn.account}  {amount_text(txn.amount, layout)} CNY")
+    bank = f"{pad}{txn.source}"
+    if layout.explicit_bank:
+        bank += f"  {amount_text(-txn.amount, layout)} CNY"
+    lines.append(bank)
+    return "\n".join(lines) + "\n"
+
+
+def write_books(root: Path, txns: list[Txn], layout: Layout, extra: str = "") -> Path:
+    """The vouchers in a shuffled order, spread over `layout.files` included files."""
+    shutil.rmtree(root / "testcun", ignore_errors=True)
+    order = list(range(len(txns)))
+    random.Random(layout.seed).shuffle(order)
+    parts: list[list[str]] = [[] for _ in range(layout.files)]
+    for position, index in enumerate(order):
+        text = render(txns[index], layout)
+        if layout.comments:
+            text = f"; 第 {position} 笔\n" + text
+        parts[position % layout.files].append(text)
+    gap = "\n" * (layout.blank_lines + 1)
+    includes = "".join(f'include "books/part{i}.beancount"\n' for i in range(1, layout.files))
+    main = make_village(root, includes + extra + "\n" + gap.join(parts[0]))
+    for i in range(1, layout.files):
+        part = main.parent / "books" / f"part{i}.beancount"
+        part.parent.mkdir(exist_ok=True)
+        part.write_text(gap.join(parts[i]), encoding="utf-8")
+    return main
+
+
+def quarter_digest(main: Path, quarter: Quarter = Q1) -> str:
+    loaded = load_ledger(main)
+    assert loaded.errors == [], loaded.errors
+    model = build_model(loaded.entries, loaded.options)
+    return quarter_books(model.entries, [quarter], model.is_township_file)[quarter].digest
+
+
+@settings(max_examples=60)
+@given(txns=books, layout=layouts)
+def test_layout_does_not_change_the_digest(tmp_path: Path, txns: list[Txn], layout: Layout):
+    plain = quarter_digest(write_books(tmp_path, txns, Layout()))
+    assert quarter_digest(write_books(tmp_path, txns, layout)) == plain
+
+
+def other_day(day: date, quarter: Quarter, shift: int) -> date:
+    span = (quarter.last_day - quarter.first_day).days + 1
+    return quarter.first_day + timedelta(days=((day - quarter.first_day).days + shift) % span)
+
+
+def other(choices: tuple[str, ...], current: str | None) -> str:
+    return next(c for c in choices if c != current)
+
+
+# each way one fact of one voucher can change, all of them staying inside the quarter
+CHANGES = {
+    "date": lambda t, n: replace(t, day=other_day(t.day, Q1, 1 + n % 80)),
+    "amount": lambda t, n: replace(t, amount=t.amount + Decimal("0.01") * (1 + n % 50)),
+    "account": lambda t, n: replace(t, account=other(ACCOUNTS, t.account)),
+    "source account": lambda t, n: replace(t, source=other((BANK, CASH), t.source)),
+    "payee": lambda t, n: replace(t, payee=other(PEOPLE, t.payee)),
+    "no payee": lambda t, n: replace(t, payee=None if t.payee else "王建国"),
+    "narration": lambda t, n: replace(t, narration=other(WORDS, t.narration)),
+    "flag": lambda t, n: replace(t, flag="!" if t.flag == "*" else "*"),
+    "tag": lambda t, n: replace(t, tags=(*t.tags, "changed")),
+    "link": lambda t, n: replace(t, links=(*t.links, "changed")),
+    "metadata value": lambda t, n: replace(
+        t, meta=(("handler", other(PEOPLE, t.meta[0][1])), *t.meta[1:])
+    ),
+    "metadata key": lambda t, n: replace(t, meta=(*t.meta, ("witness", "郑国庆"))),
+}
+
+
+@settings(max_examples=80)
+@given(
+    txns=books,
+    layout=layouts,
+    which=st.integers(0, 7),
+    change=st.sampled_from(sorted(CHANGES)),
+    n=st.integers(0, 1000),
+)
+def test_any_changed_fact_changes_the_digest(
+    tmp_path: Path, txns: list[Txn], layout: Layout, which: int, change: str, n: int
+):
+    index = which % len(txns)
+    changed = [*txns]
+    changed[index] = CHANGES[change](txns[index], n)
+    sealed = quarter_digest(write_books(tmp_path, txns, Layout()))
+    assert quarter_digest(write_books(tmp_path, changed, layout)) != sealed
+
+
+def test_digest_has_the_printed_form(tmp_path: Path):
+    main = write_books(tmp_path, [example()], Layout())
+    assert quarter_digest(main).startswith("sha256:")
+    assert len(quarter_digest(main)) == len("sha256:") + 64
+
+
+def example(**changes: object) -> Txn:
+    txn = Txn(
+        date(2025, 2, 3), "*", "供电所", "电费", (), (), (("handler", "吴志强"),), ACCOUNTS[1],
+        Decimal("120.00"),
+    )  # fmt: skip
+    return dataclasses.replace(txn, **changes)  # type: ignore[arg-type]
+
+
+def test_other_quarters_do_not_change_the_digest(tmp_path: Path):
+    inside = [example()]
+    before = quarter_digest(write_books(tmp_path, inside, Layout()))
+    outside = [example(day=date(2024, 12, 31)), example(day=date(2025, 4, 1))]
+    assert quarter_digest(write_books(tmp_path, inside + outside, Layout())) == before
+
+
+def test_an_entry_moved_out_of_the_quarter_changes_the_digest(tmp_path: Path):
+    txns = [example(), example(day=date(2025, 3, 31), narration="水费")]
+    before = quarter_digest(write_books(tmp_path, txns, Layout()))
+    moved = [txns[0], replace(txns[1], day=date(2025, 4, 1))]
+    assert quarter_digest(write_books(tmp_path, moved, Layout())) != before
+
+
+SEAL_Q4 = '2025-01-10 custom "公开封存" "2024Q4" "sha256:' + "0" * 64 + '"\n'
+NOTE = f'2025-02-10 note {BANK} "对账单已取回"\n'
+OPEN = "2025-02-01 open Expenses:513-管理费用:51302-办公费:5130201-纸张 CNY\n"
+FAVA = '2025-02-01 custom "fava-option" "language" "zh"\n'
+
+
+@pytest.mark.parametrize("extra", [SEAL_Q4, NOTE, OPEN, FAVA], ids=["seal", "note", "open", "fava"])
+def test_what_the_digest_does_not_cover(tmp_path: Path, extra: str):
+    plain = quarter_digest(write_books(tmp_path, [example()], Layout()))
+    assert quarter_digest(write_books(tmp_path, [example()], Layout(), extra)) == plain
+
+
+BALANCE = f"2025-03-01 balance {BANK} 499880.00 CNY\n"
+RESOLUTION = '2025-02-01 custom "会议决议" "2025-02-两委-1" "两委联席会议" "修水渠" 3000.00 CNY\n'
+APPOINTMENT = '2025-02-01 custom "任职" "郑国庆" "副主任"\n'
+POLICY = '2025-02-01 custom "财务制度" "现金支付限额" 800.00 CNY\n'
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [BALANCE, RESOLUTION, APPOINTMENT, POLICY],
+    ids=["balance", "resolution", "appointment", "policy"],
+)
+def test_what_the_digest_covers_besides_vouchers(tmp_path: Path, extra: str):
+    plain = quarter_digest(write_books(tmp_path, [example()], Layout()))
+    assert quarter_digest(write_books(tmp_path, [example()], Layout(), extra)) != plain
+
+
+def test_township_files_are_not_the_villages_books(tmp_path: Path):
+    plain = quarter_digest(write_books(tmp_path, [example()], Layout()))
+    policy = tmp_path / "township" / "policy.beancount"
+    policy.write_text(policy.read_text(encoding="utf-8") + POLICY, encoding="utf-8")
+    assert quarter_digest(write_books(tmp_path, [example()], Layout())) == plain
+
+
+def test_pad_generated_entries_are_not_vouchers(tmp_path: Path):
+    main = write_books(tmp_path, [example()], Layout())
+    loaded = load_ledger(main)
+    padding = [e for e in loaded.entries if getattr(e, "flag", None) == "P"]
+    assert padding and all(record(e) is None for e in padding)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False), st.integers(0, 5))
+def test_numbers_are_compared_by_value(value: Decimal, zeros: int):
+    padded = Decimal(f"{value:f}{'.' if '.' not in f'{value:f}' else ''}{'0' * zeros}")
+    assert number(padded) == number(value)
+    assert Decimal(number(value)) == value
+
+
+def test_digest_is_bound_to_the_canonical_form():
+    # a later form must not reproduce an earlier seal by accident
+    assert FORM.startswith("village-ledger canonical form")
+    assert digest_of([]) != digest_of([""])
+    assert digest_of(["a", "b"]) == digest_of(["b", "a"])
+
+
+def test_seal_lines_carry_what_the_seal_saw(tmp_path: Path):
+    txns = [
+        example(meta=(("voucher", "2025-02-001"),)),
+        example(meta=(("voucher", "2025-02-002"),), amount=Decimal("30.5")),
+        example(meta=(("voucher", "2025-03-001"),), day=date(2025, 3, 2)),
+        example(meta=(("voucher", "2025-06-001"),), day=date(2025, 6, 2)),
+    ]
+    main = write_books(tmp_path, txns, Layout())
+    loaded = load_ledger(main)
+    model = build_model(loaded.entries, loaded.options)
+    books_q1 = quarter_books(model.entries, [Q1], model.is_township_file)[Q1]
+    lines = seal_lines(books_q1, date(2025, 4, 10))
+    assert lines == [
+        f'2025-04-10 custom "公开封存" "2025Q1" "{books_q1.digest}"',
+        "  vouchers: 3",
+        "  total: 270.50",
+        '  last-vouchers: "2025-02-002,2025-03-001"',
+    ]
+
+
+def test_today_can_be_set_for_tests_and_auditors(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("VILLAGE_LEDGER_TODAY", "2025-04-16")
+    assert today() == date(2025, 4, 16)
+    monkeypatch.setenv("VILLAGE_LEDGER_TODAY", "16/04/2025")
+    with pytest.raises(ValueError, match="VILLAGE_LEDGER_TODAY"):
+        today()
