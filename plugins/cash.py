@@ -3,7 +3,8 @@
 VL201: no single cash payment above 现金支付限额.
 VL202: no more cash on hand at a day's end than 库存现金限额; on the entry that pushed it over.
 VL203: cash on hand never below zero (白条抵库, receipts not booked); on the entry that took it there.
-VL204 (预警): cash received is banked within 现金存行天数 unless cash on hand is back within the limit.
+VL204 (预警): cash received is banked within 现金存行天数 unless cash on hand is back within the limit;
+one warning for each spell over the limit, on its first late receipt.
 VL205: 会计 and 出纳 are never the same person on the same day; on the appointment that joined them.
 VL206 (预警): a personal advance (借支) is settled within 借支期限天数, repayments first in first out.
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -28,6 +29,8 @@ from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel
 from village_ledger.model.cashbook import CashDay, CashMove, cash_book
+from village_ledger.model.index import ledger_index, policy_reader
+from village_ledger.model.payments import as_payment
 from village_ledger.model.roster import Term
 from village_ledger.money import CURRENCY, fmt_yuan
 from village_ledger.registry import rule
@@ -35,6 +38,7 @@ from village_ledger.registry import rule
 __plugins__ = (make_plugin("cash"),)
 
 ZERO = Decimal(0)
+ADVANCE = "借支"
 
 
 def counterparty(entry: data.Transaction) -> str:
@@ -50,9 +54,15 @@ def as_of(model: LedgerModel) -> date | None:
 @rule("VL201", "大额现金支付", reads=("现金支付限额",))
 def cash_payment_over_limit(model: LedgerModel) -> Iterator[Hit]:
     """A single payment may not pay more than 现金支付限额 in cash."""
-    for payment in model.payments:
-        limit = model.policy.value("现金支付限额", payment.day)
-        if payment.cash > limit:
+    limit_on = policy_reader(model, "现金支付限额")
+    # only an entry that took that much out of the cash box can be such a payment
+    for move in cash_book(model).moves():
+        if move.amount >= 0 or -move.amount <= (limit := limit_on(move.day)):
+            continue
+        if move.entry.flag == flags.FLAG_PADDING:
+            continue
+        payment = as_payment(move.entry, model.chart)
+        if payment is not None and payment.cash > limit:
             to = f"向{payment.payee}" if payment.payee else ""
             yield Hit(
                 payment.meta,
@@ -84,9 +94,10 @@ def describe(move: CashMove) -> str:
 @rule("VL202", "库存现金超限", reads=("库存现金限额",))
 def cash_on_hand_over_limit(model: LedgerModel) -> Iterator[Hit]:
     """Cash on hand at the end of a day may not exceed 库存现金限额."""
+    limit_on = policy_reader(model, "库存现金限额")
     was_over = False
     for day in cash_book(model):
-        limit = model.policy.value("库存现金限额", day.day)
+        limit = limit_on(day.day)
         over = day.closing > limit
         if over and not was_over:
             move = crossing(day, limit, upward=True)
@@ -121,31 +132,47 @@ def cash_below_zero(model: LedgerModel) -> Iterator[Hit]:
 
 def back_within_limit(model: LedgerModel, days: list[CashDay]) -> list[date | None]:
     """For each day that ends over the limit, the first later day that ends within it."""
+    limit_on = policy_reader(model, "库存现金限额")
     result: list[date | None] = [None] * len(days)
     next_within: date | None = None
     for i in range(len(days) - 1, -1, -1):
         day = days[i]
-        if day.closing <= model.policy.value("库存现金限额", day.day):
+        if day.closing <= limit_on(day.day):
             next_within = day.day
         else:
             result[i] = next_within
     return result
 
 
-@rule("VL204", "现金收入未及时存行", Severity.WARNING, reads=("现金存行天数", "库存现金限额"))
-def cash_not_banked(model: LedgerModel) -> Iterator[Hit]:
-    """Cash received must be banked within 现金存行天数 while cash on hand is over the limit."""
-    book = cash_book(model)
-    last = as_of(model)
-    if last is None:
-        return
-    days = book.days
+@dataclass(slots=True)
+class LateReceipts:
+    """The receipts of one spell over the cash limit that were not banked in time."""
+
+    first: CashMove
+    allowed: int  # 现金存行天数 on the first one's day
+    limit: Decimal
+    count: int
+    total: Decimal
+    last_day: date
+
+    @property
+    def deadline(self) -> date:
+        return self.first.day + timedelta(days=self.allowed)
+
+
+def late_receipts(model: LedgerModel, days: list[CashDay], last: date) -> Iterator[LateReceipts]:
+    limit_on = policy_reader(model, "库存现金限额")
+    allowed_on = policy_reader(model, "现金存行天数")
     within = back_within_limit(model, days)
+    spell: LateReceipts | None = None
     for i, day in enumerate(days):
-        limit = model.policy.value("库存现金限额", day.day)
+        limit = limit_on(day.day)
         if day.closing <= limit:
+            if spell is not None:
+                yield spell
+            spell = None
             continue
-        allowed = model.policy.value("现金存行天数", day.day)
+        allowed = allowed_on(day.day)
         deadline = day.day + timedelta(days=allowed)
         # still over the limit at the end of the deadline day, by the books as they stand
         back = within[i]
@@ -154,15 +181,45 @@ def cash_not_banked(model: LedgerModel) -> Iterator[Hit]:
         for move in day.moves:
             if move.amount <= 0 or move.entry.flag == flags.FLAG_PADDING:
                 continue
-            yield Hit(
-                move.entry.meta,
-                f"{day.day} 收{counterparty(move.entry)}现金 {fmt_yuan(move.amount)} 元，"
-                f"{allowed} 天内未存入银行，{deadline} 日终库存现金仍为 "
-                f"{fmt_yuan(book.closing_on(deadline))} 元，超过库存现金限额 {fmt_yuan(limit)} 元",
-                day.day,
-                amount=move.amount,
-                policy="现金存行天数",
+            if spell is None:
+                spell = LateReceipts(move, allowed, limit, 1, move.amount, day.day)
+            else:
+                spell.count += 1
+                spell.total += move.amount
+                spell.last_day = day.day
+    if spell is not None:
+        yield spell
+
+
+@rule("VL204", "现金收入未及时存行", Severity.WARNING, reads=("现金存行天数", "库存现金限额"))
+def cash_not_banked(model: LedgerModel) -> Iterator[Hit]:
+    """Cash received must be banked within 现金存行天数 while cash on hand is over the limit.
+
+    One warning for each spell over the limit, on its first receipt that was not banked in
+    time, counting the others of the spell.
+    """
+    book = cash_book(model)
+    last = as_of(model)
+    if last is None:
+        return
+    for late in late_receipts(model, book.days, last):
+        first = late.first
+        more = ""
+        if late.count > 1:
+            more = (
+                f"；超限期间至 {late.last_day} 另有 {late.count - 1} 笔现金收入共 "
+                f"{fmt_yuan(late.total - first.amount)} 元未及时存行"
             )
+        yield Hit(
+            first.entry.meta,
+            f"{first.day} 收{counterparty(first.entry)}现金 {fmt_yuan(first.amount)} 元，"
+            f"{late.allowed} 天内未存入银行，{late.deadline} 日终库存现金仍为 "
+            f"{fmt_yuan(book.closing_on(late.deadline))} 元，超过库存现金限额 "
+            f"{fmt_yuan(late.limit)} 元{more}",
+            first.day,
+            amount=late.total,
+            policy="现金存行天数",
+        )
 
 
 def overlap_start(a: Term, b: Term) -> date:
@@ -189,14 +246,11 @@ def accountant_is_cashier(model: LedgerModel) -> Iterator[Hit]:
             )
 
 
-@dataclass
+@dataclass(slots=True)
 class Advance:
     entry: data.Transaction
     amount: Decimal
-    open: Decimal = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.open = self.amount
+    open: Decimal  # what is still owed
 
 
 def advance_holder(account: str, entry: data.Transaction) -> str:
@@ -207,66 +261,64 @@ def advance_holder(account: str, entry: data.Transaction) -> str:
     return leaf.partition("-")[2] or leaf
 
 
-def late_advance(
-    model: LedgerModel, account: str, advance: Advance, until: date, settled: bool
-) -> Hit | None:
-    limit = model.policy.value("借支期限天数", advance.entry.date)
-    days = (until - advance.entry.date).days
-    if days <= limit:
-        return None
+def late_advance(account: str, advance: Advance, until: date, limit: int, settled: bool) -> Hit:
+    day = advance.entry.date
     who = advance_holder(account, advance.entry)
-    head = f"{who} {advance.entry.date} 借支 {fmt_yuan(advance.amount)} 元，"
     if settled:
         state = f"至 {until} 才结清"
     else:
         state = f"截至 {until}（账簿最后记账日）仍有 {fmt_yuan(advance.open)} 元未结清"
     return Hit(
         advance.entry.meta,
-        f"{head}{state}，已 {days} 天，超过借支期限 {limit} 天",
-        advance.entry.date,
+        f"{who} {day} 借支 {fmt_yuan(advance.amount)} 元，{state}，已 {(until - day).days} 天，"
+        f"超过借支期限 {limit} 天",
+        day,
         amount=advance.open if not settled else advance.amount,
         policy="借支期限天数",
     )
 
 
-@rule("VL206", "个人借支逾期未结", Severity.WARNING, reads=("借支期限天数",))
-def advance_overdue(model: LedgerModel) -> Iterator[Hit]:
-    """A personal advance may stay open at most 借支期限天数; repayments settle the oldest first."""
-    advance_accounts = {info.name for info in model.chart.with_category("借支")}
-    last = as_of(model)
-    if not advance_accounts or last is None:
-        return
-    queues: dict[str, deque[Advance]] = defaultdict(deque)
-    for entry in model.transactions:
-        for posting in entry.postings:
-            units = posting.units
-            if posting.account not in advance_accounts:
-                continue
-            if units is None or units.currency != CURRENCY or not units.number:
-                continue
-            queue = queues[posting.account]
-            if units.number > 0:
-                queue.append(Advance(entry, units.number))
-                continue
-            yield from settle(model, posting.account, queue, -units.number, entry.date)
-    for account, queue in queues.items():
-        for advance in queue:
-            hit = late_advance(model, account, advance, last, settled=False)
-            if hit is not None:
-                yield hit
-
-
-def settle(
-    model: LedgerModel, account: str, queue: deque[Advance], repaid: Decimal, day: date
-) -> Iterator[Hit]:
-    """Repayments settle the oldest open advances first."""
+def settle(queue: deque[Advance], repaid: Decimal) -> list[Advance]:
+    """Repayments settle the oldest open advances first; the ones they close."""
+    closed = []
     while repaid > 0 and queue:
         oldest = queue[0]
         used = min(repaid, oldest.open)
         oldest.open -= used
         repaid -= used
         if oldest.open == 0:
-            queue.popleft()
-            hit = late_advance(model, account, oldest, day, settled=True)
-            if hit is not None:
-                yield hit
+            closed.append(queue.popleft())
+    return closed
+
+
+@rule("VL206", "个人借支逾期未结", Severity.WARNING, reads=("借支期限天数",))
+def advance_overdue(model: LedgerModel) -> Iterator[Hit]:
+    """A personal advance may stay open at most 借支期限天数; repayments settle the oldest first."""
+    index = ledger_index(model)
+    advance_accounts = index.accounts(ADVANCE)
+    last = as_of(model)
+    if not advance_accounts or last is None:
+        return
+    limit_on = policy_reader(model, "借支期限天数")
+    queues: dict[str, deque[Advance]] = defaultdict(deque)
+    for entry in index.entries(ADVANCE):
+        for posting in entry.postings:
+            units = posting.units
+            if posting.account not in advance_accounts or units is None:
+                continue
+            number = units.number
+            if units.currency != CURRENCY or not isinstance(number, Decimal) or not number:
+                continue
+            queue = queues[posting.account]
+            if number > 0:
+                queue.append(Advance(entry, number, number))
+                continue
+            for advance in settle(queue, -number):
+                limit = limit_on(advance.entry.date)
+                if (entry.date - advance.entry.date).days > limit:
+                    yield late_advance(posting.account, advance, entry.date, limit, settled=True)
+    for account, queue in queues.items():
+        for advance in queue:
+            limit = limit_on(advance.entry.date)
+            if (last - advance.entry.date).days > limit:
+                yield late_advance(account, advance, last, limit, settled=False)

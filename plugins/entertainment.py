@@ -23,18 +23,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from beancount.core import data
+from beancount.core import data, flags
 
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel
-from village_ledger.model.memo import per_model
-from village_ledger.money import CENT, CURRENCY, fmt_yuan
+from village_ledger.model.index import ledger_index, per_model, policy_reader
+from village_ledger.money import CENT, fmt_yuan
 from village_ledger.registry import rule
 
 __plugins__ = (make_plugin("entertainment"),)
@@ -45,57 +44,87 @@ CATEGORY = "招待费"
 VENUE_WORDS = ("大酒店", "酒店", "酒楼", "酒家")
 
 
-@dataclass(frozen=True, slots=True)
-class Reception:
+class Reception(NamedTuple):
     entry: data.Transaction
+    day: date
     amount: Decimal
-    postings: tuple[data.Posting, ...]  # its 招待费 postings
-
-    @property
-    def day(self) -> date:
-        return self.entry.date
+    guests_written: Any  # `guests` as written, None when absent
+    hosts_written: Any
+    guests: int | None  # the count, None when absent or not a count
+    hosts: int | None  # absent counts as no hosts
+    org: str | None
+    letter: str | None
 
     @property
     def meta(self) -> dict[str, Any]:
         return self.entry.meta
 
-    def get(self, key: str) -> Any:
-        """A value from the transaction's metadata, else from one of its 招待费 postings."""
-        value = self.entry.meta.get(key)
-        if value is None:
-            for posting in self.postings:
-                if posting.meta and posting.meta.get(key) is not None:
-                    return posting.meta[key]
-        return value
-
-    def text(self, key: str) -> str | None:
-        value = self.get(key)
-        text = "" if value is None else str(value).strip()
-        return text or None
-
     @property
     def who(self) -> str:
         """The visitors' unit, else the payee: who the reception was for or paid to."""
-        return self.text("guest-org") or (self.entry.payee or "").strip() or "（未写明单位）"
+        return self.org or (self.entry.payee or "").strip() or "（未写明单位）"
+
+
+def written(entry: data.Transaction, postings: list[data.Posting], key: str) -> Any:
+    """A value from the transaction's metadata, else from one of its 招待费 postings."""
+    value = entry.meta.get(key)
+    if value is None:
+        for posting in postings:
+            if posting.meta and posting.meta.get(key) is not None:
+                return posting.meta[key]
+    return value
+
+
+def text(value: Any) -> str | None:
+    stripped = "" if value is None else str(value).strip()
+    return stripped or None
+
+
+def head_count(value: Any, *, least: int) -> int | None:
+    """A count of people written as a number (`5`) or as digits (`"5"`); None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = Decimal(value.strip())
+    else:
+        return None
+    if number != number.to_integral_value() or number < least:
+        return None
+    return int(number)
+
+
+def as_reception(
+    entry: data.Transaction, amount: Decimal, postings: list[data.Posting]
+) -> Reception:
+    guests = written(entry, postings, "guests")
+    hosts = written(entry, postings, "hosts")
+    return Reception(
+        entry,
+        entry.date,
+        amount,
+        guests,
+        hosts,
+        head_count(guests, least=1),
+        0 if hosts is None else head_count(hosts, least=0),
+        text(written(entry, postings, "guest-org")),
+        text(written(entry, postings, "letter")),
+    )
 
 
 @per_model
 def receptions(model: LedgerModel) -> list[Reception]:
     """Every voucher that books entertainment, in date order."""
-    entertainment = {info.name for info in model.chart.with_category(CATEGORY)}
+    index = ledger_index(model)
+    entertainment = index.accounts(CATEGORY)
     found: list[Reception] = []
-    if not entertainment:
-        return found
-    for entry in model.vouchers:
-        postings = tuple(p for p in entry.postings if p.account in entertainment)
-        if not postings:
-            continue
-        amount = sum(
-            (p.units.number for p in postings if p.units and p.units.currency == CURRENCY),
-            ZERO,
-        )
-        if amount:
-            found.append(Reception(entry, amount, postings))
+    for entry, amount in zip(index.entries(CATEGORY), index.amounts(CATEGORY), strict=True):
+        if amount and entry.flag != flags.FLAG_PADDING:
+            postings = [p for p in entry.postings if p.account in entertainment]
+            found.append(as_reception(entry, amount, postings))
     return found
 
 
@@ -113,12 +142,13 @@ def year_totals(model: LedgerModel) -> Iterator[tuple[Reception, Decimal]]:
 @rule("VL401", "招待费超年度限额", reads=("招待费年度限额",))
 def entertainment_over_annual_cap(model: LedgerModel) -> Iterator[Hit]:
     """A calendar year's entertainment may not exceed 招待费年度限额 (0: none at all)."""
+    cap_on = policy_reader(model, "招待费年度限额")
     over = False
     year: int | None = None
     for reception, total in year_totals(model):
         if reception.day.year != year:
             year, over = reception.day.year, False
-        cap = model.policy.value("招待费年度限额", reception.day)
+        cap = cap_on(reception.day)
         if cap == 0 and reception.amount > 0:
             yield Hit(
                 reception.meta,
@@ -144,13 +174,14 @@ def entertainment_over_annual_cap(model: LedgerModel) -> Iterator[Hit]:
 @rule("VL405", "招待费接近年度限额", Severity.WARNING, reads=("招待费预警比例", "招待费年度限额"))
 def entertainment_near_annual_cap(model: LedgerModel) -> Iterator[Hit]:
     """The year's entertainment has reached 招待费预警比例 of the annual cap."""
+    cap_on = policy_reader(model, "招待费年度限额")
+    share_on = policy_reader(model, "招待费预警比例")
     reached = False
     year: int | None = None
     for reception, total in year_totals(model):
         if reception.day.year != year:
             year, reached = reception.day.year, False
-        cap = model.policy.value("招待费年度限额", reception.day)
-        share = model.policy.value("招待费预警比例", reception.day)
+        cap, share = cap_on(reception.day), share_on(reception.day)
         mark = cap * share
         if cap > 0 and mark <= total <= cap and not reached:
             yield Hit(
@@ -164,30 +195,12 @@ def entertainment_near_annual_cap(model: LedgerModel) -> Iterator[Hit]:
         reached = total >= mark
 
 
-def head_count(value: Any, *, least: int) -> int | None:
-    """A count of people written as a number (`5`) or as digits (`"5"`); None if it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        number = Decimal(value.strip())
-    else:
-        return None
-    if number != number.to_integral_value() or number < least:
-        return None
-    return int(number)
-
-
 def hosts_allowed(guests: int) -> int:
     """At most 3 hosts for up to 10 guests; beyond that at most a third of the guests."""
     return 3 if guests <= 10 else guests // 3
 
 
-def over_single_cap(model: LedgerModel, reception: Reception) -> Hit | None:
-    cap = model.policy.value("招待费单次限额", reception.day)
+def over_single_cap(reception: Reception, cap: Decimal) -> Hit | None:
     if reception.amount <= cap:
         return None
     return Hit(
@@ -199,10 +212,7 @@ def over_single_cap(model: LedgerModel, reception: Reception) -> Hit | None:
     )
 
 
-def over_per_head_cap(
-    model: LedgerModel, reception: Reception, guests: int, hosts: int
-) -> Hit | None:
-    cap = model.policy.value("招待费人均限额", reception.day)
+def over_per_head_cap(reception: Reception, guests: int, hosts: int, cap: Decimal) -> Hit | None:
     heads = guests + hosts
     if reception.amount <= cap * heads:
         return None
@@ -234,38 +244,37 @@ def too_many_hosts(reception: Reception, guests: int, hosts: int) -> Hit | None:
 @rule("VL402", "单次招待超标", reads=("招待费单次限额", "招待费人均限额"))
 def reception_over_limits(model: LedgerModel) -> Iterator[Hit]:
     """One reception within 招待费单次限额, 招待费人均限额 per head, and the hosts allowed."""
+    single_on = policy_reader(model, "招待费单次限额")
+    per_head_on = policy_reader(model, "招待费人均限额")
     for reception in receptions(model):
         if reception.amount <= 0:
             continue
-        hit = over_single_cap(model, reception)
+        hit = over_single_cap(reception, single_on(reception.day))
         if hit:
             yield hit
-        guests = head_count(reception.get("guests"), least=1)
-        hosts = head_count(reception.get("hosts") or 0, least=0)
+        guests, hosts = reception.guests, reception.hosts
         if guests is None or hosts is None:
             continue  # VL403 names the missing or malformed count
-        for hit in (
-            over_per_head_cap(model, reception, guests, hosts),
-            too_many_hosts(reception, guests, hosts),
-        ):
-            if hit:
-                yield hit
+        hit = over_per_head_cap(reception, guests, hosts, per_head_on(reception.day))
+        if hit:
+            yield hit
+        hit = too_many_hosts(reception, guests, hosts)
+        if hit:
+            yield hit
 
 
-def record_gaps(model: LedgerModel, reception: Reception) -> list[str]:
+def record_gaps(reception: Reception, letter_required: bool) -> list[str]:
     """What the reception's record lacks, each as the accountant would put it right."""
     gaps: list[str] = []
-    guests = reception.get("guests")
-    if guests is None:
+    if reception.guests_written is None:
         gaps.append("来客人数（guests）")
-    elif head_count(guests, least=1) is None:
-        gaps.append(f"来客人数 guests: “{guests}” 应为正整数")
-    hosts = reception.get("hosts")
-    if hosts is not None and head_count(hosts, least=0) is None:
-        gaps.append(f"陪同人数 hosts: “{hosts}” 应为整数")
-    if reception.text("guest-org") is None:
+    elif reception.guests is None:
+        gaps.append(f"来客人数 guests: “{reception.guests_written}” 应为正整数")
+    if reception.hosts is None:
+        gaps.append(f"陪同人数 hosts: “{reception.hosts_written}” 应为整数")
+    if reception.org is None:
         gaps.append("来客单位（guest-org）")
-    if model.policy.value("招待需公函", reception.day) and reception.text("letter") is None:
+    if letter_required and reception.letter is None:
         gaps.append("公函（letter）")
     return gaps
 
@@ -273,22 +282,26 @@ def record_gaps(model: LedgerModel, reception: Reception) -> list[str]:
 @rule("VL403", "招待缺少来客或公函", reads=("招待需公函",))
 def reception_record_incomplete(model: LedgerModel) -> Iterator[Hit]:
     """A reception names its guests, their unit and (when 招待需公函) the official letter."""
+    letter_on = policy_reader(model, "招待需公函")
     for reception in receptions(model):
         if reception.amount <= 0:
             continue
-        gaps = record_gaps(model, reception)
+        letter_required = letter_on(reception.day)
+        gaps = record_gaps(reception, letter_required)
         if gaps:
             yield Hit(
                 reception.meta,
                 f"{reception.who}接待 {fmt_yuan(reception.amount)} 元，缺少或有误：{'；'.join(gaps)}",
                 reception.day,
                 amount=reception.amount,
-                policy="招待需公函" if any("letter" in g for g in gaps) else None,
+                policy="招待需公函" if letter_required and reception.letter is None else None,
             )
 
 
 def banned_items(text: str, keywords: tuple[str, ...]) -> list[str]:
     """The banned keywords `text` names, not counting those inside a restaurant's name."""
+    if not any(k in text for k in keywords):
+        return []
     venues = [v for v in VENUE_WORDS if v not in keywords]
     if venues:
         # a 烟酒店 sells cigarettes and liquor: it is no restaurant
@@ -301,13 +314,13 @@ def banned_items(text: str, keywords: tuple[str, ...]) -> list[str]:
 @rule("VL404", "招待列支禁止项目", reads=("禁止招待项目",))
 def reception_buys_banned_items(model: LedgerModel) -> Iterator[Hit]:
     """The narration or payee of a reception names an item of 禁止招待项目."""
+    keywords_on = policy_reader(model, "禁止招待项目")
     for reception in receptions(model):
         if reception.amount <= 0:
             continue
-        keywords = model.policy.value("禁止招待项目", reception.day)
         entry = reception.entry
         payee, narration = (entry.payee or "").strip(), (entry.narration or "").strip()
-        found = banned_items(f"{payee}　{narration}", keywords)
+        found = banned_items(f"{payee}　{narration}", keywords_on(reception.day))
         if found:
             yield Hit(
                 reception.meta,

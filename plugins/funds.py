@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from beancount.core import data
+from beancount.core import data, flags
 
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit
 from village_ledger.model import LedgerModel, Payment
 from village_ledger.model.accounts import AccountInfo
-from village_ledger.model.memo import per_model
+from village_ledger.model.index import FUND, ledger_index, per_model
+from village_ledger.model.payments import as_payment
 from village_ledger.money import CURRENCY, fmt_yuan
 from village_ledger.registry import rule
 
@@ -45,6 +46,9 @@ FUND_PURPOSES = {
     "514": "公益支出",
 }
 ADMIN_CODE = "513"
+VEHICLE = "车辆"
+GUARANTEE = "对外担保"
+CADRE_PAY = "干部报酬"
 # bodies whose resolution may set cadre pay (村民代表会议 and above)
 CADRE_PAY_RANK = 2
 
@@ -75,11 +79,10 @@ class Funds:
 
 @per_model
 def special_funds(model: LedgerModel) -> Funds:
-    accounts = {
-        info.name: info.project for info in model.chart if info.is_special_fund and info.project
-    }
+    index = ledger_index(model)
+    accounts = {name: model.chart.get(name).project or "" for name in index.accounts(FUND)}
     received: dict[str, Decimal] = dict.fromkeys(accounts.values(), ZERO)
-    for entry in model.transactions:
+    for entry in index.entries(FUND):
         for posting in entry.postings:
             project = accounts.get(posting.account)
             if project is not None and cny(posting) < 0:
@@ -116,9 +119,10 @@ def wrong_destination(
 def special_fund_misused(model: LedgerModel) -> Iterator[Hit]:
     """Special funds pay only for their purpose, and no more than the project received."""
     funds = special_funds(model)
-    payments = {id(p.entry): p for p in model.payments}
     spent: dict[str, Decimal] = defaultdict(Decimal)
-    for entry in model.vouchers:
+    for entry in ledger_index(model).tagged:
+        if entry.flag == flags.FLAG_PADDING:
+            continue
         named = projects_named(entry)
         if not named:
             continue
@@ -130,23 +134,27 @@ def special_fund_misused(model: LedgerModel) -> Iterator[Hit]:
                     "231 一事一议资金下开设明细科目并注明 project",
                     entry.date,
                 )
-        payment = payments.get(id(entry))
+        payment = as_payment(entry, model.chart)
         if payment is not None:
             yield from project_spending(funds, payment, spent)
 
 
-def project_spending(funds: Funds, payment: Payment, spent: dict[str, Decimal]) -> Iterator[Hit]:
-    """A tagged payment's destinations, and each of its projects' total against what came in."""
+def payment_project(payment: Payment) -> str | None:
+    """The project a payment as a whole belongs to: on the transaction, or on its money posting."""
+    tagged = text_of(payment.meta, "project")
+    if tagged is not None:
+        return tagged
     targets = {id(posting) for _, posting in payment.targets}
     # a project written on the bank or cash posting speaks for the whole payment
-    tagged = text_of(payment.meta, "project") or next(
-        (
-            text_of(p.meta, "project")
-            for p in payment.entry.postings
-            if id(p) not in targets and text_of(p.meta, "project")
-        ),
-        None,
-    )
+    for posting in payment.entry.postings:
+        if id(posting) not in targets and (tagged := text_of(posting.meta, "project")):
+            return tagged
+    return None
+
+
+def project_spending(funds: Funds, payment: Payment, spent: dict[str, Decimal]) -> Iterator[Hit]:
+    """A tagged payment's destinations, and each of its projects' total against what came in."""
+    tagged = payment_project(payment)
     touched: list[str] = []
     for info, posting in payment.targets:
         project = text_of(posting.meta, "project") or tagged
@@ -174,10 +182,11 @@ def project_spending(funds: Funds, payment: Payment, spent: dict[str, Decimal]) 
 @rule("VL502", "集体资金购置车辆")
 def vehicle_bought(model: LedgerModel) -> Iterator[Hit]:
     """Collective money may not buy a vehicle (公车): no debit to an account of category 车辆."""
-    vehicles = {info.name for info in model.chart.with_category("车辆")}
-    if not vehicles:
-        return
-    for entry in model.vouchers:
+    index = ledger_index(model)
+    vehicles = index.accounts(VEHICLE)
+    for entry in index.entries(VEHICLE):
+        if entry.flag == flags.FLAG_PADDING:
+            continue
         bought = [p for p in entry.postings if p.account in vehicles and cny(p) > 0]
         if bought:
             amount = sum((cny(p) for p in bought), ZERO)
@@ -194,10 +203,9 @@ def vehicle_bought(model: LedgerModel) -> Iterator[Hit]:
 @rule("VL503", "对外担保")
 def guarantee_given(model: LedgerModel) -> Iterator[Hit]:
     """The collective may not guarantee an outside party: no entry on a 对外担保 account."""
-    guarantees = {info.name for info in model.chart.with_category("对外担保")}
-    if not guarantees:
-        return
-    for entry in model.transactions:
+    index = ledger_index(model)
+    guarantees = index.accounts(GUARANTEE)
+    for entry in index.entries(GUARANTEE):
         touched = [p for p in entry.postings if p.account in guarantees]
         if touched:
             amount = abs(cny(touched[0]))
@@ -213,7 +221,7 @@ def guarantee_given(model: LedgerModel) -> Iterator[Hit]:
 
 def cadre_pay(payment: Payment) -> Decimal:
     return sum(
-        (cny(p) for info, p in payment.targets if info.category == "干部报酬" and cny(p) > 0),
+        (cny(p) for info, p in payment.targets if info.category == CADRE_PAY and cny(p) > 0),
         ZERO,
     )
 
@@ -221,8 +229,9 @@ def cadre_pay(payment: Payment) -> Decimal:
 @rule("VL504", "干部报酬未经村民(代表)会议决定")
 def cadre_pay_without_resolution(model: LedgerModel) -> Iterator[Hit]:
     """Cadre pay, bonuses and allowances cite the 村民代表会议 or 村民会议 resolution that set them."""
-    for payment in model.payments:
-        amount = cadre_pay(payment)
+    for entry in ledger_index(model).entries(CADRE_PAY):
+        payment = as_payment(entry, model.chart) if entry.flag != flags.FLAG_PADDING else None
+        amount = cadre_pay(payment) if payment is not None else ZERO
         if not amount:
             continue
         cited = payment.get("meeting")

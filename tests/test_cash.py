@@ -170,6 +170,22 @@ def test_cash_not_banked_within_days_warns(tmp_path: Path) -> None:
     assert "2024-02-04 日终库存现金仍为 6,000.00 元" in hit.message
 
 
+def test_late_receipts_of_one_spell_make_one_warning(tmp_path: Path) -> None:
+    body = (
+        receive("2024-02-01", "4000.00", "承包户")
+        + receive("2024-02-02", "300.00", "租户")
+        + receive("2024-02-03", "200.00", "商户")
+        + deposit("2024-02-10", "4000.00")  # 2,500: the spell ends
+        + receive("2024-02-11", "3000.00", "新承包户")  # 5,500: a new spell, banked in time
+        + deposit("2024-02-13", "1000.00")
+    )
+    main = make_village(tmp_path, body)
+    [hit] = found(main, "VL204")
+    assert hit.line == line_of(main, '"承包户"')
+    assert "至 2024-02-03 另有 2 笔现金收入共 500.00 元未及时存行" in hit.message
+    assert hit.amount == Decimal("4500.00")
+
+
 def test_cash_banked_on_the_last_allowed_day_is_silent(tmp_path: Path) -> None:
     body = receive("2024-02-01", "4000.00") + deposit("2024-02-04", "3000.00")
     assert found(make_village(tmp_path, body), "VL204") == []

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from beancount.core import data
 
-from village_ledger.model.accounts import Chart
-from village_ledger.model.memo import per_model
-from village_ledger.money import CURRENCY
+from village_ledger.model.index import CASH, ledger_index, per_model
 
 if TYPE_CHECKING:
     from village_ledger.model import LedgerModel
@@ -28,8 +25,7 @@ if TYPE_CHECKING:
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
-class CashMove:
+class CashMove(NamedTuple):
     """One transaction's net effect on cash on hand."""
 
     entry: data.Transaction
@@ -45,8 +41,7 @@ class CashMove:
         return self.balance - self.amount
 
 
-@dataclass(frozen=True, slots=True)
-class CashDay:
+class CashDay(NamedTuple):
     """The cash movements of one day, in ledger order."""
 
     day: date
@@ -81,30 +76,17 @@ class CashBook:
         return self.days[i - 1].closing if i else ZERO
 
 
-def cash_change(entry: data.Transaction, is_cash: dict[str, bool], chart: Chart) -> Decimal:
-    change = ZERO
-    for posting in entry.postings:
-        account = posting.account
-        cash = is_cash.get(account)
-        if cash is None:
-            cash = is_cash[account] = chart.get(account).is_cash
-        units = posting.units
-        if cash and units is not None and units.currency == CURRENCY and units.number is not None:
-            change += units.number
-    return change
-
-
-def build_cash_book(transactions: Iterable[data.Transaction], chart: Chart) -> CashBook:
-    """The cash book of sorted transactions (padding included)."""
-    is_cash: dict[str, bool] = {}
+def build_cash_book(
+    transactions: Iterable[data.Transaction], changes: Iterable[Decimal]
+) -> CashBook:
+    """The cash book of sorted transactions (padding included), each with its change of cash."""
     days: list[CashDay] = []
     balance = ZERO
     today: list[CashMove] = []
-    for entry in transactions:
-        change = cash_change(entry, is_cash, chart)
+    for entry, change in zip(transactions, changes, strict=True):
         if not change:
             continue
-        if today and today[-1].day != entry.date:
+        if today and today[-1].entry.date != entry.date:
             days.append(_close(today))
             today = []
         balance += change
@@ -121,4 +103,5 @@ def _close(moves: list[CashMove]) -> CashDay:
 @per_model
 def cash_book(model: LedgerModel) -> CashBook:
     """The village's cash book, built once per model."""
-    return build_cash_book(model.transactions, model.chart)
+    index = ledger_index(model)
+    return build_cash_book(index.entries(CASH), index.amounts(CASH))
