@@ -1,5 +1,179 @@
-"""`village-ledger seal`: the 公开封存 directive of a published quarter."""
+"""`village-ledger seal`: the 公开封存 directive of a published quarter.
+
+It prints the directive; with `--write` it appends it to the village's main.beancount, where all
+of a village's seals are kept together. The write is atomic: the new content goes to a temporary
+file in the same folder, is flushed to disk, and replaces the original in one step, so on any
+failure the original is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
 
 import click
 
-COMMANDS: list[click.Command] = []
+from village_ledger.findings import meta_location
+from village_ledger.loading import load_ledger
+from village_ledger.model import Quarter, build_model
+from village_ledger.paths import PathError, find_villages
+from village_ledger.sealing import TodayError, quarter_books, seal_lines, today
+
+EXIT_CANNOT_RUN = 2
+
+
+class LedgerChanged(Exception):
+    """The main file changed while the seal was being computed."""
+
+
+def refuse(message: str) -> NoReturn:
+    click.echo(f"无法封存：{message}", err=True)
+    sys.exit(EXIT_CANNOT_RUN)
+
+
+def parse_period(ctx: click.Context, param: click.Parameter, value: str) -> Quarter:
+    quarter = Quarter.parse(value)
+    if quarter is None:
+        raise click.BadParameter(f"“{value}”不是季度，应写作 YYYYQn（如 2025Q1）")
+    return quarter
+
+
+def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是日期，应写作 YYYY-MM-DD") from None
+
+
+@click.command("seal")
+@click.argument("ledger", type=click.Path())
+@click.option(
+    "--period",
+    required=True,
+    metavar="YYYYQn",
+    callback=parse_period,
+    help="要封存的季度，如 2025Q1。",
+)
+@click.option(
+    "--date",
+    "day",
+    metavar="YYYY-MM-DD",
+    callback=parse_day,
+    help="封存日期（财务公开之日），默认为今天；须在季度结束之后。",
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="把封存指令追加到本村 main.beancount 末尾（原子写入，失败时原文件不变）；默认只打印。",
+)
+def seal(ledger: str, period: Quarter, day: date | None, write: bool) -> None:
+    """生成某季度的“公开封存”指令。
+
+    季度的财务公开张贴之后运行：指令记下该季度账目的摘要值（sha256），此后对该季度凭证、
+    余额断言、任职、会议决议等的任何改动都会被 check 报为 VL601/VL602。LEDGER 是一个村的
+    main.beancount 或村文件夹。
+    """
+    main_file = village_main_file(ledger)
+    day = day or today_or_refuse()
+    if day <= period.last_day:
+        refuse(f"{period.label}（{period}）止于 {period.last_day}，封存日期 {day} 时尚未结束")
+    original = read_or_refuse(main_file)
+    lines = seal_directive(main_file, period, day)
+    if write:
+        try:
+            append_atomically(main_file, original, lines)
+        except LedgerChanged:
+            refuse(f"{main_file} 在封存过程中被修改，未写入；请重新运行")
+        except OSError as exc:
+            refuse(f"写入 {main_file} 失败，原文件未改动：{exc.strerror or exc}")
+    click.echo("\n".join(lines))
+    if write:
+        click.echo(f"已将 {period} 的公开封存指令追加到 {main_file}", err=True)
+
+
+def village_main_file(ledger: str) -> Path:
+    try:
+        mains = find_villages([ledger])
+    except PathError as exc:
+        raise click.UsageError(str(exc)) from None
+    if len(mains) != 1:
+        refuse(f"{ledger} 下有 {len(mains)} 个村，seal 一次只封存一个村，请指定其中一个")
+    return mains[0]
+
+
+def today_or_refuse() -> date:
+    try:
+        return today()
+    except TodayError as exc:
+        refuse(str(exc))
+
+
+def read_or_refuse(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        refuse(f"无法读取 {path}：{exc.strerror or exc}")
+
+
+def seal_directive(main_file: Path, period: Quarter, day: date) -> list[str]:
+    """The directive's lines, once the ledger is known to load cleanly and the quarter is open."""
+    loaded = load_ledger(main_file)
+    if loaded.errors:
+        for error in loaded.errors:
+            file, line = meta_location(getattr(error, "source", None))
+            click.echo(f"{file}:{line}  {str(error.message).strip()}", err=True)
+        refuse(f"账簿有 {len(loaded.errors)} 处 Beancount 错误，改正后才能封存")
+    model = build_model(loaded.entries, loaded.options)
+    existing = model.seals.get(period)
+    if existing is not None:
+        file, line = meta_location(existing.entry.meta)
+        refuse(
+            f"{period.label}（{period}）已于 {existing.day} 封存（{file} 第 {line} 行）；"
+            "公开后的更正应在未封存的期间以红字冲销入账，不能重新封存"
+        )
+    books = quarter_books(model.entries, [period], model.is_township_file)[period]
+    return seal_lines(books, day)
+
+
+def append_atomically(path: Path, original: bytes, lines: list[str]) -> None:
+    """Append lines to a file: the original bytes stay as they were, and nothing half-written
+    ever takes the file's place."""
+    if path.read_bytes() != original:
+        raise LedgerChanged(path)
+    newline = b"\r\n" if b"\r\n" in original else b"\n"
+    text = newline.join(line.encode("utf-8") for line in lines) + newline
+    lead = newline if original and not original.endswith(b"\n") else b""
+    content = original + lead + newline + text
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the rename itself durable where the system allows it (not on Windows)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+COMMANDS: list[click.Command] = [seal]
