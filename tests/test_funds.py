@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -305,3 +306,31 @@ def test_paying_accrued_cadre_pay_without_resolution_fires(tmp_path: Path) -> No
     main = make_village(tmp_path, body)
     [hit] = found(main, "VL504")
     assert hit.line == line_of(main, "二月报酬")
+
+
+# ---- the examples of docs/rules-cash-entertainment-funds.md --------------------------------
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "rules-cash-entertainment-funds.md"
+
+
+def documented_ledger() -> str:
+    """The doc's ledger snippets, but the opening balance the test preamble already has."""
+    text = DOC.read_text(encoding="utf-8")
+    blocks = re.findall(r"```beancount\n(.*?)```", text, re.S)
+    return "\n".join(b for b in blocks if " pad " not in b)
+
+
+def test_documented_examples_pass_every_rule(tmp_path: Path) -> None:
+    main = make_village(tmp_path, documented_ledger())
+    findings = check(main)
+    assert [(f.rule, f.message) for f in findings if f.is_error] == []
+    assert [f.rule for f in findings if f.rule[:3] in ("VL2", "VL4", "VL5")] == []
+
+
+def test_documented_fund_one_cent_over_is_misuse(tmp_path: Path) -> None:
+    spent = "Assets:153-在建工程:15301-村道硬化  150000.00 CNY"
+    ledger = documented_ledger()
+    assert spent in ledger
+    main = make_village(tmp_path, ledger.replace(spent, spent.replace("150000.00", "150000.01")))
+    [hit] = found(main, "VL501")
+    assert "专项资金“村道硬化”累计支出 150,000.01 元" in hit.message
