@@ -41,9 +41,15 @@ ZERO = Decimal(0)
 ADVANCE = "借支"
 
 
-def counterparty(entry: data.Transaction) -> str:
-    """Who the money came from or went to, as the voucher names them."""
-    return (entry.payee or entry.narration or "").strip()
+def cash_line(entry: data.Transaction, amount: Decimal) -> str:
+    """One entry's cash as the cash book would read it: `收租户现金 300.00 元`."""
+    if entry.flag == flags.FLAG_PADDING:
+        return f"期初余额补记现金 {fmt_yuan(amount)} 元"
+    verb = "收" if amount > 0 else "付"
+    payee = (entry.payee or "").strip()
+    if payee:
+        return f"{verb}{payee}现金 {fmt_yuan(abs(amount))} 元"
+    return f"“{(entry.narration or '').strip()}”{verb}现金 {fmt_yuan(abs(amount))} 元"
 
 
 def as_of(model: LedgerModel) -> date | None:
@@ -85,12 +91,6 @@ def crossing(day: CashDay, beyond: Decimal, upward: bool) -> CashMove:
     return day.moves[-1]
 
 
-def describe(move: CashMove) -> str:
-    who = counterparty(move.entry)
-    verb = "收" if move.amount > 0 else "付"
-    return f"{verb}{who}现金 {fmt_yuan(abs(move.amount))} 元后，"
-
-
 @rule("VL202", "库存现金超限", reads=("库存现金限额",))
 def cash_on_hand_over_limit(model: LedgerModel) -> Iterator[Hit]:
     """Cash on hand at the end of a day may not exceed 库存现金限额."""
@@ -103,7 +103,7 @@ def cash_on_hand_over_limit(model: LedgerModel) -> Iterator[Hit]:
             move = crossing(day, limit, upward=True)
             yield Hit(
                 move.entry.meta,
-                f"{describe(move)}{day.day} 日终库存现金 {fmt_yuan(day.closing)} 元，"
+                f"{cash_line(move.entry, move.amount)}后，{day.day} 日终库存现金 {fmt_yuan(day.closing)} 元，"
                 f"超过库存现金限额 {fmt_yuan(limit)} 元，超出部分应存入银行",
                 day.day,
                 amount=day.closing,
@@ -122,7 +122,7 @@ def cash_below_zero(model: LedgerModel) -> Iterator[Hit]:
             move = crossing(day, ZERO, upward=False)
             yield Hit(
                 move.entry.meta,
-                f"{describe(move)}{day.day} 日终库存现金为 {fmt_yuan(day.closing)} 元，"
+                f"{cash_line(move.entry, move.amount)}后，{day.day} 日终库存现金为 {fmt_yuan(day.closing)} 元，"
                 "现金不能为负：有白条抵库或收入未入账",
                 day.day,
                 amount=day.closing,
@@ -212,7 +212,7 @@ def cash_not_banked(model: LedgerModel) -> Iterator[Hit]:
             )
         yield Hit(
             first.entry.meta,
-            f"{first.day} 收{counterparty(first.entry)}现金 {fmt_yuan(first.amount)} 元，"
+            f"{first.day} {cash_line(first.entry, first.amount)}，"
             f"{late.allowed} 天内未存入银行，{late.deadline} 日终库存现金仍为 "
             f"{fmt_yuan(book.closing_on(late.deadline))} 元，超过库存现金限额 "
             f"{fmt_yuan(late.limit)} 元{more}",

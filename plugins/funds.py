@@ -3,12 +3,12 @@
 VL501: special funds (专项资金) are spent only on their purpose. A fund account is a 241 or 231
 sub-account whose `open` declares `project` (inherited by its sub-accounts). A payment belongs to
 a project through `project` on the transaction or on a posting: on the posting of what it pays
-for, it wins over the transaction's; on the bank or cash posting, it speaks for the whole payment. What it
-pays for may only be booked to 153 在建工程, 151 固定资产, 121 库存物资, 511 经营支出, 514 公益支出
-or the project's own fund accounts (money handed back), never to 管理费用 or an account of another
-project; the project's payments may not add up to more than its fund accounts were ever credited
-with, as of the ledger's last entry; and a `project` no fund account declares is an error where
-it is written.
+for, it wins over the transaction's; on the bank or cash posting, it speaks for the whole
+payment. What it pays for may only be booked to 153 在建工程, 151 固定资产, 121 库存物资, 511
+经营支出, 514 公益支出 or the project's own fund accounts (money handed back), never to 管理费用
+or an account of another project. The project's payments may not add up to more than its fund
+accounts were ever credited with in the ledger (以奖代补 grants arrive after the works are paid).
+A `project` no fund account declares is an error on every voucher that writes it.
 VL502: no collective money on vehicles: any voucher that debits an account of category 车辆.
 VL503: no guarantee for an outside party: any entry on an account of category 对外担保.
 VL504: cadre pay, bonuses and allowances (accounts of category 干部报酬) are paid only under a
@@ -54,8 +54,9 @@ CADRE_PAY_RANK = 2
 
 
 def cny(posting: data.Posting) -> Decimal:
+    """The posting's amount in CNY; zero for another currency or a posting left unbooked."""
     units = posting.units
-    if units is None or units.currency != CURRENCY or units.number is None:
+    if units is None or units.currency != CURRENCY or not isinstance(units.number, Decimal):
         return ZERO
     return units.number
 
@@ -85,8 +86,11 @@ def special_funds(model: LedgerModel) -> Funds:
     for entry in index.entries(FUND):
         for posting in entry.postings:
             project = accounts.get(posting.account)
-            if project is not None and cny(posting) < 0:
-                received[project] -= cny(posting)
+            if project is None:
+                continue
+            amount = cny(posting)
+            if amount < 0:  # a credit to the fund: money received for the project
+                received[project] -= amount
     return Funds(accounts, received)
 
 

@@ -112,6 +112,20 @@ def test_cash_on_hand_over_limit_is_judged_at_day_end(tmp_path: Path) -> None:
     assert hit.amount == Decimal("5000.01")
 
 
+def test_cash_over_limit_from_an_opening_balance_sits_on_the_pad(tmp_path: Path) -> None:
+    body = """
+2024-02-01 pad Assets:101-库存现金 Equity:301-资本
+2024-02-02 balance Assets:101-库存现金 8000.00 CNY
+"""
+    main = make_village(tmp_path, body, plugin="village_ledger.plugins.cash")
+    [hit] = found(main, "VL202")
+    assert hit.line == line_of(main, "2024-02-01 pad")
+    assert "期初余额补记现金 6,000.00 元后，2024-02-01 日终库存现金 8,000.00 元" in hit.message
+    # bean-check runs the plugin before Beancount pads: the rules must see the same books
+    result = bean_check(main)
+    assert f"{main}:{hit.line}: VL202" in result.stdout + result.stderr
+
+
 def test_cash_on_hand_exactly_at_limit_is_silent(tmp_path: Path) -> None:
     # 2,000 + 6,000 - 3,000 = 5,000.00 at the day's end, over only in the middle of the day
     body = receive("2024-02-01", "6000.00") + deposit("2024-02-01", "3000.00")
