@@ -169,7 +169,8 @@ def test_select_and_ignore(tmp_path: Path) -> None:
     main_file = make_village(tmp_path, BAD_ROLE + UNBALANCED)
 
     def rules(*args: str) -> set[str]:
-        _, output = run("check", "--format", "json", *args, str(main_file))
+        # VL603 (a 2024 quarter never sealed) is a warning this test has no use for
+        _, output = run("check", "--format", "json", "--ignore", "VL603", *args, str(main_file))
         return {r["rule"] for r in json.loads(output)}
 
     assert rules() == {"VL901", "BEANCOUNT"}
