@@ -1,0 +1,238 @@
+"""The villagers' dashboard: Fava pages for a village's books, in Chinese.
+
+Enable it in a ledger with `custom "fava-extension" "village_ledger.fava"`; `village-ledger
+serve` enables it on the copies it serves. Four pages, each a report of the sidebar:
+
+- 财务公开: a quarter's disclosure, every table of the printed sheet, its seal digest and
+  whether the books still match it;
+- 招待费: entertainment in each year and quarter against the annual cap, as a chart;
+- 重点支出: cadre pay, travel, and spending under each resolution against its amount;
+- 审计发现: the rules' findings, filtered by family, severity and quarter.
+
+Every figure comes from the report model of `village_ledger.reports`, masked before it is laid
+out, so what is on screen is what is on paper. The pages ignore Fava's time and account
+filters: they show the report as it is published.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import request
+
+from village_ledger.fava import base
+from village_ledger.fava.charts import Bar, Line, Progress, column_chart, progress_chart
+from village_ledger.fava.views import Village, year_quarters
+from village_ledger.findings import BEANCOUNT, Finding
+from village_ledger.model import Quarter
+from village_ledger.registry import FAMILIES, get_rule
+from village_ledger.reports.disclosure import SEVERITY_ZH, entertainment_table
+from village_ledger.reports.render import (
+    A4_ORDER,
+    money_rows,
+    qr_data_uri,
+    seal_text,
+    table_view,
+)
+from village_ledger.reports.statements import cents, yuan_display
+
+QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")
+
+
+class VillageDisclosure(base.VillagePage):
+    """财务公开: the quarter's report as printed, with its seal."""
+
+    report_title = "财务公开"
+    template = "_disclosure.html"
+
+    def context(self, village: Village, quarter: Quarter | None) -> dict[str, Any]:
+        if quarter is None:
+            return {"report": None}
+        report = village.disclosure(quarter).report
+        state = village.audit.seal(quarter)
+        return {
+            "report": report,
+            "quarter": quarter,
+            "money": money_rows(report.money),
+            "tables": [
+                table_view(report.tables[key], blank_zero=key == "detail")
+                for key in A4_ORDER
+                if key in report.tables
+            ],
+            "capitals": report.capitals,
+            "entertainment": (
+                yuan_display(report.entertainment_ytd),
+                yuan_display(report.entertainment_cap),
+            ),
+            "seal": state,
+            "qr": qr_data_uri(seal_text(report)) if state else None,
+        }
+
+
+class VillageEntertainment(base.VillagePage):
+    """招待费: each year and quarter against the annual cap."""
+
+    report_title = "招待费"
+    template = "_entertainment.html"
+
+    def params(self, village: Village) -> tuple[Any, ...]:
+        return ()
+
+    def context(self, village: Village) -> dict[str, Any]:
+        years = []
+        for year, quarters in sorted(year_quarters(village.quarters).items(), reverse=True):
+            last = max(q.number for q in quarters)
+            rows = [entertainment_row(village, Quarter(year, n)) for n in range(1, last + 1)]
+            cap, warn = rows[-1]["cap"], rows[-1]["warn"]
+            bars = [Bar(r["name"], r["ytd"], r["tone"]) for r in rows]
+            lines = [Line("年度限额", cap, "#c8372d"), Line("预警线", warn, "#e0a030", True)]
+            chart = column_chart(f"{year} 年招待费累计与年度限额", bars, lines)
+            years.append({"year": year, "rows": rows, "chart": chart, "last": rows[-1]})
+        return {"years": years}
+
+
+def entertainment_row(village: Village, quarter: Quarter) -> dict[str, Any]:
+    model = village.model
+    table, ytd, cap = entertainment_table(model, village.books, quarter)
+    ratio = model.policy.value("招待费预警比例", quarter.last_day)
+    warn = cents(Decimal(cap) / 100 * Decimal(ratio)) if cap else 0
+    spent = int(table.totals[0]["amount"]) if table.totals else 0
+    if ytd > cap:
+        tone, status = "over", "超出年度限额"
+    elif ytd and ytd >= warn:
+        tone, status = "warn", "达到预警线"
+    else:
+        tone, status = "ok", "限额以内"
+    return {
+        "quarter": quarter,
+        "name": QUARTER_NAMES[quarter.number - 1],
+        "spent": spent,
+        "ytd": ytd,
+        "cap": cap,
+        "warn": warn,
+        "share": f"{ytd * 100 / cap:.1f}%" if cap else "—",
+        "tone": tone,
+        "status": status,
+        "receptions": len(table.rows),
+    }
+
+
+class VillageExpenditure(base.VillagePage):
+    """重点支出: cadre pay, travel and vehicles, and spending under each resolution."""
+
+    report_title = "重点支出"
+    template = "_expenditure.html"
+
+    def context(self, village: Village, quarter: Quarter | None) -> dict[str, Any]:
+        if quarter is None:
+            return {"report": None}
+        report = village.disclosure(quarter).report
+        tables = [table_view(report.tables[k]) for k in ("cadre", "travel", "meetings")]
+        meetings = report.tables["meetings"]
+        rows = [
+            Progress(f"{r['id']} {r['subject']}", int(r["spent"] or 0), int(r["approved"] or 0))
+            for r in meetings.records()
+        ]
+        chart = progress_chart("会议决议批准金额与累计支出", rows) if rows else None
+        return {"report": report, "quarter": quarter, "tables": tables, "chart": chart}
+
+
+SEVERITIES = {"error": "错误", "warning": "预警"}
+
+
+class VillageFindings(base.VillagePage):
+    """审计发现: every finding of the rules, filtered by family, severity and quarter."""
+
+    report_title = "审计发现"
+    template = "_findings.html"
+
+    def params(self, village: Village) -> tuple[Any, ...]:
+        family = request.args.get("family", "")
+        severity = request.args.get("severity", "")
+        period = Quarter.parse(request.args.get("period", "") or "")
+        return (
+            family if family in family_labels() else "",
+            severity if severity in SEVERITIES else "",
+            period if period in village.quarters else None,
+        )
+
+    def context(
+        self, village: Village, family: str, severity: str, period: Quarter | None
+    ) -> dict[str, Any]:
+        findings = village.audit.findings
+        shown = [
+            f
+            for f in findings
+            if (not family or family_key(f.rule) == family)
+            and (not severity or str(f.severity) == severity)
+            and (period is None or (f.date is not None and period.contains(f.date)))
+        ]
+        shown.sort(key=lambda f: (f.date or date.min, f.rule, f.line), reverse=True)
+        vouchers = vouchers_by_place(village)
+        return {
+            "families": family_labels(),
+            "severities": SEVERITIES,
+            "family": family,
+            "severity": severity,
+            "period": period,
+            "counts": family_counts(findings),
+            "total": len(findings),
+            "rows": [finding_row(self, village, f, vouchers) for f in shown],
+        }
+
+
+def family_key(code: str) -> str:
+    if code == BEANCOUNT:
+        return BEANCOUNT
+    return code[:3]
+
+
+def family_labels() -> dict[str, str]:
+    labels = {f.prefix: f"{f.prefix}xx {f.title}" for f in FAMILIES}
+    labels[BEANCOUNT] = "Beancount 基本检查"
+    return labels
+
+
+def family_counts(findings: list[Finding]) -> list[dict[str, Any]]:
+    counts = Counter((family_key(f.rule), str(f.severity)) for f in findings)
+    rows = []
+    for key, label in family_labels().items():
+        errors, warnings = counts[(key, "error")], counts[(key, "warning")]
+        rows.append({"key": key, "label": label, "errors": errors, "warnings": warnings})
+    return rows
+
+
+def vouchers_by_place(village: Village) -> dict[tuple[str, int], str]:
+    def build() -> dict[tuple[str, int], str]:
+        found = {}
+        for txn in village.model.vouchers:
+            meta = txn.meta or {}
+            if meta.get("voucher") is not None:
+                found[(str(meta.get("filename")), int(meta.get("lineno") or 0))] = str(
+                    meta["voucher"]
+                )
+        return found
+
+    return village.memo("vouchers", build)
+
+
+def finding_row(
+    page: base.VillagePage, village: Village, finding: Finding, vouchers: dict[tuple[str, int], str]
+) -> dict[str, Any]:
+    rule = get_rule(finding.rule)
+    return {
+        "rule": finding.rule,
+        "title": rule.title
+        if rule
+        else ("Beancount 基本检查" if finding.rule == BEANCOUNT else ""),
+        "severity": SEVERITY_ZH.get(str(finding.severity), str(finding.severity)),
+        "is_error": finding.is_error,
+        "date": finding.date.isoformat() if finding.date else "",
+        "voucher": vouchers.get((finding.file, finding.line), ""),
+        "where": page.where(village, finding.file, finding.line),
+        "message": village.masker.text(finding.message),
+        "amount": yuan_display(cents(finding.amount)) if finding.amount is not None else "",
+    }

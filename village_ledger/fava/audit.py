@@ -1,0 +1,155 @@
+"""What the dashboard says about a village's books: its findings and whether its seals hold.
+
+`village-ledger serve` computes this from the *original* ledgers and hands it to the extension
+as a JSON sidecar, because the public copies it serves are masked: masking changes payees and
+narrations, so rules run over a copy would report broken seals and other problems that exist
+only in the copy. The messages are masked before they are written, like every public text.
+
+Without a sidecar (the extension enabled in a ledger and run with plain `fava`), the extension
+computes the same from the ledger it is given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from village_ledger.engine import run_rules
+from village_ledger.findings import Finding, Severity
+from village_ledger.model import LedgerModel, Quarter
+from village_ledger.registry import all_rules
+
+BROKEN_SEAL = "VL601"
+RELIEF = "救助"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class SealState:
+    quarter: Quarter
+    digest: str
+    day: date
+    intact: bool  # the books of the quarter still match the digest
+
+
+@dataclass
+class Audit:
+    """Findings and seal states of one village, with file paths as the served ledger has them."""
+
+    ledger: str  # the main file whose folder is the village (what the model is built from)
+    findings: list[Finding] = field(default_factory=list)
+    seals: dict[Quarter, SealState] = field(default_factory=dict)
+
+    def seal(self, quarter: Quarter) -> SealState | None:
+        return self.seals.get(quarter)
+
+
+def seal_states(model: LedgerModel, findings: Iterable[Finding]) -> dict[Quarter, SealState]:
+    """A seal holds unless VL601 (the rule that compares the digest) sits on its directive."""
+    broken = {(f.file, f.line) for f in findings if f.rule == BROKEN_SEAL}
+    states = {}
+    for seal in model.seals:
+        meta = seal.entry.meta or {}
+        where = (str(meta.get("filename", "")), int(meta.get("lineno") or 0))
+        states[seal.quarter] = SealState(seal.quarter, seal.digest, seal.day, where not in broken)
+    return states
+
+
+def audit_in_process(model: LedgerModel) -> Audit:
+    """The audit of a ledger served as it is (no sidecar): every rule over its model."""
+    findings = run_rules(model, all_rules())
+    return Audit(model.main_file, findings, seal_states(model, findings))
+
+
+# --- the sidecar ------------------------------------------------------------------------
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    return {
+        "file": finding.file,
+        "line": finding.line,
+        "date": finding.date.isoformat() if finding.date else None,
+        "rule": finding.rule,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "amount": str(finding.amount) if finding.amount is not None else None,
+        "policy": finding.policy,
+    }
+
+
+def finding_of(village: str, record: dict[str, Any]) -> Finding:
+    return Finding(
+        village=village,
+        file=str(record["file"]),
+        line=int(record["line"]),
+        date=date.fromisoformat(record["date"]) if record.get("date") else None,
+        rule=str(record["rule"]),
+        severity=Severity(record["severity"]),
+        message=str(record["message"]),
+        amount=Decimal(record["amount"]) if record.get("amount") is not None else None,
+        policy=record.get("policy"),
+    )
+
+
+def to_json(audit: Audit, village: str) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "village": village,
+        "ledger": audit.ledger,
+        "findings": [finding_record(f) for f in audit.findings],
+        "seals": [
+            {
+                "period": str(s.quarter),
+                "digest": s.digest,
+                "day": s.day.isoformat(),
+                "intact": s.intact,
+            }
+            for s in audit.seals.values()
+        ],
+    }
+
+
+def from_json(document: dict[str, Any]) -> Audit:
+    village = str(document.get("village", ""))
+    seals = {}
+    for record in document.get("seals", []):
+        quarter = Quarter.parse(record["period"])
+        if quarter is not None:
+            seals[quarter] = SealState(
+                quarter, record["digest"], date.fromisoformat(record["day"]), record["intact"]
+            )
+    return Audit(
+        ledger=str(document["ledger"]),
+        findings=[finding_of(village, r) for r in document.get("findings", [])],
+        seals=seals,
+    )
+
+
+def write_sidecar(path: Path, audit: Audit, village: str) -> None:
+    """Replace the sidecar in one step, so the extension never reads half of it."""
+    text = json.dumps(to_json(audit, village), ensure_ascii=False)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temporary, path)
+
+
+def read_sidecar(path: Path) -> Audit:
+    return from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def relief_payees(model: LedgerModel) -> frozenset[str]:
+    """Payees of every relief (救助) payment in the books: their given names are never public."""
+    names = set()
+    for txn in model.transactions:
+        payee = (txn.payee or "").strip()
+        if payee and any(model.chart.get(p.account).category == RELIEF for p in txn.postings):
+            names.add(payee)
+    return frozenset(names)

@@ -1,0 +1,121 @@
+"""Charts as inline SVG, drawn on the server.
+
+A village's dashboard may be read on a township intranet or a phone with no outside network, so
+a chart is markup in the page: no script library, no font or image from anywhere else. Amounts
+are integer 分, labelled as printed (`1,234.56`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from village_ledger.reports.statements import yuan_display
+
+TONES = {"ok": "#3f7fbf", "warn": "#e0a030", "over": "#c8372d", "plan": "#d9dde3"}
+FONT = 'font-family="sans-serif" font-size="12"'
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int  # 分
+    tone: str = "ok"
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    value: int  # 分
+    colour: str
+    dashed: bool = False
+
+
+def _text(x: float, y: float, text: str, anchor: str = "middle", extra: str = "") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {FONT}{extra}>{escape(text)}</text>'
+    )
+
+
+def column_chart(title: str, bars: Sequence[Bar], lines: Sequence[Line] = ()) -> Markup:
+    """Columns for amounts, with horizontal lines for the limits they are measured against."""
+    left, top, plot_h, step = 90, 30, 180, 76
+    width = left + step * max(len(bars), 1) + 150
+    height = top + plot_h + 40
+    top_value = max([b.value for b in bars] + [ln.value for ln in lines] + [1]) * 1.1
+    base = top + plot_h
+
+    def y(value: int) -> float:
+        return base - plot_h * max(value, 0) / top_value
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="vl-chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" y1="{base}" x2="{width - 150}" y2="{base}" stroke="#888"/>',
+        _text(left - 6, base + 4, "0", "end"),
+    ]
+    for index, bar in enumerate(bars):
+        x = left + index * step + 14
+        top_y = y(bar.value)
+        colour = TONES.get(bar.tone, TONES["ok"])
+        parts.append(
+            f'<rect x="{x}" y="{top_y:.1f}" width="{step - 28}" height="{base - top_y:.1f}" '
+            f'fill="{colour}"><title>{escape(bar.label)}：{yuan_display(bar.value)} 元</title></rect>'
+        )
+        parts.append(_text(x + (step - 28) / 2, top_y - 4, yuan_display(bar.value)))
+        parts.append(_text(x + (step - 28) / 2, base + 16, bar.label))
+    for line in lines:
+        line_y = y(line.value)
+        dash = ' stroke-dasharray="5,4"' if line.dashed else ""
+        parts.append(
+            f'<line x1="{left}" y1="{line_y:.1f}" x2="{width - 150}" y2="{line_y:.1f}" '
+            f'stroke="{line.colour}" stroke-width="2"{dash}/>'
+        )
+        label = f"{line.label} {yuan_display(line.value)}"
+        parts.append(_text(width - 146, line_y + 4, label, "start", f' fill="{line.colour}"'))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class Progress:
+    label: str
+    spent: int  # 分
+    planned: int  # 分
+
+
+def progress_chart(title: str, rows: Sequence[Progress]) -> Markup:
+    """One bar per item: the planned amount in grey, what was spent over it, red when over."""
+    left, right, row_h, top = 220, 170, 30, 10
+    plot_w = 420
+    width = left + plot_w + right
+    height = top + row_h * max(len(rows), 1) + 10
+    most = max([max(r.spent, r.planned) for r in rows] + [1])
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="vl-chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for index, row in enumerate(rows):
+        y = top + index * row_h
+        planned_w = plot_w * max(row.planned, 0) / most
+        spent_w = plot_w * max(row.spent, 0) / most
+        tone = TONES["over"] if row.spent > row.planned else TONES["ok"]
+        parts.append(_text(left - 8, y + 16, row.label, "end"))
+        parts.append(
+            f'<rect x="{left}" y="{y + 4}" width="{planned_w:.1f}" height="18" '
+            f'fill="{TONES["plan"]}"/>'
+        )
+        parts.append(
+            f'<rect x="{left}" y="{y + 8}" width="{spent_w:.1f}" height="10" fill="{tone}">'
+            f"<title>{escape(row.label)}：已支出 {yuan_display(row.spent)} 元，"
+            f"批准 {yuan_display(row.planned)} 元</title></rect>"
+        )
+        share = f"{row.spent * 100 // row.planned}%" if row.planned > 0 else "—"
+        text = f"{yuan_display(row.spent)} / {yuan_display(row.planned)}（{share}）"
+        parts.append(_text(left + plot_w + 6, y + 16, text, "start"))
+    parts.append("</svg>")
+    return Markup("".join(parts))
