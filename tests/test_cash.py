@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.support import check, line_of, make_village
+from village_ledger.beancount_plugin import is_padding, with_padding
 from village_ledger.findings import Finding
 from village_ledger.loading import load_ledger
 from village_ledger.model import build_model
@@ -401,3 +402,36 @@ def test_cash_book_day_end_balances_equal_beancount(
         assert book.closing_on(day) == beancount_cash(loaded.entries, day), day
     moved = {START + timedelta(days=o) for o, kind, _ in entries if kind not in ("to_float",)}
     assert {d.day for d in book} == moved | {date(2023, 12, 31)}
+
+
+# ---- inside bean-check the rules see the opening balances Beancount pads in later -----------
+
+pad_points = st.lists(
+    st.tuples(
+        st.integers(0, 30),
+        st.sampled_from(["Assets:101-库存现金", "Assets:101-库存现金:10101-备用金"]),
+        st.integers(0, 900_000),
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=25)
+@given(cash_entries, pad_points)
+def test_plugin_padding_equals_beancounts(
+    tmp_path_factory, entries: list[tuple[int, str, int]], pads: list[tuple[int, str, int]]
+) -> None:
+    body = ledger_of(entries)
+    for offset, account, cents in pads:
+        day = START + timedelta(days=offset)
+        body += f"{day} pad {account} Equity:301-资本\n"
+        body += f"{day + timedelta(days=1)} balance {account} {Decimal(cents) / 100:.2f} CNY\n"
+    loaded = load_ledger(make_village(tmp_path_factory.mktemp("pad"), body))
+    unpadded = [e for e in loaded.entries if not is_padding(e)]
+
+    def padding(entries: list) -> list:
+        return [
+            (e.date, [(p.account, p.units) for p in e.postings]) for e in entries if is_padding(e)
+        ]
+
+    assert padding(with_padding(unpadded, loaded.options)) == padding(loaded.entries)

@@ -71,24 +71,26 @@ def make_plugin(*families: str) -> PluginFn:
 def with_padding(entries: list[Any], options_map: dict[str, Any]) -> list[Any]:
     """The entries with the transactions Beancount's `pad` will insert after the plugins.
 
-    Only the padded accounts' entries are handed to `pad`, so a ledger of many transactions and
-    a few opening balances pays for one pass over its postings.
+    `pad` only ever acts on the first `balance` in each currency after a `pad` directive, so it
+    is handed the entries up to the last such balance, and of those only the padded accounts':
+    opening balances padded at the start of the books cost next to nothing however long the
+    books run.
     """
-    pads = [e for e in entries if isinstance(e, data.Pad)]
-    if not pads or any(is_padding(e) for e in entries):
+    cutoff = decisive_end(entries)
+    if cutoff is None:
         return entries  # nothing to pad, or Beancount has padded already
-    padded = {p.account for p in pads}
+    padded = {e.account for e in entries[:cutoff] if isinstance(e, data.Pad)}
     known: dict[str, bool] = {}
 
     def under_pad(account: str) -> bool:
         hit = known.get(account)
         if hit is None:
-            hit = known[account] = any(account == a or account.startswith(a + ":") for a in padded)
+            hit = known[account] = any(under(account, a) for a in padded)
         return hit
 
     relevant = [
         e
-        for e in entries
+        for e in entries[:cutoff]
         if isinstance(e, data.Pad)
         or (isinstance(e, data.Balance) and under_pad(e.account))
         or (isinstance(e, data.Transaction) and any(under_pad(p.account) for p in e.postings))
@@ -110,6 +112,33 @@ def with_padding(entries: list[Any], options_map: dict[str, Any]) -> list[Any]:
         result.append(entry)
         result.extend(inserted.get(id(entry), ()))
     return result
+
+
+def decisive_end(entries: list[Any]) -> int | None:
+    """How many entries `pad` needs: up to the last balance a `pad` directive may act on.
+
+    None when there is no `pad`, or when Beancount has already padded (the entries hold its
+    padding transactions).
+    """
+    waiting: dict[str, set[str]] = {}  # padded account -> currencies already checked since
+    end: int | None = None
+    for i, entry in enumerate(entries):
+        if isinstance(entry, data.Pad):
+            waiting[entry.account] = set()
+            end = i + 1
+        elif isinstance(entry, data.Balance):
+            currency = entry.amount.currency
+            for account, checked in waiting.items():
+                if currency not in checked and under(entry.account, account):
+                    checked.add(currency)
+                    end = i + 1
+        elif is_padding(entry):
+            return None
+    return end
+
+
+def under(account: str, parent: str) -> bool:
+    return account == parent or account.startswith(parent + ":")
 
 
 def is_padding(entry: Any) -> bool:
