@@ -1,0 +1,475 @@
+"""`village-ledger serve`: masked public copies, findings from the originals, a closed surface.
+
+The server tests start the real command on a free 127.0.0.1 port and talk HTTP to Fava.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import queue
+import re
+import stat
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fava.util import slugify
+
+from tests.support import make_village
+from village_ledger.check import check_paths
+from village_ledger.fava.audit import read_sidecar
+from village_ledger.loading import load_ledger
+from village_ledger.model import Quarter, build_model
+from village_ledger.reports.masking import Masker
+from village_ledger.sealing import quarter_books, seal_lines
+from village_ledger.serve import REMOVED, CopyMasker, Publisher
+
+IDENTITY = "110101199003074514"
+PHONE = "13812345678"
+CARD = "6222021234567890123"
+RELIEF_PAYEE = "张秀兰"
+PLANTED = (IDENTITY, PHONE, CARD, "6222 0212 3456 7890 123", "秀兰")
+MASKED = ("110101********4514", "138****5678", "***************0123")
+
+PLANTED_BODY = f"""
+2025-01-01 open Expenses:514-公益支出:51401-救助:5140101-{RELIEF_PAYEE} CNY
+  code: "5140101"
+
+; 报销人身份证 {IDENTITY}
+2025-02-10 * "李大明 {IDENTITY}" "报销办公用品，联系电话 {PHONE}，卡号 {CARD}"
+  voucher: "2025-02-001"
+  handler: "吴志强"
+  approver: "李红梅"
+  reviewer: "赵德明"
+  receipt: "内部凭证"
+  idcard: "{IDENTITY}"
+  phone: {PHONE}
+  card: "6222 0212 3456 7890 123"
+  Expenses:513-管理费用:51302-办公费  300.00 CNY
+  Assets:102-银行存款:10201-农商行
+
+2025-02-20 * "{RELIEF_PAYEE}" "发放{RELIEF_PAYEE}临时救助金"
+  voucher: "2025-02-002"
+  handler: "吴志强"
+  approver: "李红梅"
+  reviewer: "赵德明"
+  receipt: "内部凭证"
+  Expenses:514-公益支出:51401-救助:5140101-{RELIEF_PAYEE}  500.00 CNY
+  Assets:102-银行存款:10201-农商行
+
+2025-01-05 event "监督电话" "0571-88881234"
+"""
+
+
+def planted_village(root: Path, name: str = "plantcun", plugin: str | None = None) -> Path:
+    return make_village(root, PLANTED_BODY, name=name, plugin=plugin)
+
+
+def seal_quarter(main: Path, quarter: Quarter, day: str) -> None:
+    """Seal a quarter as `village-ledger seal --write` does (its digest over the books)."""
+    loaded = load_ledger(main)
+    model = build_model(loaded.entries, loaded.options)
+    books = quarter_books(model.entries, [quarter], model.is_township_file)[quarter]
+    from datetime import date
+
+    lines = seal_lines(books, date.fromisoformat(day))
+    with open(main, "a", encoding="utf-8") as handle:
+        handle.write("\n" + "\n".join(lines) + "\n")
+
+
+# --- masking a file -----------------------------------------------------------------------
+
+
+def test_copy_masks_strings_comments_bare_values_and_accounts() -> None:
+    masker = CopyMasker(Masker({RELIEF_PAYEE}))
+    copy = masker.source(PLANTED_BODY)
+    for value in PLANTED:
+        assert value not in copy
+    assert "110101********4514" in copy
+    assert 'phone: "138****5678"' in copy  # a bare number became a string
+    assert "5140101-张某某" in copy  # an account keeps a valid name
+    assert '"发放张**临时救助金"' in copy
+    assert copy.count("\n") == PLANTED_BODY.count("\n")
+
+
+def test_copy_keeps_what_is_published_and_drops_our_plugin_and_fava_lines() -> None:
+    digest = "sha256:" + "1" * 64  # long digit runs a mask would otherwise hide
+    text = (
+        'plugin "village_ledger.plugins.all"\n'
+        'plugin "beancount.plugins.auto_accounts"\n'
+        '2025-01-01 custom "fava-extension" "fava.ext.auto_commit"\n'
+        f'2025-04-10 custom "公开封存" "2025Q1" "{digest}"\n'
+        '2025-01-05 event "监督电话" "13912345678"\n'
+        '2025-01-06 event "其他" "13912345678"\n'
+    )
+    copy = CopyMasker(Masker()).source(text)
+    lines = copy.splitlines()
+    assert lines[0] == REMOVED and lines[2] == REMOVED
+    assert lines[1] == 'plugin "beancount.plugins.auto_accounts"'
+    assert digest in lines[3]
+    assert lines[4].endswith('"13912345678"')  # printed on the sheet for villagers to call
+    assert lines[5].endswith('"139****5678"')
+
+
+# --- the public copies --------------------------------------------------------------------
+
+
+@pytest.fixture
+def publisher(tmp_path: Path) -> Iterator[Publisher]:
+    main = planted_village(tmp_path / "books", plugin="village_ledger.plugins.all")
+    published = Publisher([main], check_interval=0)
+    yield published
+    published.close()
+
+
+def all_copies(publisher: Publisher) -> list[Path]:
+    return [p for p in publisher.folder.rglob("*") if p.is_file()]
+
+
+def test_copies_are_private_masked_and_parse_line_for_line(publisher: Publisher) -> None:
+    assert stat.S_IMODE(publisher.folder.stat().st_mode) == 0o700
+    copies = all_copies(publisher)
+    assert len(copies) == 4  # main, chart, policy, and the audit sidecar
+    for copy in copies:
+        text = copy.read_text(encoding="utf-8")
+        assert not any(value in text for value in PLANTED), copy
+    original = publisher.originals[0]
+    served = publisher.served[0]
+    assert served != original.main
+    loaded = load_ledger(served, run_plugins=True)
+    assert loaded.errors == []
+    lines = original.main.read_text(encoding="utf-8").splitlines()
+    copied = served.read_text(encoding="utf-8").splitlines()
+    # line for line: each finding's line points at the same entry in the copy
+    assert [n for n, line in enumerate(lines) if line.startswith("20")] == [
+        n for n, line in enumerate(copied[: len(lines)]) if line.startswith("20")
+    ]
+    assert copied[2] == REMOVED  # the plugin line: rules ran on the originals
+    phone = [line for line in lines if "监督电话" in line]
+    assert phone and [line for line in copied if "监督电话" in line] == phone
+
+
+def test_originals_are_only_read(tmp_path: Path) -> None:
+    main = planted_village(tmp_path / "books")
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.rglob("*.beancount")}
+    published = Publisher([main])
+    published.refresh(force=True)
+    published.close()
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.rglob("*.beancount")}
+    assert after == before
+    assert not published.folder.exists()
+
+
+def test_findings_come_from_the_originals_masked(publisher: Publisher) -> None:
+    original = publisher.originals[0]
+    expected = check_paths([original.main]).findings
+    audit = read_sidecar(publisher.sidecar(original))
+    assert expected, "the planted village should have findings to compare"
+    assert sorted((f.rule, f.line) for f in audit.findings) == sorted(
+        (f.rule, f.line) for f in expected
+    )
+    served = str(publisher.served[0])
+    assert {f.file for f in audit.findings if f.file.endswith("main.beancount")} == {served}
+    assert not any(v in f.message for f in audit.findings for v in PLANTED)
+
+
+def test_a_sealed_quarter_stays_intact_in_the_copy(tmp_path: Path) -> None:
+    main = planted_village(tmp_path / "books")
+    seal_quarter(main, Quarter(2025, 1), "2025-04-10")
+    published = Publisher([main])
+    try:
+        audit = read_sidecar(published.sidecar(published.originals[0]))
+        assert audit.seals[Quarter(2025, 1)].intact
+        assert "VL601" not in {f.rule for f in audit.findings}
+        # what the decision avoids: checked on the masked copy, the seal would look broken
+        on_copy = check_paths(published.served).findings
+        assert "VL601" in {f.rule for f in on_copy}
+    finally:
+        published.close()
+
+
+def test_a_seal_broken_in_the_originals_is_reported(tmp_path: Path) -> None:
+    main = planted_village(tmp_path / "books")
+    seal_quarter(main, Quarter(2025, 1), "2025-04-10")
+    text = main.read_text(encoding="utf-8").replace("300.00 CNY", "320.00 CNY")
+    main.write_text(text, encoding="utf-8")
+    published = Publisher([main])
+    try:
+        audit = read_sidecar(published.sidecar(published.originals[0]))
+        assert not audit.seals[Quarter(2025, 1)].intact
+    finally:
+        published.close()
+
+
+def test_refresh_follows_changes_and_only_then(publisher: Publisher) -> None:
+    original = publisher.originals[0]
+    assert publisher.refresh(force=True) is False
+    with open(original.main, "a", encoding="utf-8") as handle:
+        handle.write('\n; 新增备注 电话 13912345678\n2025-03-01 note Assets:101-库存现金 "盘点"\n')
+    assert publisher.refresh(force=True) is True
+    copy = publisher.served[0].read_text(encoding="utf-8")
+    assert "139****5678" in copy and "13912345678" not in copy
+    assert publisher.refresh(force=True) is False
+
+
+# --- the server ---------------------------------------------------------------------------
+
+VILLAGE_LEDGER = str(Path(sys.executable).with_name("village-ledger"))
+START_TIMEOUT = 180
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[str]
+    log: list[str]
+
+    def page(self, ledger: str, path: str = "") -> str:
+        return f"{self.url}{urllib.parse.quote(ledger)}/{urllib.parse.quote(path, safe='/?=&:%')}"
+
+
+@contextmanager
+def serving(*paths: Path, private: bool = False, env: dict[str, str] | None = None):
+    """Run `village-ledger serve` on a free port until the block ends; always stop it."""
+    command = [VILLAGE_LEDGER, "serve", *map(str, paths), "--port", "0"]
+    if private:
+        command.append("--private")
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    log: list[str] = []
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.append(line)
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    try:
+        url = wait_for_url(lines, process)
+        yield Server(url, process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def wait_for_url(lines: queue.Queue[str], process: subprocess.Popen[str]) -> str:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            if process.poll() is not None:
+                raise AssertionError(f"serve exited with {process.returncode}") from None
+            continue
+        if "http://" in line:
+            return line[line.index("http://") :].split()[0]
+    raise AssertionError("serve did not start")
+
+
+def fetch(url: str, method: str = "GET", body: bytes | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, method=method)
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def readable(text: str) -> str:
+    """JSON (answers, and the data embedded in Fava's pages) escapes Chinese, HTML escapes
+    entities: undo both so a name is found as written."""
+    text = html.unescape(text)
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+PLANTED_TITLE = "测试乡测试村股份经济合作社"
+EXTENSION_PAGES = ("VillageDisclosure", "VillageEntertainment", "VillageExpenditure")
+EXTENSION_PAGES += ("VillageFindings",)
+PAGES = ("income_statement/", "balance_sheet/", "trial_balance/", "journal/", "errors/")
+PAGES += tuple(f"extension/{p}/" for p in EXTENSION_PAGES)
+PAGES += ("extension/VillageDisclosure/?period=2025Q1", "account/Assets:102-银行存款/")
+APIS = (
+    "api/journal_page?page=1&order=asc",
+    "api/income_statement",
+    "api/balance_sheet",
+    "api/trial_balance",
+    "api/errors",
+    "api/events",
+    "api/account_report?a=Expenses:514-公益支出&r=journal",
+)
+REFUSED = (
+    ("GET", "editor/"),
+    ("GET", "query/"),
+    ("GET", "import/"),
+    ("GET", "options/"),
+    ("GET", "documents/"),
+    ("GET", "statistics/"),
+    ("GET", "holdings/"),
+    ("GET", "help/"),
+    ("GET", "api/source?filename=main.beancount"),
+    ("GET", "api/query?query_string=SELECT%20payee"),
+    ("GET", "api/context?entry_hash=x"),
+    ("GET", "api/source_slice?entry_hash=x"),
+    ("GET", "api/payee_transaction?payee=x"),
+    ("GET", "api/narrations"),
+    ("GET", "api/options"),
+    ("GET", "api/documents"),
+    ("GET", "api/imports"),
+    ("GET", "download-journal/"),
+    ("GET", "download-query/query_result.csv?query_string=SELECT%20payee"),
+    ("GET", "document/?filename=main.beancount"),
+    ("GET", "extension/AutoCommit/"),
+    ("PUT", "api/source"),
+    ("PUT", "api/source_slice"),
+    ("DELETE", "api/source_slice"),
+    ("PUT", "api/add_entries"),
+    ("POST", "api/add_entries"),
+    ("PUT", "api/upload_import_file"),
+    ("PUT", "api/add_document"),
+    ("PUT", "api/attach_document"),
+    ("PUT", "api/format_source"),
+    ("PUT", "api/move"),
+    ("DELETE", "api/document"),
+    ("POST", "extension/VillageDisclosure/"),
+)
+
+
+@pytest.fixture(scope="module")
+def township(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("township")
+    planted_village(root, plugin="village_ledger.plugins.all")
+    make_village(root, "", name="othercun")
+    other = root / "othercun" / "main.beancount"
+    other.write_text(
+        other.read_text(encoding="utf-8").replace(PLANTED_TITLE, "测试乡另一村股份经济合作社"),
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(township: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    temporary = tmp_path_factory.mktemp("serve-tmp")
+    with serving(township, env={"TMPDIR": str(temporary)}) as running:
+        running.temporary = temporary  # type: ignore[attr-defined]
+        yield running
+
+
+def test_serves_on_localhost_with_a_ledger_per_village(server: Server) -> None:
+    assert server.url.startswith("http://127.0.0.1:")
+    status, page = fetch(server.page(slugify(PLANTED_TITLE), "income_statement/"))
+    assert status == 200
+    assert "测试乡另一村股份经济合作社" in readable(page)  # Fava's ledger switcher
+    status, _ = fetch(server.url)
+    assert status == 200  # redirected to the first village's 财务公开
+
+
+def test_reading_pages_and_apis_answer(server: Server) -> None:
+    ledger = slugify(PLANTED_TITLE)
+    for path in PAGES + APIS:
+        status, _ = fetch(server.page(ledger, path))
+        assert status == 200, path
+
+
+def test_everything_else_is_refused(server: Server) -> None:
+    ledger = slugify(PLANTED_TITLE)
+    for method, path in REFUSED:
+        body = b"{}" if method != "GET" else None
+        status, _ = fetch(server.page(ledger, path), method, body)
+        assert status in (403, 404), (method, path, status)
+    status, page = fetch(server.page(ledger, "api/source"), "PUT", b"{}")
+    assert status == 403 and "只提供查阅" in readable(page)
+
+
+def test_no_identity_phone_card_or_relief_name_in_any_answer(server: Server) -> None:
+    ledger = slugify(PLANTED_TITLE)
+    seen = []
+    for path in PAGES + APIS:
+        status, text = fetch(server.page(ledger, path))
+        assert status == 200, path
+        text = readable(text)
+        seen.append(text)
+        for value in PLANTED:
+            assert value not in text, (path, value)
+    everything = "\n".join(seen)
+    for masked in MASKED:
+        assert masked in everything  # the planted values are there, masked
+    assert "张**" in everything
+
+
+def test_pages_carry_the_style_that_hides_editing_controls(server: Server) -> None:
+    status, page = fetch(server.page(slugify(PLANTED_TITLE), "journal/"))
+    assert status == 200
+    head = page.split("</head>")[0]
+    assert 'id="village-ledger-guard"' in head and 'a[href$="/editor/"]' in head
+
+
+def test_public_copies_follow_the_originals(server: Server, township: Path) -> None:
+    main = township / "plantcun" / "main.beancount"
+    with open(main, "a", encoding="utf-8") as handle:
+        handle.write(
+            '\n2025-03-05 * "供销社" "购买扫帚 联系 13698765432"\n'
+            '  voucher: "2025-03-001"\n  handler: "吴志强"\n  approver: "李红梅"\n'
+            '  reviewer: "赵德明"\n  receipt: "内部凭证"\n'
+            "  Expenses:513-管理费用:51302-办公费  40.00 CNY\n"
+            "  Assets:101-库存现金\n"
+        )
+    url = server.page(slugify(PLANTED_TITLE), "api/journal_page?page=1&order=desc")
+    deadline = time.monotonic() + 60
+    text = ""
+    while time.monotonic() < deadline and "购买扫帚" not in text:
+        text = readable(fetch(url)[1])
+        time.sleep(0.5)
+    assert "购买扫帚" in text
+    assert "136****5432" in text and "13698765432" not in text
+
+
+def test_temporary_folder_is_private_and_goes_with_the_server(
+    township: Path, tmp_path: Path
+) -> None:
+    with serving(township / "othercun", env={"TMPDIR": str(tmp_path)}) as running:
+        folders = list(tmp_path.iterdir())
+        assert len(folders) == 1 and stat.S_IMODE(folders[0].stat().st_mode) == 0o700
+        assert running.process.poll() is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_private_serves_the_originals_read_only(township: Path, tmp_path: Path) -> None:
+    main = township / "plantcun" / "main.beancount"
+    before = main.read_bytes()
+    with serving(main, private=True, env={"TMPDIR": str(tmp_path)}) as running:
+        ledger = slugify(PLANTED_TITLE)
+        status, journal = fetch(running.page(ledger, "api/journal_page?page=1&order=asc"))
+        assert status == 200 and IDENTITY in journal  # staff see the books as kept
+        for method, path in (("GET", "editor/"), ("GET", "api/query?query_string=x")):
+            assert fetch(running.page(ledger, path), method)[0] == 403
+        assert fetch(running.page(ledger, "api/source"), "PUT", b"{}")[0] == 403
+        status, page = fetch(running.page(ledger, "extension/VillageFindings/"))
+        article = page.split("<article>")[1].split("</article>")[0]
+        assert status == 200 and "审计发现" in article
+        # Fava's own data is the staff's, the dashboard's pages are what villagers see
+        assert not any(value in article for value in PLANTED)
+    assert main.read_bytes() == before
