@@ -621,7 +621,7 @@ class VillageGenerator:
 
     def advance(self, day: date, amount: Decimal | None = None, days_open: int | None = None,
                 meeting: Resolution | None = None, note: str | None = None,
-                who: str | None = None) -> Txn | None:  # fmt: skip
+                who: str | None = None, purpose: str | None = None) -> Txn | None:  # fmt: skip
         days_open = days_open or self.rng.randint(8, 24)
         if who is None:
             free = [
@@ -637,7 +637,8 @@ class VillageGenerator:
         if not day or day + timedelta(days=days_open + 3) > self.spec.end:
             return None
         amount = amount or yuan(self.rng.choice([800, 1000, 1200, 1500, 1800]))
-        purpose = self.rng.choice(ADVANCE_PURPOSES)
+        drawn = self.rng.choice(ADVANCE_PURPOSES)  # drawn even when given: the same stream
+        purpose = purpose or drawn
         account = f"{ADVANCES}:{self.advance_account(who)}"
         txn = self.pay(day, who, f"{who}借支{purpose}费用", account, amount, handler=who,
                        receipt="内部凭证", meeting=meeting, note=note)  # fmt: skip
@@ -1043,6 +1044,7 @@ def plant_vl206(g: VillageGenerator) -> None:
     resolution = g.resolve(date(2026, 4, 28), "两委联席会议", "村干部赴外地学习乡村振兴经验",
                            yuan(3000))  # fmt: skip
     txn = g.advance(day, amount=yuan(3000), days_open=61, meeting=resolution, who=who,
+                    purpose="赴外地学习乡村振兴经验",
                     note=_note("VL206", f"{who}借支 3,000.00 元，约 60 天后才报销结清，"
                                "超过借支期限 30 天"))  # fmt: skip
     assert txn is not None
