@@ -36,9 +36,10 @@ def render(report: Any, fmt: str, paper: str = "a4") -> bytes:
     if isinstance(report, Disclosure):
         renderer = DISCLOSURE_RENDERERS[fmt]
     else:
-        from village_ledger.reports import overview
+        from village_ledger.reports import handover, overview
 
-        renderer = overview.RENDERERS[fmt]
+        module = handover if isinstance(report, handover.Handover) else overview
+        renderer = module.RENDERERS[fmt]
     return renderer(public, paper)
 
 

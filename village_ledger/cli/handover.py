@@ -1,0 +1,142 @@
+"""`village-ledger handover`: the 换届/离任交接审计 of one village at a handover date.
+
+Argument parsing and output only: the numbers come from `village_ledger.reports.handover`.
+Exit codes: 0 the report was written; 1 it was written but the ledger has Beancount errors (a
+failed `balance` assertion, such as a cash count that differs from the books, is one); 2 the
+command could not run (bad date, names that do not fit the roster, missing path or -o).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from village_ledger.paths import PathError, find_villages
+
+EXIT_LEDGER_ERRORS, EXIT_CANNOT_RUN = 1, 2
+
+
+class CannotRun(click.ClickException):
+    """A Chinese explanation and exit code 2, without the usage text (nothing to retype)."""
+
+    exit_code = EXIT_CANNOT_RUN
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True)
+
+
+def _one_ledger(path: str) -> Path:
+    try:
+        mains = find_villages([path])
+    except PathError as exc:
+        raise click.UsageError(str(exc)) from None
+    if len(mains) != 1:
+        raise click.UsageError(f"{path} 下有 {len(mains)} 个村账簿，交接审计一次只做一个村")
+    try:
+        with open(mains[0], "rb"):
+            pass
+    except OSError as exc:
+        raise click.UsageError(f"无法读取 {mains[0]}：{exc.strerror}") from None
+    return mains[0]
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise click.UsageError(
+            f"--date “{text}”不是日期，应写作 YYYY-MM-DD（如 2026-03-20）"
+        ) from None
+
+
+def _check_output(fmt: str, out: str | None) -> None:
+    if out is None and fmt != "json":
+        raise click.UsageError(f"{fmt} 格式须用 -o 指定输出文件（json 可直接输出到屏幕）")
+    if out is not None and not Path(out).resolve().parent.exists():
+        raise click.UsageError(f"输出目录不存在：{Path(out).parent}")
+
+
+@click.command()
+@click.argument("ledger", type=click.Path())
+@click.option(
+    "--date",
+    "day",
+    required=True,
+    metavar="YYYY-MM-DD",
+    help="交接日期（接交人开始负责的第一天）。",
+)
+@click.option(
+    "--outgoing", required=True, metavar="NAME", help="移交人（离任者）姓名，须与任职记录一致。"
+)
+@click.option(
+    "--incoming", required=True, metavar="NAME", help="接交人（新任者）姓名，须与任职记录一致。"
+)
+@click.option(
+    "--supervisor", required=True, metavar="NAME", help="监交人（乡镇派出，不在本村任职）姓名。"
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "xlsx", "json"]),
+    default="html",
+    show_default=True,
+    help="输出格式：html、pdf（A4 打印）、xlsx（一表一页）、json（全部表格）。",
+)
+@click.option(
+    "-o", "--output", "out", type=click.Path(), help="输出文件；json 可省略（输出到屏幕）。"
+)
+def handover(
+    ledger: str,
+    day: str,
+    outgoing: str,
+    incoming: str,
+    supervisor: str,
+    fmt: str,
+    out: str | None,
+) -> None:
+    """换届/离任交接审计：移交清单、任期收支、任期审计发现、债权债务明细及三方签字栏。
+
+    LEDGER 是村的 main.beancount 或村文件夹。移交的职务由任职记录确定：移交人在交接日前后 10 天内
+    离任、接交人在此期间就任的同一职务。账面数为交接日前一日日终余额，核实数为账簿中日期为交接日的
+    balance 余额断言（现金盘点、银行对账单）。输出中的身份证号、手机号、银行卡号均已遮蔽。
+    """
+    when = _day(day)
+    main = _one_ledger(ledger)
+    _check_output(fmt, out)
+    from village_ledger.engine import beancount_finding, run_rules
+    from village_ledger.loading import load_ledger
+    from village_ledger.model import build_model
+    from village_ledger.registry import all_rules
+    from village_ledger.reports.handover import HandoverError, build_handover, resolve_parties
+    from village_ledger.reports.render import render
+
+    loaded = load_ledger(main)
+    model = build_model(loaded.entries, loaded.options)
+    try:
+        parties = resolve_parties(model, when, outgoing, incoming, supervisor)
+    except HandoverError as exc:
+        raise CannotRun(str(exc)) from None
+    findings = [beancount_finding(model.village, e) for e in loaded.errors]
+    findings += run_rules(model, all_rules())
+    report = build_handover(model, parties, findings=findings)
+    data = render(report, fmt)
+    if out is None:
+        click.echo(data, nl=False)
+    else:
+        Path(out).write_bytes(data)
+    if report.differences:
+        click.echo(f"注意：移交清单中有 {report.differences} 项核实数与账面数不符。", err=True)
+    if loaded.errors:
+        click.echo(
+            f"注意：账簿有 {len(loaded.errors)} 处 Beancount 错误（见任期审计发现），报表数字可能不准确；"
+            "请先用 village-ledger check 查看并更正。",
+            err=True,
+        )
+        sys.exit(EXIT_LEDGER_ERRORS)
+
+
+COMMANDS: list[click.Command] = [handover]
