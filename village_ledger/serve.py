@@ -21,8 +21,9 @@ What is served (docs/dashboard.md has the whole story):
   is loaded and checked again and its copies rewritten, so Fava reloads them.
 - **A closed surface.** Only reading pages and APIs are routed (`ALLOWED`); everything else —
   the editor, source and context views, queries, import, upload, documents, every write — answers
-  403. Links and buttons to them are hidden by a style sheet that the server writes into the
-  head of each Fava page (`GUARD_STYLE`), so they are hidden from the first paint.
+  403. Links and buttons to them are hidden by a style sheet (and a three-line script that
+  turns the journal's links to the context view into plain dates) that the server writes into
+  the head of each Fava page (`GUARD_STYLE`), so they are hidden from the first paint.
 
 `--private` serves the originals themselves, unmasked, still read-only with the same closed
 surface: each village is opened through a small wrapper file in the temporary folder that
@@ -366,7 +367,8 @@ EXTENSION_PAGES = frozenset(
 )
 REFUSED = "村账公开服务只提供查阅，不提供此功能。"
 
-# Hides, from the first paint, every link and button that leads to a refused route.
+# Hides, from the first paint, every link and button that leads to a refused route, and every
+# dialog (entry form, context and source view, export, upload: all lead to refused routes).
 GUARD_STYLE = """<style id="village-ledger-guard">
 aside li:has(> a[href$="/editor/"]), aside li:has(> a[href$="/import/"]),
 aside li:has(> a[href*="/query/"]), aside li:has(> a[href$="/options/"]),
@@ -376,10 +378,15 @@ aside li:has(> a[href$="/statistics/"]),
 a[href$="/editor/"], a[href*="/editor/?"], a[href$="/import/"], a[href*="/query/"],
 a[href*="download-query"], a[href*="download-journal"], a[href*="/document/"],
 a[href*="/statement/"], a[href="#add-transaction"], a[href="#export"], .add-transaction,
-.aside-buttons .button, a.filename, dialog:has(form.entry-form), dialog:has(.slice-editor)
+.aside-buttons .button, a.filename, dialog
 { display: none !important; }
-a[href^="#context-"] { pointer-events: none; color: inherit; text-decoration: none; }
-</style>"""
+</style>
+<script id="village-ledger-guard-script">
+// the journal's dates link to the entry's context and source view: make them plain text
+new MutationObserver(() => {
+  for (const a of document.querySelectorAll('a[href^="#context-"]')) a.removeAttribute("href");
+}).observe(document.documentElement, { childList: true, subtree: true });
+</script>"""
 
 
 def allowed(endpoint: str, view_args: dict[str, Any] | None) -> bool:

@@ -1,0 +1,279 @@
+"""End to end: `village-ledger serve` on a sample township, read in headless Chromium.
+
+Every extension page is opened, its Chinese labels and key figures checked against the report
+model of the original ledger, and a screenshot saved under /tmp (village-ledger-*.png).
+Editing controls must be absent, writes must fail, nothing may be fetched from outside, and the
+planted identity, phone and card numbers must appear nowhere, in any page or API answer.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from fava.util import slugify
+
+from tests.support import REPO, make_village
+from tests.test_serve import (
+    APIS,
+    MASKED,
+    PAGES,
+    PLANTED,
+    PLANTED_TITLE,
+    Server,
+    planted_village,
+    readable,
+    serving,
+)
+from village_ledger.check import check_paths
+from village_ledger.loading import load_ledger
+from village_ledger.model import Quarter, build_model
+from village_ledger.reports.disclosure import build_disclosure
+from village_ledger.reports.masking import publish
+from village_ledger.reports.render import money_rows, table_view
+from village_ledger.reports.statements import yuan_display
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT = 30_000  # ms, for every navigation and every wait
+SHOTS = Path("/tmp")
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def township(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample township when the repository has one, and a village with planted data."""
+    root = tmp_path_factory.mktemp("township")
+    if list((REPO / "ledgers").glob("*/main.beancount")):
+        shutil.copytree(REPO / "ledgers", root, dirs_exist_ok=True)
+    else:
+        make_village(root, "", name="huangmei")
+    planted_village(root, plugin="village_ledger.plugins.all")
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(township: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serving(township, env={"TMPDIR": str(tmp_path_factory.mktemp("tmp"))}) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, server: Server) -> Iterator:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.set_default_timeout(WAIT)
+    tab = context.new_page()
+    outside: list[str] = []
+
+    def record(request) -> None:
+        if not request.url.startswith((server.url, "data:")):
+            outside.append(request.url)
+
+    tab.on("request", record)
+    yield tab
+    context.close()
+    assert outside == [], "the dashboard must not fetch anything from outside"
+
+
+def report_of(main: Path, quarter: Quarter):
+    loaded = load_ledger(main)
+    model = build_model(loaded.entries, loaded.options)
+    findings = check_paths([main]).findings
+    seal = model.seals.get(quarter)
+    published = seal.day if seal else date.today()
+    return publish(build_disclosure(model, quarter, published=published, findings=findings))
+
+
+def first_village(township: Path) -> tuple[Path, str]:
+    main = sorted(township.glob("*/main.beancount"))[0]
+    title = build_model(*_loaded(main)).title
+    return main, slugify(title)
+
+
+def _loaded(main: Path):
+    loaded = load_ledger(main)
+    return loaded.entries, loaded.options
+
+
+def latest_quarter(main: Path) -> Quarter:
+    model = build_model(*_loaded(main))
+    return max(Quarter.of(t.date) for t in model.vouchers)
+
+
+def open_page(tab, server: Server, ledger: str, path: str, shot: str | None = None) -> str:
+    tab.goto(server.page(ledger, path), timeout=WAIT)
+    tab.wait_for_selector(".vl-page", timeout=WAIT)
+    tab.wait_for_load_state("networkidle", timeout=WAIT)
+    if shot:
+        tab.screenshot(path=str(SHOTS / f"village-ledger-{shot}.png"), full_page=False)
+    return tab.inner_text("article")
+
+
+def cells(tab, selector: str) -> list[str]:
+    return [text.strip() for text in tab.locator(selector).all_inner_texts()]
+
+
+def test_disclosure_page(page, server: Server, township: Path) -> None:
+    main, ledger = first_village(township)
+    quarter = latest_quarter(main)
+    path = f"extension/VillageDisclosure/?period={quarter}"
+    text = open_page(page, server, ledger, path, "disclosure")
+    report = report_of(main, quarter).report
+    assert f"{report.title} {report.label}财务公开" in text
+    for label in ("资金概况", "收支情况公开表", "收支明细公开表", "资产负债情况", "审计发现"):
+        assert label in text
+    total = [c.strip() for c in money_rows(report.money)[0]]
+    assert cells(page, '[data-table="money"] tbody tr:first-child td') == total
+    income = table_view(report.tables["income"])
+    rows = page.locator('[data-table="income"] tr.total')
+    shown = [[c.strip() for c in rows.nth(i).locator("td").all_inner_texts()] for i in range(3)]
+    assert shown == [[t for t, _ in row] for row in income.totals]  # 收入合计, 支出合计, 收益
+    seal = report.signature.seal_digest
+    if seal:
+        assert seal in text and ("账簿与封存摘要一致" in text or "账簿与封存摘要不符" in text)
+    else:
+        assert "尚未封存" in text
+
+
+def test_entertainment_page(page, server: Server, township: Path) -> None:
+    main, ledger = first_village(township)
+    text = open_page(page, server, ledger, "extension/VillageEntertainment/", "entertainment")
+    assert "招待费" in text and "年度限额" in text and "本年累计" in text
+    quarter = latest_quarter(main)
+    report = report_of(main, quarter).report
+    row = cells(page, f'tr[data-period="{quarter}"] td')
+    assert row[3] == yuan_display(report.entertainment_ytd)
+    assert row[4] == yuan_display(report.entertainment_cap)
+    assert page.locator("svg.vl-chart").count() >= 1
+
+
+def test_expenditure_page(page, server: Server, township: Path) -> None:
+    main, ledger = first_village(township)
+    quarter = latest_quarter(main)
+    text = open_page(
+        page, server, ledger, f"extension/VillageExpenditure/?period={quarter}", "expenditure"
+    )
+    for label in ("重点支出", "干部报酬与补贴", "差旅与车辆", "会议决议事项支出"):
+        assert label in text
+    report = report_of(main, quarter).report
+    cadre = table_view(report.tables["cadre"])
+    if cadre.totals and cadre.rows:
+        assert cells(page, '[data-table="cadre"] tr.total td') == [t for t, _ in cadre.totals[0]]
+
+
+def test_findings_page_filters(page, server: Server, township: Path) -> None:
+    main, ledger = first_village(township)
+    text = open_page(page, server, ledger, "extension/VillageFindings/", "findings")
+    expected = check_paths([main]).findings
+    assert "审计发现" in text and f"共 {len(expected)} 条" in text
+    rows = page.locator("tr.finding")
+    assert rows.count() == len(expected)
+    page.select_option('select[name="severity"]', "error")
+    page.click('form.vl-filters button[type="submit"]')
+    page.wait_for_url("**severity=error**", timeout=WAIT)
+    page.wait_for_selector(".vl-page", timeout=WAIT)
+    assert page.locator("tr.finding").count() == sum(f.is_error for f in expected)
+    assert all(b == "错误" for b in cells(page, "tr.finding td:nth-child(3)"))
+
+
+def test_planted_village_is_masked_on_screen(page, server: Server) -> None:
+    ledger = slugify(PLANTED_TITLE)
+    text = open_page(page, server, ledger, "extension/VillageDisclosure/?period=2025Q1")
+    for value in PLANTED:
+        assert value not in text and value not in readable(page.content())
+    for masked in MASKED:
+        assert masked in text
+    assert "张**" in text
+    findings = open_page(page, server, ledger, "extension/VillageFindings/")
+    assert not any(value in findings for value in PLANTED)
+    page.goto(server.page(ledger, "journal/"), timeout=WAIT)
+    page.wait_for_selector(".journal", timeout=WAIT)
+    page.screenshot(path=str(SHOTS / "village-ledger-journal.png"))
+    assert not any(value in readable(page.content()) for value in PLANTED)
+
+
+def test_no_editing_controls(page, server: Server, township: Path) -> None:
+    _, ledger = first_village(township)
+    page.goto(server.page(ledger, "journal/"), timeout=WAIT)
+    page.wait_for_selector(".journal", timeout=WAIT)
+    for selector in (
+        'a[href$="/editor/"]',
+        'a[href$="/import/"]',
+        'a[href*="/query/"]',
+        'a[href="#add-transaction"]',
+        'a[href="#export"]',
+        'a[href$="/options/"]',
+    ):
+        locator = page.locator(selector)
+        assert all(not locator.nth(i).is_visible() for i in range(locator.count())), selector
+    assert page.locator('a[href^="#context-"]').count() == 0
+    sidebar = " ".join(page.locator("aside").inner_text().split())
+    for hidden in ("编辑器", "导入", "查询", "选项"):
+        assert hidden not in sidebar
+    for shown in ("财务公开", "招待费", "重点支出", "审计发现", "日记账"):
+        assert shown in sidebar
+    page.keyboard.press("n")  # Fava's shortcut for a new entry
+    assert all(not d.is_visible() for d in page.locator("dialog").all())
+
+
+def test_writes_fail_from_the_browser(page, server: Server, township: Path) -> None:
+    _, ledger = first_village(township)
+    api = page.request
+    base = server.page(ledger, "api/")
+    answers = [
+        api.put(base + "source", data={"file_path": "x", "source": "", "sha256sum": ""}),
+        api.post(base + "add_entries", data={"entries": []}),
+        api.put(base + "add_entries", data={"entries": []}),
+        api.put(base + "upload_import_file", multipart={"file": "x"}),
+        api.put(base + "add_document", multipart={"file": "x"}),
+        api.delete(base + "document?filename=main.beancount"),
+    ]
+    assert [a.status for a in answers] == [403] * len(answers)
+
+
+def test_no_planted_value_in_any_raw_answer(page, server: Server) -> None:
+    ledger = slugify(PLANTED_TITLE)
+    for path in PAGES + APIS:
+        answer = page.request.get(server.page(ledger, path))
+        assert answer.status == 200, path
+        text = readable(answer.text())
+        for value in PLANTED:
+            assert value not in text, (path, value)
+
+
+def test_ledger_switcher_lists_every_village(page, server: Server, township: Path) -> None:
+    _, ledger = first_village(township)
+    open_page(page, server, ledger, "extension/VillageDisclosure/")
+    titles = [build_model(*_loaded(m)).title for m in sorted(township.glob("*/main.beancount"))]
+    header = page.locator("header h1")
+    header.hover()
+    listed = " ".join(page.locator("header .beancount-files a").all_inner_texts())
+    for title in titles[1:]:
+        assert title in listed
+    assert quote(ledger) in page.url
