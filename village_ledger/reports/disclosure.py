@@ -169,9 +169,9 @@ def _money_balances(books: Books, upto: int) -> tuple[int, int]:
 # --- 收支情况 ---------------------------------------------------------------------------
 
 INCOME_COLUMNS = (
-    Column("kind", "类别"),
-    Column("code", "科目代码"),
-    Column("name", "科目名称"),
+    Column("kind", "类别", width=1.0),
+    Column("code", "科目代码", width=1.3),
+    Column("name", "科目名称", width=3.2),
     Column("quarter", "本季", "amount"),
     Column("ytd", "本年累计", "amount"),
     Column("last_year", "上年同期", "amount"),
@@ -229,14 +229,14 @@ def income_table(books: Books, quarter: Quarter) -> Table:
 
 DETAIL_COLUMNS = (
     Column("date", "日期", "date"),
-    Column("voucher", "凭证号"),
-    Column("payee", "对方单位/个人"),
-    Column("narration", "摘要"),
+    Column("voucher", "凭证号", width=1.9),
+    Column("payee", "对方单位/个人", width=2.6),
+    Column("narration", "摘要", width=4.2),
     Column("income", "收入", "amount"),
     Column("expense", "支出", "amount"),
     Column("transfer", "转账", "amount"),
-    Column("handler", "经手人"),
-    Column("approver", "审批人"),
+    Column("handler", "经手人", width=1.25),
+    Column("approver", "审批人", width=1.25),
 )
 
 
@@ -281,13 +281,13 @@ def detail_table(books: Books, quarter: Quarter) -> Table:
 RECEPTION_COLUMNS = (
     Column("date", "日期", "date"),
     Column("voucher", "凭证号"),
-    Column("guest_org", "来客单位"),
+    Column("guest_org", "来客单位", width=2.6),
     Column("guests", "来客人数", "int"),
     Column("hosts", "陪同人数", "int"),
     Column("amount", "金额", "amount"),
     Column("ytd", "本年累计", "amount"),
     Column("cap", "年度限额", "amount"),
-    Column("over", "超限"),
+    Column("over", "超限", width=0.8),
 )
 
 
@@ -342,8 +342,8 @@ CADRE_COLUMNS = (
     Column("date", "日期", "date"),
     Column("voucher", "凭证号"),
     Column("payee", "对方单位/个人"),
-    Column("narration", "摘要"),
-    Column("accounts", "科目"),
+    Column("narration", "摘要", width=3.0),
+    Column("accounts", "科目", width=2.6),
     Column("charged", "列支金额", "amount"),
     Column("paid", "支付金额", "amount"),
 )
@@ -385,8 +385,8 @@ TRAVEL_COLUMNS = (
     Column("date", "日期", "date"),
     Column("voucher", "凭证号"),
     Column("payee", "对方单位/个人"),
-    Column("narration", "摘要"),
-    Column("kind", "类别"),
+    Column("narration", "摘要", width=3.2),
+    Column("kind", "类别", width=1.2),
     Column("amount", "金额", "amount"),
 )
 
@@ -415,15 +415,15 @@ def travel_table(books: Books, quarter: Quarter) -> Table:
 
 
 MEETING_COLUMNS = (
-    Column("id", "决议编号"),
+    Column("id", "决议编号", width=2.2),
     Column("date", "决议日期", "date"),
     Column("body", "会议"),
-    Column("subject", "事项"),
+    Column("subject", "事项", width=2.4),
     Column("approved", "批准金额", "amount"),
     Column("quarter", "本季支出", "amount"),
     Column("spent", "累计支出", "amount"),
     Column("left", "结余", "amount"),
-    Column("over", "超支"),
+    Column("over", "超支", width=0.8),
 )
 
 
@@ -466,7 +466,7 @@ def meetings_table(model: LedgerModel, quarter: Quarter) -> Table:
 # --- 资产负债 ---------------------------------------------------------------------------
 
 SHEET_COLUMNS = (
-    Column("item", "项目"),
+    Column("item", "项目", width=4.0),
     Column("opening", "年初数", "amount"),
     Column("closing", "期末数", "amount"),
 )
@@ -639,14 +639,14 @@ def project_spending(
 # --- 审计发现 ---------------------------------------------------------------------------
 
 FINDING_COLUMNS = (
-    Column("rule", "规则"),
-    Column("severity", "级别"),
+    Column("rule", "规则", width=1.1),
+    Column("severity", "级别", width=0.8),
     Column("date", "日期", "date"),
     Column("voucher", "凭证号"),
-    Column("message", "说明"),
+    Column("message", "说明", width=7.0),
 )
 FAMILY_COLUMNS = (
-    Column("family", "类别"),
+    Column("family", "类别", width=3.0),
     Column("errors", "错误", "int"),
     Column("warnings", "预警", "int"),
     Column("count", "合计", "int"),

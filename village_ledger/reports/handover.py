@@ -384,7 +384,7 @@ def inventory_table(
         f"账面数为 {cutoff} 日终余额；负债和累计折旧以贷方余额列为正数。核实数为交接日的余额断言"
         "（现金盘点、银行对账单），空白处由交接双方当场清点、核对后填写；差异 = 核实数 − 账面数。"
     )
-    table = Table("inventory", "移交清单", INVENTORY_COLUMNS, rows, note=note)
+    table = Table("inventory", "账面余额与核实数", INVENTORY_COLUMNS, rows, note=note)
     table.empty = "账簿中没有余额"
     return table
 
@@ -509,7 +509,13 @@ def checklist_table(model: LedgerModel, term: Span, day: date) -> Table:
     records += [{"number": len(items) + n} for n in range(1, BLANK_LINES + 1)]
     rows = frame(records, CHECKLIST_COLUMNS).reindex(columns=[c.key for c in CHECKLIST_COLUMNS])
     note = "逐项清点后由移交人、接交人在确认栏签字或打“√”；未列出的事项写在空行内。"
-    return Table("checklist", "其他移交事项", CHECKLIST_COLUMNS, rows, note=note)
+    return Table(
+        "checklist",
+        "其他移交事项（印章、档案、合同、钥匙、设备）",
+        CHECKLIST_COLUMNS,
+        rows,
+        note=note,
+    )
 
 
 def _voucher_range(vouchers: Sequence[data.Transaction]) -> str:

@@ -89,6 +89,7 @@ class TableView:
     key: str
     title: str
     headers: list[tuple[str, str]]  # (title, css class)
+    widths: list[float]  # percent of the table's width, per column
     rows: list[list[tuple[str, str]]]  # (text, css class) per cell
     row_classes: list[str]
     totals: list[list[tuple[str, str]]]
@@ -121,6 +122,9 @@ def table_view(table: Table, blank_zero: bool = False) -> TableView:
         key=table.key,
         title=table.title,
         headers=[(c.title, css(c)) for c in table.columns],
+        widths=[
+            round(100 * c.weight / sum(x.weight for x in table.columns), 2) for c in table.columns
+        ],
         rows=rows,
         row_classes=classes,
         totals=totals,
@@ -231,22 +235,19 @@ def _page_html(report: Disclosure, paper: str, layout: Layout) -> str:
     )
 
 
-def _laid_out(report: Disclosure, paper: str) -> tuple[str, Any]:
-    """The page's HTML and, for the A3 board, the WeasyPrint document it was fitted with.
+def _laid_out(report: Disclosure, paper: str) -> str:
+    """The page's HTML; the A3 board is fitted to one sheet first.
 
-    The board must be one sheet: it is rendered, and while it runs onto a second A3 page the
-    next movable table goes to the A4 continuation pages.
+    The board alone is rendered, and while it runs onto a second A3 page the next movable table
+    goes to the A4 continuation pages.
     """
     layout = first_layout(report, paper)
-    html = _page_html(report, paper, layout)
-    if paper != "a3":
-        return html, None
-    while True:
-        document = _weasy(html).render()
-        boards = sum(1 for page in document.pages if page.width > page.height)
-        if boards <= 1 or not layout.move():
-            return html, document
-        html = _page_html(report, paper, layout)
+    if paper == "a3":
+        while True:
+            board = _page_html(report, paper, Layout(layout.main, []))
+            if len(_weasy(board).render().pages) <= 1 or not layout.move():
+                break
+    return _page_html(report, paper, layout)
 
 
 def _weasy(html: str) -> Any:
@@ -257,13 +258,12 @@ def _weasy(html: str) -> Any:
 
 def disclosure_html(public: Public[Disclosure], paper: str = "a4") -> bytes:
     require_public(public, disclosure_html)
-    return _laid_out(public.report, paper)[0].encode("utf-8")
+    return _laid_out(public.report, paper).encode("utf-8")
 
 
 def disclosure_pdf(public: Public[Disclosure], paper: str = "a4") -> bytes:
     require_public(public, disclosure_pdf)
-    html, document = _laid_out(public.report, paper)
-    return (document or _weasy(html).render()).write_pdf()
+    return _weasy(_laid_out(public.report, paper)).write_pdf()
 
 
 def html_to_pdf(html: bytes) -> bytes:

@@ -18,15 +18,24 @@ import pandas as pd
 Kind = Literal["text", "amount", "int", "date"]
 
 
+# relative printed widths by kind; free text that runs long sets its own
+WIDTHS = {"text": 2.0, "amount": 1.9, "int": 1.0, "date": 1.75}
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
     title: str
     kind: Kind = "text"
+    width: float | None = None  # relative to the other columns; None: by kind
 
     @property
     def is_number(self) -> bool:
         return self.kind in ("amount", "int")
+
+    @property
+    def weight(self) -> float:
+        return self.width if self.width is not None else WIDTHS[self.kind]
 
 
 @dataclass

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -24,6 +23,9 @@ FONT = "等线"
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="EDEDED")
+# one style object each, shared by every cell: openpyxl hashes each assignment
+PLAIN = Font(name=FONT)
+BOLD = Font(name=FONT, bold=True)
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -45,43 +47,51 @@ def write_table(sheet: Worksheet, table: Table, heading: Iterable[str]) -> None:
     header_row = len(lines) + 1
     sheet.append([c.title for c in table.columns])
     for cell in sheet[header_row]:
-        cell.font = Font(name=FONT, bold=True)
+        cell.font = BOLD
         cell.fill = HEAD_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BOX
+    widths = [_display_width(c.title) for c in table.columns]
     for index, record in enumerate(table.records()):
         bold = table.role(index) in ("total", "heading")
-        _append(sheet, table.columns, record, bold=bold)
+        _append(sheet, table.columns, record, widths, bold=bold)
     for record in table.total_records():
-        _append(sheet, table.columns, record, bold=True)
+        _append(sheet, table.columns, record, widths, bold=True)
     if table.note:
         sheet.append([table.note])
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    _fit_widths(sheet, table.columns, header_row)
+    for position, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(position)].width = min(max(width + 2, 8), 60)
 
 
-def _append(sheet: Worksheet, columns: tuple[Column, ...], record: dict, *, bold: bool) -> None:
+def _append(
+    sheet: Worksheet, columns: tuple[Column, ...], record: dict, widths: list[int], *, bold: bool
+) -> None:
     sheet.append([number_of(c, record[c.key]) for c in columns])
-    row = sheet.max_row
-    for column, cell in zip(columns, sheet[row], strict=False):
-        cell.border = BOX
-        cell.font = Font(name=FONT, bold=bold)
+    row = sheet._current_row  # max_row would scan every cell, once per row appended
+    for position, column in enumerate(columns):
+        value = record[column.key]
         if column.kind == "amount":
-            cell.number_format = AMOUNT_FORMAT
-        elif column.kind == "date" or isinstance(cell.value, date):
-            cell.number_format = DATE_FORMAT
+            text = "" if value is None else f"{int(value) / 100:,.2f}"
+        elif column.kind == "date":
+            text = "2025-01-01"
+        else:
+            text = "" if value is None else str(value)
+        widths[position] = max(widths[position], _display_width(text))
+        kind = column.kind if column.kind in ("amount", "date") else "text"
+        sheet.cell(row=row, column=position + 1).style = _style(sheet, kind, bold)
 
 
-def _fit_widths(sheet: Worksheet, columns: tuple[Column, ...], header_row: int) -> None:
-    for position, column in enumerate(columns, 1):
-        letter = get_column_letter(position)
-        longest = _display_width(column.title)
-        for (value,) in sheet.iter_rows(
-            min_row=header_row + 1, min_col=position, max_col=position, values_only=True
-        ):
-            text = f"{value:,.2f}" if column.kind == "amount" and value is not None else value
-            longest = max(longest, _display_width("" if text is None else str(text)))
-        sheet.column_dimensions[letter].width = min(max(longest + 2, 8), 60)
+def _style(sheet: Worksheet, kind: str, bold: bool) -> str:
+    """A named style per kind of cell, registered once per workbook: setting a cell's font,
+    border and format one by one costs openpyxl a hash of each, cell after cell."""
+    name = f"vl-{kind}{'-bold' if bold else ''}"
+    book = sheet.parent
+    if name not in book.named_styles:
+        style = NamedStyle(name=name, font=BOLD if bold else PLAIN, border=BOX)
+        style.number_format = {"amount": AMOUNT_FORMAT, "date": DATE_FORMAT}.get(kind, "General")
+        book.add_named_style(style)
+    return name
 
 
 def _display_width(text: str) -> int:
