@@ -476,7 +476,7 @@ def test_every_format_is_written(village: Path, tmp_path: Path, fmt: str) -> Non
     elif fmt == "xlsx":
         book = load_workbook(io.BytesIO(data))
         assert book.sheetnames[0] == "交接概况"
-        assert {"移交清单", "任期收支", "债权债务明细"} <= set(book.sheetnames)
+        assert {"账面余额与核实数", "任期收支", "债权债务明细"} <= set(book.sheetnames)
     elif fmt == "json":
         assert json.loads(data)["parties"] == {"outgoing": OUT, "incoming": IN, "supervisor": WATCH}
     else:
