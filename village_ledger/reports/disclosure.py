@@ -229,7 +229,7 @@ def income_table(books: Books, quarter: Quarter) -> Table:
 
 DETAIL_COLUMNS = (
     Column("date", "日期", "date"),
-    Column("voucher", "凭证号", width=1.9),
+    Column("voucher", "凭证号", width=2.4),
     Column("payee", "对方单位/个人", width=2.6),
     Column("narration", "摘要", width=4.2),
     Column("income", "收入", "amount"),
@@ -280,14 +280,14 @@ def detail_table(books: Books, quarter: Quarter) -> Table:
 
 RECEPTION_COLUMNS = (
     Column("date", "日期", "date"),
-    Column("voucher", "凭证号"),
+    Column("voucher", "凭证号", width=2.4),
     Column("guest_org", "来客单位", width=2.6),
-    Column("guests", "来客人数", "int"),
-    Column("hosts", "陪同人数", "int"),
+    Column("guests", "来客人数", "int", width=1.3),
+    Column("hosts", "陪同人数", "int", width=1.3),
     Column("amount", "金额", "amount"),
     Column("ytd", "本年累计", "amount"),
     Column("cap", "年度限额", "amount"),
-    Column("over", "超限", width=0.8),
+    Column("over", "超限", width=1.0),
 )
 
 
@@ -340,7 +340,7 @@ def entertainment_table(
 
 CADRE_COLUMNS = (
     Column("date", "日期", "date"),
-    Column("voucher", "凭证号"),
+    Column("voucher", "凭证号", width=2.4),
     Column("payee", "对方单位/个人"),
     Column("narration", "摘要", width=3.0),
     Column("accounts", "科目", width=2.6),
@@ -383,7 +383,7 @@ def cadre_table(books: Books, quarter: Quarter) -> Table:
 
 TRAVEL_COLUMNS = (
     Column("date", "日期", "date"),
-    Column("voucher", "凭证号"),
+    Column("voucher", "凭证号", width=2.4),
     Column("payee", "对方单位/个人"),
     Column("narration", "摘要", width=3.2),
     Column("kind", "类别", width=1.2),
@@ -415,15 +415,15 @@ def travel_table(books: Books, quarter: Quarter) -> Table:
 
 
 MEETING_COLUMNS = (
-    Column("id", "决议编号", width=2.2),
+    Column("id", "决议编号", width=2.0),
     Column("date", "决议日期", "date"),
-    Column("body", "会议"),
+    Column("body", "会议", width=1.6),
     Column("subject", "事项", width=2.4),
     Column("approved", "批准金额", "amount"),
     Column("quarter", "本季支出", "amount"),
     Column("spent", "累计支出", "amount"),
     Column("left", "结余", "amount"),
-    Column("over", "超支", width=0.8),
+    Column("over", "超支", width=1.0),
 )
 
 
@@ -642,7 +642,7 @@ FINDING_COLUMNS = (
     Column("rule", "规则", width=1.1),
     Column("severity", "级别", width=0.8),
     Column("date", "日期", "date"),
-    Column("voucher", "凭证号"),
+    Column("voucher", "凭证号", width=2.4),
     Column("message", "说明", width=7.0),
 )
 FAMILY_COLUMNS = (

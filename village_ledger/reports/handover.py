@@ -322,13 +322,13 @@ def _short_path(path: str) -> str:
 
 MISMATCH = "不符"
 INVENTORY_COLUMNS = (
-    Column("section", "类别"),
-    Column("item", "项目"),
-    Column("code", "科目代码"),
+    Column("section", "类别", width=1.5),
+    Column("item", "项目", width=2.8),
+    Column("code", "科目代码", width=1.2),
     Column("book", "账面数", "amount"),
     Column("verified", "核实数", "amount"),
     Column("difference", "差异", "amount"),
-    Column("check", "核对"),
+    Column("check", "核对", width=0.8),
 )
 
 
@@ -476,13 +476,13 @@ def _checked(line: dict[str, Any], verified: dict[str, int], sign: int) -> dict[
 # --- 其他移交事项 -----------------------------------------------------------------------
 
 CHECKLIST_COLUMNS = (
-    Column("number", "序号", "int"),
-    Column("kind", "类别"),
-    Column("item", "移交事项"),
-    Column("detail", "账簿记载 / 数量"),
-    Column("given", "移交人确认"),
-    Column("received", "接交人确认"),
-    Column("remark", "备注"),
+    Column("number", "序号", "int", width=0.6),
+    Column("kind", "类别", width=1.1),
+    Column("item", "移交事项", width=3.2),
+    Column("detail", "账簿记载 / 数量", width=3.2),
+    Column("given", "移交人确认", width=1.3),
+    Column("received", "接交人确认", width=1.3),
+    Column("remark", "备注", width=1.6),
 )
 SEALS = ("村民委员会印章", "村股份经济合作社印章", "财务专用章", "法定代表人名章")
 BLANK_LINES = 4
@@ -558,9 +558,9 @@ def _meetings_text(model: LedgerModel, term: Span) -> str:
 def term_income_table(books: Books, term: Span) -> Table:
     years = term.years()
     columns = (
-        Column("kind", "类别"),
-        Column("code", "科目代码"),
-        Column("name", "科目名称"),
+        Column("kind", "类别", width=0.8),
+        Column("code", "科目代码", width=1.1),
+        Column("name", "科目名称", width=3.2),
         *(Column(f"y{year}", f"{year}年", "amount") for year in years),
         Column("total", "任期合计", "amount"),
     )
@@ -594,7 +594,7 @@ def term_income_table(books: Books, term: Span) -> Table:
 
 
 NET_COLUMNS = (
-    Column("item", "项目"),
+    Column("item", "项目", width=4.0),
     Column("start", "任期开始", "amount"),
     Column("end", "交接时", "amount"),
     Column("change", "变动", "amount"),
@@ -633,14 +633,14 @@ def net_assets_table(start: dict[str, int], end: dict[str, int], income: Table) 
 
 
 LIMIT_COLUMNS = (
-    Column("year", "年度"),
+    Column("year", "年度", width=1.5),
     Column("entertainment", "招待费", "amount"),
     Column("entertainment_cap", "招待费年度限额", "amount"),
-    Column("entertainment_over", "招待费超限"),
+    Column("entertainment_over", "招待费超限", width=1.1),
     Column("cadre", "干部报酬与补贴", "amount"),
     Column("cadre_approved", "决议核定额", "amount"),
-    Column("cadre_over", "报酬超出核定"),
-    Column("resolutions", "核定决议"),
+    Column("cadre_over", "报酬超出核定", width=1.3),
+    Column("resolutions", "核定决议", width=2.4),
 )
 
 
@@ -693,17 +693,17 @@ def limits_table(model: LedgerModel, books: Books, term: Span) -> Table:
 # --- 3. 任期审计发现 --------------------------------------------------------------------
 
 FINDING_COLUMNS = (
-    Column("family", "类别"),
-    Column("rule", "规则"),
-    Column("severity", "级别"),
+    Column("family", "类别", width=2.0),
+    Column("rule", "规则", width=1.1),
+    Column("severity", "级别", width=0.8),
     Column("date", "日期", "date"),
-    Column("voucher", "凭证号"),
-    Column("message", "说明"),
+    Column("voucher", "凭证号", width=1.9),
+    Column("message", "说明", width=5.5),
     Column("amount", "金额", "amount"),
 )
 FAMILY_COLUMNS = (
-    Column("family", "类别"),
-    Column("severity", "级别"),
+    Column("family", "类别", width=3.0),
+    Column("severity", "级别", width=1.0),
     Column("count", "条数", "int"),
     Column("amount", "涉及金额", "amount"),
 )
@@ -770,7 +770,7 @@ ADVANCE_COLUMNS = (
     Column("since", "借支日期", "date"),
     Column("age", "已借天数", "int"),
     Column("limit", "期限（天）", "int"),
-    Column("overdue", "逾期"),
+    Column("overdue", "逾期", width=0.8),
 )
 
 
@@ -815,7 +815,7 @@ def resolutions_table(model: LedgerModel, term: Span) -> Table:
     columns = tuple(
         dataclasses.replace(c, title=RENAMED.get(c.title, c.title)) for c in table.columns
     )
-    columns = tuple(c if c.key != "over" else Column("over", "状态") for c in columns)
+    columns = tuple(c if c.key != "over" else Column("over", "状态", width=1.3) for c in columns)
     totals = [{"subject": "合计", "left": int(rows["left"].sum()) if len(rows) else 0}]
     note = (
         "任期内作出或有支出的会议决议中，累计支出与批准金额不一致的：超支的须说明原因，"
@@ -847,7 +847,7 @@ def special_funds_table(model: LedgerModel, books: Books, term: Span) -> Table:
 SEAL_COLUMNS = (
     Column("quarter", "季度"),
     Column("ended", "季度结束", "date"),
-    Column("status", "状态"),
+    Column("status", "状态", width=3.0),
 )
 
 

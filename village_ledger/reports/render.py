@@ -103,7 +103,8 @@ class TableView:
 
 def table_view(table: Table, blank_zero: bool = False) -> TableView:
     def css(column: Column) -> str:
-        return f"num {column.kind}" if column.is_number else column.kind
+        kind = f"num {column.kind}" if column.is_number else column.kind
+        return f"{kind} c-{column.key}"
 
     rows = []
     classes = []

@@ -19,7 +19,7 @@ Kind = Literal["text", "amount", "int", "date"]
 
 
 # relative printed widths by kind; free text that runs long sets its own
-WIDTHS = {"text": 2.0, "amount": 1.9, "int": 1.0, "date": 1.75}
+WIDTHS = {"text": 2.0, "amount": 1.9, "int": 1.0, "date": 2.0}
 
 
 @dataclass(frozen=True, slots=True)
