@@ -80,6 +80,10 @@ def test_a_quarter_within_its_publication_window_is_not_overdue(township: Path) 
     assert rows(report)["dongshan"]["overdue"] == "2024Q2、2024Q3、2024Q4"
 
 
+def test_the_township_is_named_from_the_titles(overview: Overview) -> None:
+    assert overview.title == "测试乡村级财务概览"
+
+
 def test_totals_add_up(overview: Overview) -> None:
     total = overview.table.totals[0]
     for key in ("cash", "bank", "income", "expense", "entertainment", "errors"):

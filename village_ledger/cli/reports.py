@@ -49,9 +49,19 @@ def _quarter(text: str) -> Quarter:
     return quarter
 
 
+def _today() -> date:
+    """VILLAGE_LEDGER_TODAY or the clock, the same "today" the rules and seal take."""
+    from village_ledger.sealing import TodayError, today
+
+    try:
+        return today()
+    except TodayError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def _day(text: str | None) -> date:
     if text is None:
-        return date.today()
+        return _today()
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -118,7 +128,7 @@ def disclose(ledger: str, period: str, fmt: str, out: str | None, paper: str) ->
     findings = [beancount_finding(model.village, e) for e in loaded.errors]
     findings += run_rules(model, all_rules())
     seal = model.seals.get(quarter)
-    published = seal.day if seal else date.today()
+    published = seal.day if seal else _today()
     report = build_disclosure(model, quarter, published=published, findings=findings)
     _write(render(report, fmt, paper), fmt, out)
     if loaded.errors:

@@ -27,17 +27,17 @@ from village_ledger.reports.tables import Column, Table, frame
 
 FAMILY_COLUMNS = (
     *(Column(f"f_{family.prefix}", family.title, "int") for family in FAMILIES),
-    Column(f"f_{BEANCOUNT}", "Beancount", "int"),
+    Column(f"f_{BEANCOUNT}", "基本检查", "int"),
 )
 COLUMNS = (
-    Column("village", "村"),
-    Column("title", "名称"),
-    Column("cash", "库存现金", "amount"),
-    Column("bank", "银行存款", "amount"),
-    Column("income", "本年收入", "amount"),
-    Column("expense", "本年支出", "amount"),
-    Column("entertainment", "本年招待费", "amount"),
-    Column("cap", "招待费限额", "amount"),
+    Column("village", "村", width=2.3),
+    Column("title", "名称", width=3.0),
+    Column("cash", "库存现金", "amount", width=2.3),
+    Column("bank", "银行存款", "amount", width=2.5),
+    Column("income", "本年收入", "amount", width=2.4),
+    Column("expense", "本年支出", "amount", width=2.4),
+    Column("entertainment", "本年招待费", "amount", width=2.1),
+    Column("cap", "招待费限额", "amount", width=2.1),
     *FAMILY_COLUMNS,
     Column("errors", "错误合计", "int"),
     Column("last_sealed", "最近封存季度"),
@@ -57,7 +57,7 @@ class Overview:
 
     @property
     def title(self) -> str:
-        return f"{self.township} 村级财务概览"
+        return f"{self.township}村级财务概览"
 
 
 def build_overview(mains: Sequence[Path], day: date, jobs: int = 1) -> Overview:
@@ -74,11 +74,18 @@ def build_overview(mains: Sequence[Path], day: date, jobs: int = 1) -> Overview:
         "审计发现为截至该日的全部发现条数；逾期未公开指季度结束超过公开期限天数仍未封存。"
     )
     table.empty = "没有村账簿"
-    township = _township_name(mains)
-    return Overview(day, township, table)
+    return Overview(day, township_name([r["title"] for r in rows], mains), table)
 
 
-def _township_name(mains: Sequence[Path]) -> str:
+def township_name(titles: list[str], mains: Sequence[Path]) -> str:
+    """The township the villages' titles share (九池乡黄梅村… and 九池乡太白村… -> 九池乡)."""
+    # character by character is the point here: these are names, not paths
+    prefix = os.path.commonprefix([t for t in titles if t]) if titles else ""  # noqa: RUF071
+    cut = max(
+        prefix.rfind(unit) + len(unit) if unit in prefix else 0 for unit in ("乡", "镇", "街道")
+    )
+    if cut:
+        return prefix[:cut]
     parents = {Path(m).resolve().parent.parent.name for m in mains}
     return parents.pop() if len(parents) == 1 else "各村"
 
