@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 from village_ledger.findings import BEANCOUNT, Finding, Hit, Severity, meta_location
+from village_ledger.gcpause import without_gc
 from village_ledger.model import LedgerModel
 from village_ledger.registry import Rule
 
@@ -56,6 +57,7 @@ def to_finding(rule: Rule, village: str, hit: Hit) -> Finding:
     )
 
 
+@without_gc
 def run_rules(model: LedgerModel, rules: Sequence[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
@@ -82,6 +84,7 @@ def run_across(rules: Sequence[Rule], summaries: dict[str, list[tuple[str, Any]]
     return findings
 
 
+@without_gc
 def collect(model: LedgerModel, rules: Sequence[Rule]) -> dict[str, Any]:
     summaries: dict[str, Any] = {}
     for rule in rules:

@@ -16,6 +16,7 @@ from typing import Any
 from beancount.core import data, flags
 
 from village_ledger.findings import Hit
+from village_ledger.gcpause import without_gc
 from village_ledger.model import vocab
 from village_ledger.model.accounts import AccountInfo, Chart
 from village_ledger.model.directives import Directive, is_ours, read_directive
@@ -73,6 +74,7 @@ def is_township_file(filename: str, village_dir: str) -> bool:
     return not os.path.abspath(filename).startswith(village_dir + os.sep)
 
 
+@without_gc
 def build_model(entries: list[data.Directive], options_map: dict[str, Any]) -> LedgerModel:
     main_file = str(options_map.get("filename") or "<string>")
     village_dir = (

@@ -75,6 +75,10 @@ def name_code(account: str) -> str | None:
     return match.group(1) if match else None
 
 
+# what `Chart.money_kind` answers: the hot path of finding payments compares small ints
+NOT_MONEY, BANK, CASH = 0, 1, 2
+
+
 class Chart:
     """Every opened account of a ledger, classified once."""
 
@@ -84,6 +88,7 @@ class Chart:
             self.opens.setdefault(entry.account, entry)
         self.hits: list[Hit] = []
         self._info: dict[str, AccountInfo] = {}
+        self._money_kind: dict[str, int] = {}
         for account in sorted(self.opens):
             self._info[account] = self._classify(account)
 
@@ -94,6 +99,15 @@ class Chart:
             info = self._classify(account)
             self._info[account] = info
         return info
+
+    def money_kind(self, account: str) -> int:
+        """`CASH`, `BANK` or `NOT_MONEY`, remembered per account."""
+        kind = self._money_kind.get(account)
+        if kind is None:
+            info = self.get(account)
+            kind = CASH if info.is_cash else BANK if info.is_bank else NOT_MONEY
+            self._money_kind[account] = kind
+        return kind
 
     def __iter__(self):
         return iter(self._info.values())

@@ -13,7 +13,7 @@ from typing import Any
 
 from beancount.core import data
 
-from village_ledger.model.accounts import AccountInfo, Chart
+from village_ledger.model.accounts import CASH, NOT_MONEY, AccountInfo, Chart
 
 ZERO = Decimal(0)
 
@@ -48,18 +48,21 @@ class Payment:
 def as_payment(entry: data.Transaction, chart: Chart) -> Payment | None:
     money = ZERO
     cash = ZERO
-    targets = []
+    others = []
+    money_kind = chart.money_kind
     for posting in entry.postings:
-        info = chart.get(posting.account)
-        number = posting.units.number if posting.units is not None else None
+        units = posting.units
+        number = units.number if units is not None else None
         if number is None:
             continue
-        if info.is_money:
-            money += number
-            if info.is_cash:
-                cash += number
+        kind = money_kind(posting.account)
+        if kind is NOT_MONEY:
+            others.append(posting)
         else:
-            targets.append((info, posting))
-    if money >= 0 or not targets:
+            money += number
+            if kind is CASH:
+                cash += number
+    if money >= 0 or not others:
         return None
-    return Payment(entry, -money, max(-cash, ZERO), tuple(targets))
+    targets = tuple((chart.get(p.account), p) for p in others)
+    return Payment(entry, -money, max(-cash, ZERO), targets)
