@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -268,6 +268,7 @@ def disclosure_pdf(public: Public[Disclosure], paper: str = "a4") -> bytes:
 
 
 def html_to_pdf(html: bytes) -> bytes:
+    """A PDF of any report page (used by the handover audit too)."""
     return _weasy(html.decode("utf-8")).write_pdf()
 
 
@@ -360,10 +361,3 @@ DISCLOSURE_RENDERERS: dict[str, Callable[[Public[Disclosure], str], bytes]] = {
     "json": disclosure_json,
     "csv": disclosure_csv,
 }
-
-
-def all_text(tables: Iterable[Table]) -> Iterable[str]:
-    """Every string cell of the tables (for tests and checks of the public copy)."""
-    for table in tables:
-        for record in [*table.records(), *table.total_records()]:
-            yield from (v for v in record.values() if isinstance(v, str))
