@@ -405,6 +405,14 @@ def test_split_payment_one_cent_short_is_fine(tmp_path: Path) -> None:
     assert findings == []
 
 
+def test_payment_at_the_tier_is_not_part_of_a_split(tmp_path: Path) -> None:
+    book = Book()
+    book.pay("2025-03-01", "2000.00", "建材店")
+    book.pay("2025-03-02", "500.00", "建材店")
+    _, findings = approval(tmp_path, book)
+    assert codes(findings) == ["VL104"]
+
+
 def test_instalments_under_a_resolution_are_not_split(tmp_path: Path) -> None:
     book = Book()
     book.add('2025-03-01 custom "会议决议" "2025-03-两委-1" "两委联席会议" "修缮村部" 5000.00 CNY')
