@@ -405,10 +405,13 @@ def test_split_payment_one_cent_short_is_fine(tmp_path: Path) -> None:
     assert findings == []
 
 
-def test_payment_at_the_tier_is_not_part_of_a_split(tmp_path: Path) -> None:
+@pytest.mark.parametrize("amounts", [("2000.00", "500.00"), ("500.00", "2000.00")])
+def test_payment_at_the_tier_is_not_part_of_a_split(
+    tmp_path: Path, amounts: tuple[str, str]
+) -> None:
     book = Book()
-    book.pay("2025-03-01", "2000.00", "建材店")
-    book.pay("2025-03-02", "500.00", "建材店")
+    book.pay("2025-03-01", amounts[0], "建材店")
+    book.pay("2025-03-02", amounts[1], "建材店")
     _, findings = approval(tmp_path, book)
     assert codes(findings) == ["VL104"]
 
