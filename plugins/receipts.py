@@ -52,12 +52,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
+import weakref
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from itertools import compress, repeat
+from operator import attrgetter, gt, is_, is_not, lt
+from typing import Any, NamedTuple
 
 from beancount.core import data
 
@@ -73,20 +77,90 @@ __plugins__ = (make_plugin("receipts"),)
 ZERO = Decimal(0)
 # ASCII digits only: `\d` would take full-width and other scripts' digits
 INVOICE = re.compile(r"[0-9]{20}|(?:[0-9]{10}|[0-9]{12})-[0-9]{8}")
-VOUCHER = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{3,})")
+VOUCHER = re.compile(r"([0-9]{4}-[0-9]{2})-([0-9]{3,})")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*[0-9]{4}-[0-9]{2}-[0-9]{2}")
 RECEIPT_NO = re.compile(r"(.*?)([0-9]+)")
 
-INVOICE_FORM = "应为 20 位数字的全电发票号码，或“10 位或 12 位发票代码-8 位发票号码”（如 144032509110-01234567）"
+INVOICE_EXAMPLE = "144032509110-01234567"
+INVOICE_FORM = (
+    f"应为 20 位数字的全电发票号码，或“10 位或 12 位发票代码-8 位发票号码”（如 {INVOICE_EXAMPLE}）"
+)
 ACCEPTED = "、".join(vocab.ACCEPTED_RECEIPTS)
+ACCEPTED_OR_IOU = frozenset((*vocab.ACCEPTED_RECEIPTS, vocab.IOU))
+DATE = attrgetter("date")
+# the metadata the family reads, and where each voucher is
+KEYS = ("voucher", "invoice", "receipt", "invoice-date", "receipt-no", "filename", "lineno")
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The vouchers in date order, one list per value; row i of every list is voucher i. The
+    metadata values are kept as Beancount read them (None when absent)."""
+
+    entries: list[data.Transaction]
+    days: list[date]
+    vouchers: list[Any]
+    invoices: list[Any]
+    receipts: list[Any]
+    invoice_dates: list[Any]
+    receipt_nos: list[Any]
+    filenames: list[Any]
+    linenos: list[Any]
+    checked: Invoices  # the invoice numbers, checked with one regular-expression match each
+
+
+_COLUMNS: dict[int, Columns] = {}
+
+
+def columns_of(model: LedgerModel) -> Columns:
+    """The model's vouchers as columns, read once per model and dropped with it."""
+    key = id(model)
+    found = _COLUMNS.get(key)
+    if found is None:
+        found = _COLUMNS[key] = read_columns(model.vouchers)
+        weakref.finalize(model, _COLUMNS.pop, key, None)
+    return found
+
+
+def read_columns(entries: list[data.Transaction]) -> Columns:
+    # one pass, touching each entry and its metadata once: at 100k entries the cost is in
+    # reaching the scattered objects, not in what is done with them
+    if any(map(gt, map(DATE, entries[:-1]), map(DATE, entries[1:]))):
+        entries = sorted(entries, key=DATE)  # the model keeps date order; this makes sure
+    days: list[date] = []
+    values: dict[str, list[Any]] = {key: [] for key in KEYS}
+    appends = [(key, values[key].append) for key in KEYS]
+    for entry in entries:
+        meta = entry.meta
+        days.append(entry.date)
+        for key, append in appends:
+            append(meta.get(key))
+    invoices = values["invoice"]
+    return Columns(
+        list(entries),
+        days,
+        values["voucher"],
+        invoices,
+        values["receipt"],
+        values["invoice-date"],
+        values["receipt-no"],
+        values["filename"],
+        values["lineno"],
+        read_invoices(invoices),
+    )
+
+
+def present(values: list[Any]) -> list[int]:
+    """The rows where a value is present."""
+    return list(compress(range(len(values)), map(is_not, values, repeat(None))))
 
 
 # ---- reading the metadata ----
 
 
-def text_meta(entry: data.Transaction, key: str) -> str | None:
+def text_of(value: Any) -> str | None:
     """A metadata value as text, None when absent or blank."""
-    value = entry.meta.get(key)
     if value is None:
         return None
     text = str(value).strip()
@@ -97,25 +171,28 @@ def unquoted(key: str, value: Any, example: str) -> str:
     return f'{key} 未加引号，被读作{type_name(value)} {value}；应加引号书写，如 {key}: "{example}"'
 
 
-@dataclass(frozen=True, slots=True)
-class Invoice:
-    number: str | None  # the well-formed number
-    problem: str | None  # what is wrong with the value otherwise
+def has_invoice(value: Any) -> bool:
+    """An `invoice` value is there, well formed or not."""
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
 
-def read_invoice(entry: data.Transaction) -> Invoice | None:
-    """The entry's `invoice`; None when it has none."""
-    value = entry.meta.get("invoice")
-    if value is None or (isinstance(value, str) and not value.strip()):
+def invoice_number(value: Any) -> str | None:
+    """The well-formed invoice number of an `invoice` value, if it is one."""
+    if not isinstance(value, str):
+        return None
+    if INVOICE.fullmatch(value):
+        return value
+    value = value.strip()
+    return value if INVOICE.fullmatch(value) else None
+
+
+def invoice_problem(value: Any) -> str | None:
+    """What is wrong with an `invoice` value; None when it is well formed or absent."""
+    if not has_invoice(value) or invoice_number(value) is not None:
         return None
     if not isinstance(value, str):
-        return Invoice(
-            None, "发票号码（" + unquoted("invoice", value, "144032509110-01234567") + "）"
-        )
-    number = value.strip()
-    if INVOICE.fullmatch(number):
-        return Invoice(number, None)
-    return Invoice(None, f"发票号码“{number}”格式不对，{INVOICE_FORM}")
+        return f"发票号码（{unquoted('invoice', value, INVOICE_EXAMPLE)}）"
+    return f"发票号码“{value.strip()}”格式不对，{INVOICE_FORM}"
 
 
 def read_day(value: Any) -> date | None:
@@ -129,41 +206,43 @@ def read_day(value: Any) -> date | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class VoucherNo:
-    year: int
-    month: int
-    number: int
-    text: str
+def voucher_number(value: Any) -> tuple[str, int] | None:
+    """A well-formed voucher number as (`YYYY-MM`, sequence); None otherwise."""
+    if not isinstance(value, str):
+        return None
+    match = VOUCHER.fullmatch(value) or VOUCHER.fullmatch(value.strip())
+    if match is None:
+        return None
+    number = int(match.group(2))
+    return (match.group(1), number) if number else None
 
-    @property
-    def month_key(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
 
-
-def read_voucher(entry: data.Transaction) -> VoucherNo | str:
-    """The entry's voucher number, or what is wrong with it."""
-    example = f"{entry.date:%Y-%m}-001"
-    value = entry.meta.get("voucher")
+def voucher_problem(value: Any, day: date) -> str:
+    """What is wrong with a voucher number that `voucher_number` did not accept."""
+    example = f"{month_of(day)}-001"
     if value is None or (isinstance(value, str) and not value.strip()):
         return f'没有凭证号（voucher）；应按月从 001 起连续编号，如 voucher: "{example}"'
     if not isinstance(value, str):
-        return "凭证号（" + unquoted("voucher", value, example) + "）"
-    text = value.strip()
-    match = VOUCHER.fullmatch(text)
-    if match is None or int(match.group(3)) == 0:
-        return f"凭证号“{text}”格式不对，应为“年-月-顺序号”，顺序号每月从 001 起，如“{example}”"
-    year, month, number = (int(g) for g in match.groups())
-    return VoucherNo(year, month, number, text)
+        return f"凭证号（{unquoted('voucher', value, example)}）"
+    return (
+        f"凭证号“{value.strip()}”格式不对，应为“年-月-顺序号”，顺序号每月从 001 起，如“{example}”"
+    )
 
 
-def voucher_label(entry: data.Transaction) -> str:
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def voucher_label(voucher: Any, filename: Any, lineno: Any) -> str:
     """How a finding names another voucher: its number, or its file and line."""
-    read = read_voucher(entry)
-    if isinstance(read, VoucherNo):
-        return f"凭证 {read.text}"
-    filename = os.path.basename(str(entry.meta.get("filename", "")))
-    return f"{filename} 第 {entry.meta.get('lineno', 0)} 行的凭证"
+    if isinstance(voucher, str) and VOUCHER.fullmatch(voucher.strip()):
+        return f"凭证 {voucher.strip()}"
+    return f"{os.path.basename(str(filename or ''))} 第 {lineno or 0} 行的凭证"
+
+
+def label_of(entry: data.Transaction) -> str:
+    meta = entry.meta
+    return voucher_label(meta.get("voucher"), meta.get("filename"), meta.get("lineno"))
 
 
 def about(entry: data.Transaction) -> str:
@@ -195,6 +274,18 @@ def missing_numbers(first: int, last: int, shown: Callable[[int], str]) -> str:
     return f"{shown(first)} 至 {shown(last)}（共 {last - first + 1} 个）"
 
 
+def daily(model: LedgerModel, key: str) -> Callable[[date], Any]:
+    """A policy item by day, looked up once per day rather than once per entry."""
+    memo: dict[date, Any] = {}
+
+    def on(day: date) -> Any:
+        if day not in memo:
+            memo[day] = model.policy.value(key, day)
+        return memo[day]
+
+    return on
+
+
 # ---- VL301, VL302: a voucher for every expense ----
 
 
@@ -202,12 +293,18 @@ def missing_numbers(first: int, last: int, shown: Callable[[int], str]) -> str:
 def expense_without_voucher(model: LedgerModel) -> Iterator[Hit]:
     """An entry that debits an Expenses account or buys an asset has an `invoice` or an accepted
     `receipt` type (收款收据, 工资表, 银行回单, 内部凭证)."""
-    for entry in model.vouchers:
-        receipt = text_meta(entry, "receipt")
-        if receipt in vocab.ACCEPTED_RECEIPTS or receipt == vocab.IOU:
+    cols = columns_of(model)
+    invoices = invoice_numbers(cols)
+    # rows with no invoice value; a malformed one is VL305's finding, 白条 VL302's
+    without = compress(range(len(cols.entries)), map(is_, cols.invoices, repeat(None)))
+    blank = (i for i in invoices.odd if not has_invoice(cols.invoices[i]))
+    for i in sorted([*without, *blank]):
+        if cols.receipts[i] in ACCEPTED_OR_IOU:
             continue
-        if "invoice" in entry.meta and read_invoice(entry) is not None:
-            continue  # a malformed invoice is VL305's finding
+        receipt = text_of(cols.receipts[i])
+        if receipt in ACCEPTED_OR_IOU:
+            continue
+        entry = cols.entries[i]
         debit, account = receipted_debit(model, entry)
         if account is None:
             continue
@@ -227,63 +324,114 @@ def expense_without_voucher(model: LedgerModel) -> Iterator[Hit]:
 @rule("VL302", "白条入账")
 def iou_as_voucher(model: LedgerModel) -> Iterator[Hit]:
     """`receipt: "白条"`: an informal note is never a voucher."""
-    for entry in model.vouchers:
-        if text_meta(entry, "receipt") != vocab.IOU:
-            continue
-        debit, _ = receipted_debit(model, entry)
-        yield Hit(
-            entry.meta,
-            f"白条入账：{voucher_label(entry)}{about(entry)}以白条作为凭据；"
-            "白条不能作为记账凭证，应取得发票或收款收据等合规凭据",
-            entry.date,
-            amount=debit or None,
-        )
+    cols = columns_of(model)
+    ious = {v for v in set(cols.receipts) if v is not None and text_of(v) == vocab.IOU}
+    if not ious:
+        return
+    for i, receipt in enumerate(cols.receipts):
+        if receipt in ious:
+            entry = cols.entries[i]
+            debit, _ = receipted_debit(model, entry)
+            yield Hit(
+                entry.meta,
+                f"白条入账：{label_of(entry)}{about(entry)}以白条作为凭据；"
+                "白条不能作为记账凭证，应取得发票或收款收据等合规凭据",
+                entry.date,
+                amount=debit or None,
+            )
 
 
 # ---- VL303, VL304, VL305: invoices ----
 
 
-def invoice_uses(model: LedgerModel) -> Iterator[tuple[str, data.Transaction]]:
-    for entry in model.vouchers:
-        if "invoice" in entry.meta:
-            invoice = read_invoice(entry)
-            if invoice is not None and invoice.number is not None:
-                yield invoice.number, entry
+@dataclass(frozen=True, slots=True)
+class Invoices:
+    numbers: list[str | None]  # per row: the well-formed invoice number, None otherwise
+    odd: list[int]  # rows whose invoice value is there but not a well-formed number as written
 
 
-# one village's first use of each invoice number: (number, day, voucher, filename, lineno)
-InvoiceUse = tuple[str, date, str, str, int]
+def invoice_numbers(cols: Columns) -> Invoices:
+    return cols.checked
 
 
-def first_invoice_uses(model: LedgerModel) -> tuple[str, list[InvoiceUse]]:
+def read_invoices(values: list[Any]) -> Invoices:
+    rows = present(values)
+    written = list(map(values.__getitem__, rows))
+    try:
+        matches = list(map(INVOICE.fullmatch, written))
+    except TypeError:  # a value written without quotes: a number or a date
+        matches = [INVOICE.fullmatch(v) if isinstance(v, str) else None for v in written]
+    if None not in matches:
+        return Invoices(values, [])
+    odd = [i for i, match in zip(rows, matches, strict=True) if match is None]
+    numbers = list(values)
+    for i in odd:
+        numbers[i] = invoice_number(values[i])
+    return Invoices(numbers, odd)
+
+
+def invoice_uses(cols: Columns) -> list[int]:
+    """The rows with a well-formed invoice number."""
+    return present(invoice_numbers(cols).numbers)
+
+
+def first_uses(cols: Columns) -> list[int]:
+    """The rows that use an invoice number for the first time."""
+    numbers = invoice_numbers(cols).numbers
+    rows = invoice_uses(cols)
+    if len(set(map(numbers.__getitem__, rows))) == len(rows):
+        return rows
+    seen: set[str | None] = set()
+    return [i for i in rows if not (numbers[i] in seen or seen.add(numbers[i]))]
+
+
+class InvoiceUses(NamedTuple):
+    """One village's first use of each invoice number, as columns, for the check across
+    villages: a few lists of plain values, small to pickle."""
+
+    title: str
+    numbers: list[str]
+    days: list[date]
+    vouchers: list[Any]  # the raw `voucher` values, made labels only when reported
+    filenames: list[str]
+    linenos: list[int]
+
+
+def first_invoice_uses(model: LedgerModel) -> InvoiceUses:
     """The village's title and the first use of each of its invoice numbers."""
-    firsts: dict[str, InvoiceUse] = {}
-    for number, entry in invoice_uses(model):
-        if number not in firsts:
-            filename, lineno = str(entry.meta.get("filename", "")), entry.meta.get("lineno", 0)
-            firsts[number] = (number, entry.date, voucher_label(entry), filename, int(lineno))
-    return model.title, list(firsts.values())
+    cols = columns_of(model)
+    rows = first_uses(cols)
+    numbers = invoice_numbers(cols).numbers
+    return InvoiceUses(
+        model.title,
+        *(list(map(column.__getitem__, rows)) for column in (numbers, cols.days, cols.vouchers)),
+        *(list(map(column.__getitem__, rows)) for column in (cols.filenames, cols.linenos)),
+    )
 
 
 def invoice_reused_across_villages(
-    summaries: Sequence[tuple[str, tuple[str, list[InvoiceUse]]]],
+    summaries: Sequence[tuple[str, InvoiceUses]],
 ) -> Iterator[tuple[str, Hit]]:
     """Every use of an invoice number after its first use in another village of the run."""
-    uses: dict[str, list[tuple[date, str, str, InvoiceUse]]] = defaultdict(list)
-    for village, (title, firsts) in summaries:
-        for use in firsts:
-            uses[use[0]].append((use[1], village, title, use))
-    for number, group in uses.items():
-        if len(group) < 2:
-            continue
-        group.sort(key=lambda u: (u[0], u[1]))
-        day, village, title, (_, _, label, _, _) = group[0]
-        where = f"{title}（{village}）" if title else village
-        for later_day, later_village, _, (_, _, _, filename, lineno) in group[1:]:
+    counts = Counter(n for _, uses in summaries for n in uses.numbers)
+    reused = {number for number, count in counts.items() if count > 1}
+    if not reused:
+        return
+    found: dict[str, list[tuple[date, str, InvoiceUses, int]]] = defaultdict(list)
+    for village, uses in summaries:
+        for j, number in enumerate(uses.numbers):
+            if number in reused:
+                found[number].append((uses.days[j], village, uses, j))
+    for number, group in found.items():
+        group.sort(key=lambda use: (use[0], use[1]))
+        day, village, uses, j = group[0]
+        where = f"{uses.title}（{village}）" if uses.title else village
+        label = voucher_label(uses.vouchers[j], uses.filenames[j], uses.linenos[j])
+        for later_day, later_village, later, k in group[1:]:
             yield (
                 later_village,
                 Hit(
-                    {"filename": filename, "lineno": lineno},
+                    {"filename": later.filenames[k], "lineno": later.linenos[k]},
                     f"发票 {number} 已于 {day} 在{where}入账（{label}），本村再次入账；"
                     "同一张发票不能在两个村重复报销",
                     later_day,
@@ -299,14 +447,20 @@ def invoice_reused_across_villages(
 )
 def invoice_reused(model: LedgerModel) -> Iterator[Hit]:
     """An invoice number is booked once, within a village and across the villages of a check."""
-    first: dict[str, data.Transaction] = {}
-    for number, entry in invoice_uses(model):
-        earlier = first.setdefault(number, entry)
-        if earlier is not entry:
+    cols = columns_of(model)
+    numbers = invoice_numbers(cols).numbers
+    rows = invoice_uses(cols)
+    if len(set(map(numbers.__getitem__, rows))) == len(rows):
+        return
+    first: dict[str, int] = {}
+    for i in rows:
+        earlier = first.setdefault(numbers[i], i)  # type: ignore[arg-type]
+        if earlier != i:
+            entry, previous = cols.entries[i], cols.entries[earlier]
             yield Hit(
                 entry.meta,
-                f"发票 {number} 重复入账，已用于 {earlier.date} {voucher_label(earlier)}"
-                f"{about(earlier)}；同一张发票只能入账一次",
+                f"发票 {numbers[i]} 重复入账，已用于 {previous.date} {label_of(previous)}"
+                f"{about(previous)}；同一张发票只能入账一次",
                 entry.date,
             )
 
@@ -315,10 +469,13 @@ def invoice_reused(model: LedgerModel) -> Iterator[Hit]:
 def invoice_date_out_of_range(model: LedgerModel) -> Iterator[Hit]:
     """The invoice is dated neither after the booking date nor more than 票据最长间隔天数
     before it."""
-    for entry in model.vouchers:
-        value = entry.meta.get("invoice-date")
-        if value is None:
-            continue
+    cols = columns_of(model)
+    rows = present(cols.invoice_dates)
+    if invoice_dates_fine(model, cols, rows):
+        return
+    limit = daily(model, "票据最长间隔天数")
+    for i in rows:
+        entry, value = cols.entries[i], cols.invoice_dates[i]
         issued = read_day(value)
         if issued is None:
             shown = f"“{value}”" if isinstance(value, str) else f"被读作{type_name(value)} {value}"
@@ -328,15 +485,42 @@ def invoice_date_out_of_range(model: LedgerModel) -> Iterator[Hit]:
                 entry.date,
             )
             continue
-        message = invoice_date_problem(model, entry.date, issued)
+        message = invoice_date_problem(limit(entry.date), entry.date, issued)
         if message:
             yield Hit(entry.meta, message, entry.date, policy="票据最长间隔天数")
 
 
-def invoice_date_problem(model: LedgerModel, booked: date, issued: date) -> str | None:
+def invoice_dates_fine(model: LedgerModel, cols: Columns, rows: list[int]) -> bool:
+    """Every invoice date is a date, none after its booking, none older than the strictest
+    limit the ledger ever had: then no row needs a closer look."""
+    strictest = min(value for _, value in model.policy.changes("票据最长间隔天数"))
+    issued = as_days(list(map(cols.invoice_dates.__getitem__, rows)))
+    if issued is None:
+        return False
+    booked = list(map(cols.days.__getitem__, rows))
+    oldest = map(date.__sub__, booked, repeat(timedelta(days=strictest)))
+    return not any(map(gt, issued, booked)) and not any(map(lt, issued, oldest))
+
+
+def as_days(values: list[Any]) -> list[date] | None:
+    """The values as dates, when all are dates or all ISO dates (`YYYY-MM-DD`); else None."""
+    if all(map(isinstance, values, repeat(date))):
+        return values
+    try:
+        text = "\n".join(values)
+    except TypeError:  # a mix, or a number
+        return None
+    if not ISO_DATES.fullmatch(text):
+        return None
+    try:
+        return list(map(date.fromisoformat, values))
+    except ValueError:  # 2025-13-01
+        return None
+
+
+def invoice_date_problem(limit: int, booked: date, issued: date) -> str | None:
     if issued > booked:
         return f"开票日期 {issued} 晚于记账日期 {booked}，先记账后开票，应核实发票与业务"
-    limit = model.policy.value("票据最长间隔天数", booked)
     age = (booked - issued).days
     if age > limit:
         return (
@@ -349,19 +533,17 @@ def invoice_date_problem(model: LedgerModel, booked: date, issued: date) -> str 
 @rule("VL305", "发票号码格式错误")
 def invoice_malformed(model: LedgerModel) -> Iterator[Hit]:
     """An `invoice` is a 20-digit 全电发票 number or `<10 or 12 digit code>-<8 digit number>`."""
-    for entry in model.vouchers:
-        if "invoice" not in entry.meta:
-            continue
-        invoice = read_invoice(entry)
-        if invoice is not None and invoice.problem is not None:
-            yield Hit(entry.meta, invoice.problem, entry.date)
+    cols = columns_of(model)
+    for i in invoice_numbers(cols).odd:
+        problem = invoice_problem(cols.invoices[i])
+        if problem is not None:
+            yield Hit(cols.entries[i].meta, problem, cols.days[i])
 
 
 # ---- VL306: the 收款收据 book ----
 
 
-@dataclass(frozen=True, slots=True)
-class ReceiptNo:
+class ReceiptNo(NamedTuple):
     book: str  # what precedes the digits
     number: int
     width: int
@@ -371,9 +553,8 @@ class ReceiptNo:
         return f"{self.book}{(self.number if number is None else number):0{self.width}d}"
 
 
-def read_receipt_no(entry: data.Transaction) -> ReceiptNo | str | None:
-    """The entry's `receipt-no`, what is wrong with it, or None when it has none."""
-    value = entry.meta.get("receipt-no")
+def read_receipt_no(value: Any, entry: data.Transaction) -> ReceiptNo | str | None:
+    """A `receipt-no`, what is wrong with it, or None when there is none."""
     if value is None:
         return None
     if isinstance(value, Decimal) and value >= 0 and value == value.to_integral_value():
@@ -388,16 +569,32 @@ def read_receipt_no(entry: data.Transaction) -> ReceiptNo | str | None:
 @rule("VL306", "收款收据跳号或重号", Severity.WARNING)
 def receipt_book_out_of_sequence(model: LedgerModel) -> Iterator[Hit]:
     """The 收款收据 of a book are used in date order without gaps or repeats."""
+    cols = columns_of(model)
+    rows = present(cols.receipt_nos)
+    if receipts_consecutive(list(map(cols.receipt_nos.__getitem__, rows))):
+        return
     books: dict[str, list[ReceiptNo]] = defaultdict(list)
-    for entry in model.vouchers:
-        read = read_receipt_no(entry)
+    for i in rows:
+        read = read_receipt_no(cols.receipt_nos[i], cols.entries[i])
         if isinstance(read, str):
-            yield Hit(entry.meta, read, entry.date)
+            yield Hit(cols.entries[i].meta, read, cols.days[i])
         elif read is not None:
             books[read.book].append(read)
     for receipts in books.values():
         receipts.sort(key=lambda r: (r.entry.date, r.number))
         yield from sequence_breaks(receipts)
+
+
+def receipts_consecutive(numbers: list[Any]) -> bool:
+    """The usual case: one book of plain numbers, each one more than the last, in date order."""
+    try:
+        digits = "".join(numbers)
+    except TypeError:  # a number written without quotes
+        return False
+    if not (digits.isascii() and digits.isdigit()):
+        return False
+    values = list(map(int, numbers))
+    return not values or values == list(range(values[0], values[0] + len(values)))
 
 
 def sequence_breaks(receipts: list[ReceiptNo]) -> Iterator[Hit]:
@@ -409,7 +606,7 @@ def sequence_breaks(receipts: list[ReceiptNo]) -> Iterator[Hit]:
         if earlier is not None:
             message = (
                 f"收款收据 {receipt.shown()} 重复使用，已用于 {earlier.entry.date} "
-                f"{voucher_label(earlier.entry)}；每张收据只能使用一次"
+                f"{label_of(earlier.entry)}；每张收据只能使用一次"
             )
         elif highest is not None and receipt.number > highest.number + 1:
             gap = missing_numbers(highest.number + 1, receipt.number - 1, receipt.shown)
@@ -439,31 +636,71 @@ def sequence_breaks(receipts: list[ReceiptNo]) -> Iterator[Hit]:
 def voucher_number_irregular(model: LedgerModel) -> Iterator[Hit]:
     """Every voucher has a `voucher: "YYYY-MM-NNN"` of its own month, used once, numbered from
     001 in each month without gaps."""
-    months: dict[str, dict[int, data.Transaction]] = defaultdict(dict)
-    for entry in model.vouchers:
-        read = read_voucher(entry)
-        if isinstance(read, str):
-            yield Hit(entry.meta, f"{read}{about(entry)}", entry.date)
-            continue
-        if (read.year, read.month) != (entry.date.year, entry.date.month):
+    cols = columns_of(model)
+    for month, run in month_runs(cols.days):
+        if not month_numbered_in_order(month, cols.vouchers[run]):
+            yield from month_irregularities(cols, month, range(run.start, run.stop))
+
+
+def month_runs(days: list[date]) -> Iterator[tuple[str, slice]]:
+    """(`YYYY-MM`, rows) for each calendar month of the date-ordered rows."""
+    start = 0
+    while start < len(days):
+        first = days[start]
+        if (first.year, first.month) == (9999, 12):
+            stop = len(days)
+        else:
+            stop = bisect_left(days, date(first.year + first.month // 12, first.month % 12 + 1, 1))
+        yield month_of(first), slice(start, stop)
+        start = stop
+
+
+def month_numbered_in_order(month: str, values: list[Any]) -> bool:
+    """The usual case, checked on the whole month at once: every voucher carries a number of
+    this month, and they are 001 to the count, each once."""
+    try:
+        joined = "\n".join(values)
+    except TypeError:  # a missing number, or one written without quotes
+        return False
+    prefix = re.escape(month) + "-"
+    if not re.fullmatch(f"(?:{prefix}[0-9]{{3,}}\n)*{prefix}[0-9]{{3,}}", joined):
+        return False
+    numbers = sorted(map(int, joined.replace(month + "-", "").split("\n")))
+    return numbers == list(range(1, len(numbers) + 1))
+
+
+def month_irregularities(cols: Columns, month: str, rows: range) -> Iterator[Hit]:
+    """Each voucher of the month whose number is missing, malformed, of another month or
+    repeated, and each gap in the month's numbering."""
+    numbered: dict[int, data.Transaction] = {}
+    for i in rows:
+        entry = cols.entries[i]
+        read = voucher_number(cols.vouchers[i])
+        if read is None:
             yield Hit(
                 entry.meta,
-                f"凭证号 {read.text} 的年月与记账日期 {entry.date} 不符，"
-                f"应为 {entry.date:%Y-%m}-NNN{about(entry)}",
+                f"{voucher_problem(cols.vouchers[i], entry.date)}{about(entry)}",
                 entry.date,
             )
             continue
-        month = months[read.month_key]
-        earlier = month.setdefault(read.number, entry)
+        of_month, number = read
+        if of_month != month:
+            yield Hit(
+                entry.meta,
+                f"凭证号 {of_month}-{number:03d} 的年月与记账日期 {entry.date} 不符，"
+                f"应为 {month}-NNN{about(entry)}",
+                entry.date,
+            )
+            continue
+        earlier = numbered.setdefault(number, entry)
         if earlier is not entry:
             yield Hit(
                 entry.meta,
-                f"凭证号 {read.text} 重复，已用于 {earlier.date} 的凭证{about(earlier)}；"
+                f"凭证号 {month}-{number:03d} 重复，已用于 {earlier.date} 的凭证{about(earlier)}；"
                 "每张凭证的编号应唯一",
                 entry.date,
             )
-    for key, numbered in months.items():
-        yield from voucher_gaps(key, numbered)
+    yield from voucher_gaps(month, numbered)
 
 
 def voucher_gaps(month: str, numbered: dict[int, data.Transaction]) -> Iterator[Hit]:

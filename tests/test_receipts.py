@@ -192,6 +192,7 @@ def test_different_invoices_in_two_villages_are_fine(tmp_path: Path) -> None:
 # ---- VL304 开票日期 ----
 
 
+@pytest.mark.parametrize("written", [str, Raw], ids=["quoted", "unquoted"])
 @pytest.mark.parametrize(
     ("issued", "fires", "words"),
     [
@@ -201,9 +202,12 @@ def test_different_invoices_in_two_villages_are_fine(tmp_path: Path) -> None:
         ("2024-09-06", False, ""),
     ],
 )
-def test_invoice_date_window(tmp_path: Path, issued: str, fires: bool, words: str) -> None:
+def test_invoice_date_window(
+    tmp_path: Path, issued: str, fires: bool, words: str, written: type
+) -> None:
     book = Book()
-    header = book.pay("2025-03-05", "350.00", invoice_date=issued)
+    book.pay("2025-03-04", "350.00", invoice_date=written("2025-03-01"))
+    header = book.pay("2025-03-05", "350.00", invoice_date=written(issued))
     main, findings = receipts(tmp_path, book)
     if not fires:
         assert findings == []
