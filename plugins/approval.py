@@ -36,10 +36,12 @@ Where the specification is silent:
 - VL106 groups the payments of each payee (its exact name) per tier: a payment joins the group
   when it is under that tier's threshold and does not cite an existing resolution of a body the
   tier accepts (instalments under a proper resolution dodge nothing). Within a group, payments
-  at most `拆分支付窗口天数` days before the newest one count (a sliding window). The warning sits
-  on the payment that makes the group reach the threshold; the group then starts afresh, so each
-  payment is named in at most one warning per tier, and a payment reaching both tiers is warned
-  once, for the higher. Payments without a payee cannot be grouped.
+  at most `拆分支付窗口天数` days before the newest one count (a sliding window: 7 days means
+  the 1st and the 8th are together, the 1st and the 9th are not). The warning sits on the
+  payment that makes the group reach the threshold, and names the group; the group then starts
+  afresh. The higher tier is looked at first: a payment that completes a group of each is
+  warned once, for the higher, and the lower tier's group starts afresh as well. Payments
+  without a payee cannot be grouped.
 - VL107 compares the payee with the approver's name exactly (after trimming spaces).
 
 How it stays fast: at 100k entries anything done per payment in Python costs more than the

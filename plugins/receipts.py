@@ -46,6 +46,14 @@ Where the specification is silent:
 - VL307 accepts three or more digits for the sequence (`2025-03-1000` in a busy month). A number
   naming another month is reported once and then left out of its month's repeat and gap checks.
   A gap is reported on the voucher numbered just after it, naming the missing numbers.
+
+How it stays fast: at 100k entries anything done per voucher in Python costs more than the
+whole family may. The vouchers are read once per model into plain columns (lists of the raw
+metadata values, in date order), and each rule first checks the compliant case in bulk with
+C-level operations: a month's voucher numbers with one regular expression over the joined
+numbers and one comparison of the sorted numbers with 1..n; the receipt book as one run of
+consecutive numbers; invoice dates by comparing whole columns. It looks voucher by voucher only
+at the month, book or rows where that check finds something to report.
 """
 
 from __future__ import annotations

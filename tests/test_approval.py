@@ -476,6 +476,17 @@ def test_unquoted_values_are_findings_not_crashes(tmp_path: Path) -> None:
     assert any("审批人 123 未担任书记或主任" in f.message for f in findings)
 
 
+# ---- the documented example ----
+
+
+def test_documented_payment_passes_every_rule(tmp_path: Path) -> None:
+    doc = (REPO / "docs" / "rules-approval-receipts.md").read_text(encoding="utf-8")
+    example = doc.split("```beancount\n", 1)[1].split("```", 1)[0]
+    main = make_village(tmp_path, example)
+    # every family and Beancount's own checks; VL603 is about unsealed quarters, not the entry
+    assert check(main, ignore=["VL603"]) == []
+
+
 # ---- in bean-check ----
 
 
