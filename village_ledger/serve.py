@@ -447,21 +447,23 @@ def run(
 
     from cheroot.wsgi import Server
 
-    publisher = Publisher(mains, private=private)
-    server = None
+    # before anything is written: a SIGTERM arriving early must still remove the folder
+    signal.signal(signal.SIGTERM, _terminate)
+    publisher = server = None
     try:
+        publisher = Publisher(mains, private=private)
         server = Server((host, port), make_app(publisher))
         server.prepare()
         bound_host, bound_port = server.bind_addr[:2]
         announce(f"http://{bound_host}:{bound_port}/")
-        signal.signal(signal.SIGTERM, _terminate)
         server.serve()
     except KeyboardInterrupt:
         pass
     finally:
         if server is not None:
             server.stop()
-        publisher.close()
+        if publisher is not None:
+            publisher.close()
 
 
 def _terminate(signum: int, frame: Any) -> None:
