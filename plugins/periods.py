@@ -99,10 +99,8 @@ def voucher_added_after_seal(model: LedgerModel) -> Iterator[Hit]:
         last = recorded.get(key)
         if last is None:
             continue
-        if model.is_township_file(str(voucher.meta.get("filename", ""))):
-            continue
         added = added_after(voucher, last)
-        if added is not None:
+        if added is not None and not model.is_township_file(voucher.meta.get("filename", "")):
             seal = seals[key]
             yield Hit(
                 voucher.meta,

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from beancount.core import data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,11 +25,13 @@ from village_ledger.model import Quarter, build_model
 from village_ledger.sealing import (
     FORM,
     digest_of,
+    dumps,
     number,
     quarter_books,
     record,
     seal_lines,
     today,
+    transaction_form,
 )
 
 Q1 = Quarter(2025, 1)
@@ -165,8 +168,15 @@ def write_books(root: Path, txns: list[Txn], layout: Layout, extra: str = "") ->
 def quarter_digest(main: Path, quarter: Quarter = Q1) -> str:
     loaded = load_ledger(main)
     assert loaded.errors == [], loaded.errors
+    assert_fast_records_match_their_definition(loaded.entries)
     model = build_model(loaded.entries, loaded.options)
     return quarter_books(model.entries, [quarter], model.is_township_file)[quarter].digest
+
+
+def assert_fast_records_match_their_definition(entries: list[data.Directive]) -> None:
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and entry.flag != "P":
+            assert record(entry) == dumps(transaction_form(entry))
 
 
 @settings(max_examples=60)
@@ -332,3 +342,58 @@ def test_today_can_be_set_for_tests_and_auditors(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("VILLAGE_LEDGER_TODAY", "16/04/2025")
     with pytest.raises(ValueError, match="VILLAGE_LEDGER_TODAY"):
         today()
+
+
+# Metadata of every type Beancount reads, on vouchers and on postings, and postings at a cost or
+# a price: the record written as text must be the record its definition gives.
+meta_values = st.one_of(
+    st.sampled_from(WORDS + PEOPLE).map(quoted),
+    amounts.map(str),
+    st.sampled_from(["TRUE", "FALSE"]),
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31)).map(str),
+    amounts.map(lambda a: f"{a} CNY"),
+)
+meta_lines = st.dictionaries(
+    st.sampled_from(["voucher", "guests", "note", "invoice-date", "paid", "deposit"]),
+    meta_values,
+    max_size=4,
+)
+FERTILISER = "Assets:121-库存物资:12101-化肥"
+
+
+@settings(max_examples=40)
+@given(
+    txn_meta=meta_lines,
+    posting_meta=meta_lines,
+    posting_flag=st.sampled_from(["", "! ", "* "]),
+    bags=st.integers(1, 50),
+    price=amounts,
+    at_cost=st.booleans(),
+)
+def test_records_of_unusual_vouchers_match_their_definition(
+    tmp_path: Path,
+    txn_meta: dict[str, str],
+    posting_meta: dict[str, str],
+    posting_flag: str,
+    bags: int,
+    price: Decimal,
+    at_cost: bool,
+):
+    held = f"{{{price} CNY}}" if at_cost else f"@ {price} CNY"
+    lines = [
+        f"2024-01-01 open {FERTILISER}",
+        '  code: "12101"',
+        "",
+        '2025-02-03 ! "农资站" "化肥" #chungeng ^caigou-2025-02',
+        *(f"  {key}: {value}" for key, value in txn_meta.items()),
+        f"  {posting_flag}{FERTILISER}  {bags} BAG {held}",
+        *(f"    {key}: {value}" for key, value in posting_meta.items()),
+        f"  {posting_flag}{BANK}",
+        *(f"    {key}: {value}" for key, value in posting_meta.items()),
+    ]
+    body = "\n".join(lines) + "\n"
+    shutil.rmtree(tmp_path / "testcun", ignore_errors=True)
+    main = make_village(tmp_path, body)
+    loaded = load_ledger(main)
+    assert loaded.errors == [], loaded.errors
+    assert_fast_records_match_their_definition(loaded.entries)
