@@ -53,7 +53,6 @@ bisection); it walks payment by payment only where that check finds something to
 
 from __future__ import annotations
 
-import weakref
 from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -67,6 +66,7 @@ from typing import Any
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, Payment, vocab
+from village_ledger.model.index import per_model
 from village_ledger.money import fmt_yuan
 from village_ledger.registry import rule
 
@@ -127,17 +127,10 @@ class Columns:
         return Hit(self.payments[i].meta, message, self.days[i], amount=amount, policy=policy)
 
 
-_COLUMNS: dict[int, Columns] = {}
-
-
+@per_model
 def columns_of(model: LedgerModel) -> Columns:
     """The model's payments as columns, read once per model and dropped with it."""
-    key = id(model)
-    found = _COLUMNS.get(key)
-    if found is None:
-        found = _COLUMNS[key] = read_columns(model.payments)
-        weakref.finalize(model, _COLUMNS.pop, key, None)
-    return found
+    return read_columns(model.payments)
 
 
 def read_columns(payments: list[Payment]) -> Columns:

@@ -60,7 +60,6 @@ from __future__ import annotations
 
 import os
 import re
-import weakref
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -77,6 +76,7 @@ from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, vocab
 from village_ledger.model.directives import type_name
+from village_ledger.model.index import per_model
 from village_ledger.money import fmt_yuan
 from village_ledger.registry import rule
 
@@ -118,17 +118,10 @@ class Columns:
     checked: Invoices  # the invoice numbers, checked with one regular-expression match each
 
 
-_COLUMNS: dict[int, Columns] = {}
-
-
+@per_model
 def columns_of(model: LedgerModel) -> Columns:
     """The model's vouchers as columns, read once per model and dropped with it."""
-    key = id(model)
-    found = _COLUMNS.get(key)
-    if found is None:
-        found = _COLUMNS[key] = read_columns(model.vouchers)
-        weakref.finalize(model, _COLUMNS.pop, key, None)
-    return found
+    return read_columns(model.vouchers)
 
 
 def read_columns(entries: list[data.Transaction]) -> Columns:
