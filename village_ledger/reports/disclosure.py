@@ -8,7 +8,7 @@ comes from is written in docs/reports.md.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -656,26 +656,15 @@ FAMILY_COLUMNS = (
 def findings_tables(
     model: LedgerModel, findings: Iterable[Finding], quarter: Quarter
 ) -> tuple[Table, Table]:
-    vouchers = _vouchers_by_location(model.transactions)
-    mine = sorted(
-        (f for f in findings if f.date is not None and quarter.contains(f.date)),
-        key=lambda f: (f.date, f.rule, f.line),
+    mine = finding_records(
+        model, findings, quarter.contains, key=lambda f: (f.date, f.rule, f.line)
     )
-    records = [
-        {
-            "rule": f.rule,
-            "severity": SEVERITY_ZH[str(f.severity)],
-            "date": f.date,
-            "voucher": vouchers.get((f.file, f.line), ""),
-            "message": f.message,
-        }
-        for f in mine
-    ]
+    records = [record for _, record in mine]
     listing = Table("findings", "审计发现", FINDING_COLUMNS, frame(records, FINDING_COLUMNS))
     listing.empty = "本季度未发现问题"
     counts: dict[str, dict[str, Any]] = {}
-    for f in mine:
-        label = _family_label(f.rule)
+    for f, _ in mine:
+        label = family_label(f.rule)
         entry = counts.setdefault(label, {"family": label, "errors": 0, "warnings": 0})
         entry["errors" if f.is_error else "warnings"] += 1
     records = [{**c, "count": c["errors"] + c["warnings"]} for _, c in sorted(counts.items())]
@@ -691,14 +680,39 @@ def findings_tables(
     return listing, by_family
 
 
-def _family_label(code: str) -> str:
+def finding_records(
+    model: LedgerModel,
+    findings: Iterable[Finding],
+    within: Callable[[date], bool],
+    key: Callable[[Finding], Any],
+) -> list[tuple[Finding, dict[str, Any]]]:
+    """The dated findings for which `within(date)` holds, sorted by `key`, each with its record:
+    rule, severity (in Chinese), date, voucher number (found by file and line) and message."""
+    vouchers = vouchers_by_location(model.transactions)
+    mine = sorted((f for f in findings if f.date is not None and within(f.date)), key=key)
+    return [
+        (
+            f,
+            {
+                "rule": f.rule,
+                "severity": SEVERITY_ZH[str(f.severity)],
+                "date": f.date,
+                "voucher": vouchers.get((f.file, f.line), ""),
+                "message": f.message,
+            },
+        )
+        for f in mine
+    ]
+
+
+def family_label(code: str) -> str:
     if code == BEANCOUNT:
         return "Beancount 基本检查"
     family = family_of(code)
     return f"{family.prefix}xx {family.title}" if family else code
 
 
-def _vouchers_by_location(entries: Iterable[data.Transaction]) -> dict[tuple[str, int], str]:
+def vouchers_by_location(entries: Iterable[data.Transaction]) -> dict[tuple[str, int], str]:
     found = {}
     for entry in entries:
         meta = entry.meta or {}

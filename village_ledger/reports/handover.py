@@ -32,10 +32,9 @@ from village_ledger.model.roster import Roster, Term
 from village_ledger.registry import all_rules
 from village_ledger.reports.chinese_amount import capital_cents
 from village_ledger.reports.disclosure import (
-    SEVERITY_ZH,
-    _family_label,
-    _vouchers_by_location,
     debts_table,
+    family_label,
+    finding_records,
     funds_table,
     meetings_table,
     open_since,
@@ -712,22 +711,19 @@ FAMILY_COLUMNS = (
 def findings_tables(
     model: LedgerModel, findings: Iterable[Finding], term: Span
 ) -> tuple[Table, Table]:
-    vouchers = _vouchers_by_location(model.transactions)
-    mine = sorted(
-        (f for f in findings if f.date is not None and term.contains(f.date)),
-        key=lambda f: (_family_label(f.rule), not f.is_error, f.date, f.rule, f.line),
+    mine = finding_records(
+        model,
+        findings,
+        term.contains,
+        key=lambda f: (family_label(f.rule), not f.is_error, f.date, f.rule, f.line),
     )
     records = [
         {
-            "family": _family_label(f.rule),
-            "rule": f.rule,
-            "severity": SEVERITY_ZH[str(f.severity)],
-            "date": f.date,
-            "voucher": vouchers.get((f.file, f.line), ""),
-            "message": f.message,
+            "family": family_label(f.rule),
+            **record,
             "amount": cents(f.amount) if f.amount is not None else None,
         }
-        for f in mine
+        for f, record in mine
     ]
     listing = Table(
         "findings", "任期审计发现明细", FINDING_COLUMNS, frame(records, FINDING_COLUMNS)
