@@ -8,7 +8,7 @@ comes from is written in docs/reports.md.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -349,24 +349,36 @@ CADRE_COLUMNS = (
 )
 
 
-def cadre_table(books: Books, quarter: Quarter) -> Table:
+def _category_vouchers(
+    books: Books, categories: tuple[str, ...], quarter: Quarter
+) -> Iterator[tuple[dict[str, Any], pd.Series, pd.DataFrame]]:
+    """Each transaction of the quarter with postings on accounts of `categories`, in order: the
+    start of its record (date, voucher, payee, narration), its row of `books.txns` and those
+    postings."""
     postings = books.with_info(
-        _category_postings(books, ("干部报酬",), quarter.first_day, quarter.last_day)
+        _category_postings(books, categories, quarter.first_day, quarter.last_day)
     )
-    records = []
     for txn, group in postings.groupby("txn", sort=True):
         row = books.txns.loc[txn]
-        records.append(
-            {
-                "date": row["date"],
-                "voucher": row["voucher"],
-                "payee": row["payee"],
-                "narration": row["narration"],
-                "accounts": "、".join(dict.fromkeys(group["name"])),
-                "charged": int(group[group["root"] == "Expenses"]["cents"].sum()),
-                "paid": max(-int(row["money"]), 0),
-            }
-        )
+        head = {
+            "date": row["date"],
+            "voucher": row["voucher"],
+            "payee": row["payee"],
+            "narration": row["narration"],
+        }
+        yield head, row, group
+
+
+def cadre_table(books: Books, quarter: Quarter) -> Table:
+    records = [
+        {
+            **head,
+            "accounts": "、".join(dict.fromkeys(group["name"])),
+            "charged": int(group[group["root"] == "Expenses"]["cents"].sum()),
+            "paid": max(-int(row["money"]), 0),
+        }
+        for head, row, group in _category_vouchers(books, ("干部报酬",), quarter)
+    ]
     rows = frame(records, CADRE_COLUMNS)
     totals = [
         {
@@ -392,22 +404,14 @@ TRAVEL_COLUMNS = (
 
 
 def travel_table(books: Books, quarter: Quarter) -> Table:
-    postings = books.with_info(
-        _category_postings(books, ("差旅费", "车辆"), quarter.first_day, quarter.last_day)
-    )
-    records = []
-    for txn, group in postings.groupby("txn", sort=True):
-        row = books.txns.loc[txn]
-        records.append(
-            {
-                "date": row["date"],
-                "voucher": row["voucher"],
-                "payee": row["payee"],
-                "narration": row["narration"],
-                "kind": "、".join(dict.fromkeys(group["category"])),
-                "amount": int(group["cents"].sum()),
-            }
-        )
+    records = [
+        {
+            **head,
+            "kind": "、".join(dict.fromkeys(group["category"])),
+            "amount": int(group["cents"].sum()),
+        }
+        for head, _, group in _category_vouchers(books, ("差旅费", "车辆"), quarter)
+    ]
     rows = frame(records, TRAVEL_COLUMNS)
     total = int(rows["amount"].sum()) if records else 0
     totals = [{"narration": "本季合计", "amount": total}]
