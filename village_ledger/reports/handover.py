@@ -16,7 +16,6 @@ holds the role. Where each figure comes from is written in docs/handover.md.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -947,7 +946,7 @@ def handover_pdf(public: Public[Handover], paper: str = "a4") -> bytes:
 
 def handover_json(public: Public[Handover], paper: str = "a4") -> bytes:
     require_public(public, handover_json)
-    from village_ledger.reports.render import table_json
+    from village_ledger.reports.render import json_bytes, table_json
 
     report = public.report
     parties = report.parties
@@ -972,7 +971,7 @@ def handover_json(public: Public[Handover], paper: str = "a4") -> bytes:
         "tables": [table_json(t) for t in report.tables.values()],
         "capitals": report.capitals,
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes(document)
 
 
 def handover_xlsx(public: Public[Handover], paper: str = "a4") -> bytes:

@@ -153,9 +153,7 @@ def overdue_quarters(model: LedgerModel, books: Books, day: date) -> list[Quarte
 
 def overview_json(public: Public[Overview], paper: str = "a4") -> bytes:
     require_public(public, overview_json)
-    import json
-
-    from village_ledger.reports.render import table_json
+    from village_ledger.reports.render import json_bytes, table_json
 
     report = public.report
     document = {
@@ -163,7 +161,7 @@ def overview_json(public: Public[Overview], paper: str = "a4") -> bytes:
         "township": report.township,
         "villages": table_json(report.table),
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes(document)
 
 
 def overview_html(public: Public[Overview], paper: str = "a4") -> bytes:

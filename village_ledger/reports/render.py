@@ -275,6 +275,11 @@ def html_to_pdf(html: bytes) -> bytes:
 # --- JSON, CSV, Excel -------------------------------------------------------------------
 
 
+def json_bytes(document: dict[str, Any]) -> bytes:
+    """A report's JSON document as written: UTF-8, Chinese unescaped, indented, one last newline."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def table_json(table: Table) -> dict[str, Any]:
     def row(record: dict[str, Any]) -> dict[str, Any]:
         return {c.key: cell_json(c, record[c.key]) for c in table.columns}
@@ -327,7 +332,7 @@ def disclosure_json(public: Public[Disclosure], paper: str = "a4") -> bytes:
             else None,
         },
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes(document)
 
 
 def disclosure_csv(public: Public[Disclosure], paper: str = "a4") -> bytes:
