@@ -9,13 +9,11 @@ command could not run (bad date, names that do not fit the roster, missing path 
 from __future__ import annotations
 
 import sys
-from datetime import date
-from pathlib import Path
 from typing import IO, Any
 
 import click
 
-from village_ledger.paths import PathError, find_villages
+from village_ledger.cli.common import check_output, option_date, readable_village, write_output
 
 EXIT_LEDGER_ERRORS, EXIT_CANNOT_RUN = 1, 2
 
@@ -27,37 +25,6 @@ class CannotRun(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"错误：{self.format_message()}", err=True)
-
-
-def _one_ledger(path: str) -> Path:
-    try:
-        mains = find_villages([path])
-    except PathError as exc:
-        raise click.UsageError(str(exc)) from None
-    if len(mains) != 1:
-        raise click.UsageError(f"{path} 下有 {len(mains)} 个村账簿，交接审计一次只做一个村")
-    try:
-        with open(mains[0], "rb"):
-            pass
-    except OSError as exc:
-        raise click.UsageError(f"无法读取 {mains[0]}：{exc.strerror}") from None
-    return mains[0]
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise click.UsageError(
-            f"--date “{text}”不是日期，应写作 YYYY-MM-DD（如 2026-03-20）"
-        ) from None
-
-
-def _check_output(fmt: str, out: str | None) -> None:
-    if out is None and fmt != "json":
-        raise click.UsageError(f"{fmt} 格式须用 -o 指定输出文件（json 可直接输出到屏幕）")
-    if out is not None and not Path(out).resolve().parent.exists():
-        raise click.UsageError(f"输出目录不存在：{Path(out).parent}")
 
 
 @click.command()
@@ -104,9 +71,9 @@ def handover(
     离任、接交人在此期间就任的同一职务。账面数为交接日前一日日终余额，核实数为账簿中日期为交接日的
     balance 余额断言（现金盘点、银行对账单）。输出中的身份证号、手机号、银行卡号均已遮蔽。
     """
-    when = _day(day)
-    main = _one_ledger(ledger)
-    _check_output(fmt, out)
+    when = option_date(day, "2026-03-20")
+    main = readable_village(ledger, "{path} 下有 {count} 个村账簿，交接审计一次只做一个村")
+    check_output(fmt, out, ("json",))
     from village_ledger.engine import beancount_finding, run_rules
     from village_ledger.loading import load_ledger
     from village_ledger.model import build_model
@@ -123,11 +90,7 @@ def handover(
     findings = [beancount_finding(model.village, e) for e in loaded.errors]
     findings += run_rules(model, all_rules())
     report = build_handover(model, parties, findings=findings)
-    data = render(report, fmt)
-    if out is None:
-        click.echo(data, nl=False)
-    else:
-        Path(out).write_bytes(data)
+    write_output(render(report, fmt), fmt, out)
     if report.differences:
         click.echo(f"注意：移交清单中有 {report.differences} 项核实数与账面数不符。", err=True)
     if loaded.errors:

@@ -10,34 +10,23 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from village_ledger.paths import PathError, find_villages
+from village_ledger.cli.common import (
+    check_output,
+    option_date,
+    readable_village,
+    village_mains,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from village_ledger.model import Quarter
 
 EXIT_OK, EXIT_LEDGER_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
 TEXT_FORMATS = ("json", "csv")
-
-
-def _one_ledger(path: str) -> Path:
-    try:
-        mains = find_villages([path])
-    except PathError as exc:
-        raise click.UsageError(str(exc)) from None
-    if len(mains) != 1:
-        raise click.UsageError(f"{path} 下有 {len(mains)} 个村账簿，disclose 一次只公开一个村")
-    main = mains[0]
-    try:
-        with open(main, "rb"):
-            pass
-    except OSError as exc:
-        raise click.UsageError(f"无法读取 {main}：{exc.strerror}") from None
-    return main
 
 
 def _quarter(text: str) -> Quarter:
@@ -60,31 +49,7 @@ def _today() -> date:
 
 
 def _day(text: str | None) -> date:
-    if text is None:
-        return _today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise click.UsageError(
-            f"--date “{text}”不是日期，应写作 YYYY-MM-DD（如 2025-07-15）"
-        ) from None
-
-
-def _write(data: bytes, fmt: str, out: str | None) -> None:
-    if out is None:
-        click.echo(data, nl=False)
-        return
-    target = Path(out)
-    # a BOM lets Excel open a Chinese CSV file as UTF-8
-    target.write_bytes(b"\xef\xbb\xbf" + data if fmt == "csv" else data)
-
-
-def _check_output(fmt: str, out: str | None) -> None:
-    """Before any work: html, pdf and xlsx need a file, and the file a folder to go in."""
-    if out is None and fmt not in TEXT_FORMATS:
-        raise click.UsageError(f"{fmt} 格式须用 -o 指定输出文件（json、csv 可直接输出到屏幕）")
-    if out is not None and not Path(out).resolve().parent.exists():
-        raise click.UsageError(f"输出目录不存在：{Path(out).parent}")
+    return _today() if text is None else option_date(text, "2025-07-15")
 
 
 @click.command()
@@ -114,8 +79,8 @@ def disclose(ledger: str, period: str, fmt: str, out: str | None, paper: str) ->
     LEDGER 是村的 main.beancount 或村文件夹。公开输出中的身份证号、手机号、银行卡号及救助对象姓名均已遮蔽。
     """
     quarter = _quarter(period)
-    main = _one_ledger(ledger)
-    _check_output(fmt, out)
+    main = readable_village(ledger, "{path} 下有 {count} 个村账簿，disclose 一次只公开一个村")
+    check_output(fmt, out, TEXT_FORMATS)
     from village_ledger.engine import beancount_finding, run_rules
     from village_ledger.loading import load_ledger
     from village_ledger.model import build_model
@@ -130,7 +95,7 @@ def disclose(ledger: str, period: str, fmt: str, out: str | None, paper: str) ->
     seal = model.seals.get(quarter)
     published = seal.day if seal else _today()
     report = build_disclosure(model, quarter, published=published, findings=findings)
-    _write(render(report, fmt, paper), fmt, out)
+    write_output(render(report, fmt, paper), fmt, out)
     if loaded.errors:
         click.echo(
             f"注意：账簿有 {len(loaded.errors)} 处 Beancount 错误（见审计发现），报表数字可能不准确；"
@@ -167,16 +132,13 @@ def overview(path: str, day: str | None, fmt: str, out: str | None, jobs: int | 
     PATH 是包含各村文件夹的目录（也可以是一个村）。
     """
     when = _day(day)
-    try:
-        mains = find_villages([path])
-    except PathError as exc:
-        raise click.UsageError(str(exc)) from None
-    _check_output(fmt, out)
+    mains = village_mains(path)
+    check_output(fmt, out, TEXT_FORMATS)
     from village_ledger.reports.overview import build_overview
     from village_ledger.reports.render import render
 
     report = build_overview(mains, when, jobs or os.cpu_count() or 1)
-    _write(render(report, fmt), fmt, out)
+    write_output(render(report, fmt), fmt, out)
 
 
 COMMANDS: list[click.Command] = [disclose, overview]

@@ -18,10 +18,10 @@ from typing import NoReturn
 
 import click
 
+from village_ledger.cli.common import one_village
 from village_ledger.findings import meta_location
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
-from village_ledger.paths import PathError, find_villages
 from village_ledger.sealing import TodayError, quarter_books, seal_lines, today
 
 EXIT_CANNOT_RUN = 2
@@ -80,7 +80,9 @@ def seal(ledger: str, period: Quarter, day: date | None, write: bool) -> None:
     余额断言、任职、会议决议等的任何改动都会被 check 报为 VL601/VL602。LEDGER 是一个村的
     main.beancount 或村文件夹。
     """
-    main_file = village_main_file(ledger)
+    main_file = one_village(
+        ledger, "{path} 下有 {count} 个村，seal 一次只封存一个村，请指定其中一个", refuse
+    )
     day = day or today_or_refuse()
     if day <= period.last_day:
         refuse(f"{period.label}（{period}）止于 {period.last_day}，封存日期 {day} 时尚未结束")
@@ -96,16 +98,6 @@ def seal(ledger: str, period: Quarter, day: date | None, write: bool) -> None:
     click.echo("\n".join(lines))
     if write:
         click.echo(f"已将 {period} 的公开封存指令追加到 {main_file}", err=True)
-
-
-def village_main_file(ledger: str) -> Path:
-    try:
-        mains = find_villages([ledger])
-    except PathError as exc:
-        raise click.UsageError(str(exc)) from None
-    if len(mains) != 1:
-        refuse(f"{ledger} 下有 {len(mains)} 个村，seal 一次只封存一个村，请指定其中一个")
-    return mains[0]
 
 
 def today_or_refuse() -> date:
