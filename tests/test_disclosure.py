@@ -11,12 +11,12 @@ from beanquery.query import run_query
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.reporting import bq_sum
 from tests.support import make_village
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
 from village_ledger.reports.chinese_amount import capital_amount, capital_cents
 from village_ledger.reports.disclosure import Disclosure, build_disclosure, open_since
-from village_ledger.reports.statements import cents
 
 Q2 = Quarter(2025, 2)
 
@@ -204,17 +204,6 @@ def disclose(main: Path, quarter: Quarter = Q2) -> tuple[Disclosure, object]:
     assert not loaded.errors, loaded.errors
     model = build_model(loaded.entries, loaded.options)
     return build_disclosure(model, quarter, published=date(2025, 7, 10)), loaded
-
-
-def bq_sum(loaded, where: str) -> int:
-    """The sum of postings' CNY units matching `where`, in 分, as beanquery computes it."""
-    _, rows = run_query(
-        loaded.entries,
-        loaded.options,
-        f"SELECT sum(number) AS total WHERE currency = 'CNY' AND {where}",
-    )
-    total = rows[0][0] if rows and rows[0][0] is not None else Decimal(0)
-    return cents(total)
 
 
 def between(quarter: Quarter) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from tests.reporting import bq_sum, pdf_text
 from tests.support import REPO, make_village
 from village_ledger.cli.main import main as cli
 from village_ledger.loading import load_ledger
@@ -30,7 +30,7 @@ from village_ledger.reports.handover import (
 )
 from village_ledger.reports.masking import mask_numbers
 from village_ledger.reports.render import render
-from village_ledger.reports.statements import cents, yuan_display
+from village_ledger.reports.statements import yuan_display
 
 DAY = date(2025, 3, 20)
 CUTOFF = DAY - timedelta(days=1)
@@ -177,17 +177,6 @@ LEDGER = f"""
 """
 
 
-def bq(loaded, where: str) -> int:
-    """The sum of postings' CNY units matching `where`, in 分, as beanquery computes it."""
-    _, rows = run_query(
-        loaded.entries,
-        loaded.options,
-        f"SELECT sum(number) AS total WHERE currency = 'CNY' AND {where}",
-    )
-    total = rows[0][0] if rows and rows[0][0] is not None else Decimal(0)
-    return cents(total)
-
-
 def handover_of(main: Path, day: date = DAY, supervisor: str = WATCH) -> tuple[Handover, object]:
     loaded = load_ledger(main)
     model = build_model(loaded.entries, loaded.options)
@@ -245,13 +234,13 @@ def test_book_balances_match_beanquery(sample) -> None:
             continue
         (account,) = named
         sign = -1 if account.startswith("Liabilities") else 1
-        assert line["book"] == sign * bq(loaded, f"account ~ '^{account}' AND {before}"), line
+        assert line["book"] == sign * bq_sum(loaded, f"account ~ '^{account}' AND {before}"), line
     items = inventory(report)
-    assert items["银行存款合计"]["book"] == bq(loaded, f"account ~ '^Assets:102' AND {before}")
-    assert items["库存现金"]["book"] == bq(loaded, f"account ~ '^Assets:101' AND {before}")
-    assert items["应收款项合计"]["book"] == bq(loaded, f"account ~ '^Assets:112' AND {before}")
+    assert items["银行存款合计"]["book"] == bq_sum(loaded, f"account ~ '^Assets:102' AND {before}")
+    assert items["库存现金"]["book"] == bq_sum(loaded, f"account ~ '^Assets:101' AND {before}")
+    assert items["应收款项合计"]["book"] == bq_sum(loaded, f"account ~ '^Assets:112' AND {before}")
     # the voucher dated after the handover is the new committee's, not in the books handed over
-    assert items["农商行"]["book"] != bq(loaded, "account ~ '^Assets:102-银行存款:10201'")
+    assert items["农商行"]["book"] != bq_sum(loaded, "account ~ '^Assets:102-银行存款:10201'")
 
 
 def _accounts(loaded) -> list[str]:
@@ -274,8 +263,8 @@ def test_term_income_matches_beanquery_per_year(sample) -> None:
         first = max(date(year, 1, 1), report.term.first_day)
         last = min(date(year, 12, 31), CUTOFF)
         window = f"date >= {first} AND date <= {last}"
-        income = -bq(loaded, f"account ~ '^Income:' AND {window}")
-        spent = bq(loaded, f"account ~ '^Expenses:' AND {window}")
+        income = -bq_sum(loaded, f"account ~ '^Income:' AND {window}")
+        spent = bq_sum(loaded, f"account ~ '^Expenses:' AND {window}")
         assert totals["收入合计"][f"y{year}"] == income
         assert totals["支出合计"][f"y{year}"] == spent
     assert totals["收益"]["total"] == totals["收入合计"]["total"] - totals["支出合计"]["total"]
@@ -286,7 +275,7 @@ def test_term_result_is_the_change_in_net_assets(sample) -> None:
     profit = next(t["total"] for t in report.tables["term"].totals if t["kind"] == "收益")
 
     def net_assets(upto: date) -> int:
-        return bq(loaded, f"account ~ '^(Assets|Liabilities):' AND date <= {upto}")
+        return bq_sum(loaded, f"account ~ '^(Assets|Liabilities):' AND date <= {upto}")
 
     start = report.term.first_day - timedelta(days=1)
     assert profit == net_assets(CUTOFF) - net_assets(start)
@@ -420,8 +409,8 @@ def test_checklist_has_blank_lines_to_fill(sample) -> None:
 def counted(village: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """The same books with the handover-day count: cash as booked, the bank 100.00 short."""
     _, loaded = handover_of(village)
-    cash = bq(loaded, f"account ~ '^Assets:101' AND date < {DAY}")
-    bank = bq(loaded, f"account ~ '^Assets:102-银行存款:10201' AND date < {DAY}")
+    cash = bq_sum(loaded, f"account ~ '^Assets:101' AND date < {DAY}")
+    bank = bq_sum(loaded, f"account ~ '^Assets:102-银行存款:10201' AND date < {DAY}")
     counts = {"cash": cash, "bank": bank - 10000}
     extra = (
         f"\n{DAY} balance Assets:101-库存现金 {Decimal(cash) / 100} CNY\n"
@@ -491,12 +480,6 @@ def test_json_goes_to_stdout_and_html_needs_a_file(village: Path) -> None:
     result = runner.invoke(cli, ["handover", str(village), *ARGS, "--format", "html"])
     assert result.exit_code == 2
     assert "须用 -o 指定输出文件" in result.output
-
-
-def pdf_text(data: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode("utf-8")
 
 
 def test_pdf_holds_the_key_figures(sample) -> None:
@@ -592,7 +575,7 @@ def test_the_sample_villages_hand_over_at_the_election(village_name, outgoing, i
     assert report.term.last_day == date(2026, 3, 19)
     before = "date < 2026-03-20"
     items = inventory(report)
-    assert items["库存现金"]["book"] == bq(loaded, f"account ~ '^Assets:101' AND {before}")
+    assert items["库存现金"]["book"] == bq_sum(loaded, f"account ~ '^Assets:101' AND {before}")
     money = sum(r["book"] for r in rows(report, "inventory") if r["section"] == "银行存款")
-    bank = bq(loaded, f"account ~ '^Assets:102' AND {before}")
+    bank = bq_sum(loaded, f"account ~ '^Assets:102' AND {before}")
     assert money in (bank, 2 * bank)  # lines, plus the subtotal where there are several banks

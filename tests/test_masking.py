@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from tests.reporting import pdf_text
 from tests.test_disclosure import Q2, disclose, sample_village
 from village_ledger.reports.disclosure import Disclosure
 from village_ledger.reports.masking import (
@@ -151,9 +151,7 @@ def test_relief_payee_is_masked_everywhere_it_appears(tmp_path: Path) -> None:
 def output_text(data: bytes, fmt: str) -> str:
     """What a reader of the output can see, whitespace removed so nothing hides in a line break."""
     if fmt == "pdf":
-        text = subprocess.run(
-            ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-        ).stdout.decode("utf-8")
+        text = pdf_text(data)
     elif fmt == "xlsx":
         book = load_workbook(io.BytesIO(data))
         text = "\n".join(

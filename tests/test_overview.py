@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tests.test_disclosure import bq_sum, sample_village
+from tests.reporting import bq_sum
+from tests.test_disclosure import sample_village
 from village_ledger.cli.main import main as cli
 from village_ledger.engine import run_rules
 from village_ledger.loading import load_ledger

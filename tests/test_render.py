@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from tests.reporting import pdf_text
 from tests.test_disclosure import disclose, sample_village
 from village_ledger.cli.main import main as cli
 from village_ledger.reports.disclosure import Disclosure
@@ -29,9 +30,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Disclosure]:
 
 
 def pdf_pages(data: bytes) -> list[str]:
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode("utf-8")
+    text = pdf_text(data)
     return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
