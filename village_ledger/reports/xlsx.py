@@ -109,7 +109,20 @@ def sheet_title(title: str, taken: set[str]) -> str:
     return name
 
 
+def print_ready(sheet: Worksheet) -> None:
+    """Printed from Excel, each sheet is A4 landscape, one page wide, with its header repeated."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    if sheet.freeze_panes:
+        sheet.print_title_rows = f"1:{sheet[sheet.freeze_panes].row - 1}"
+
+
 def workbook_bytes(book: Workbook) -> bytes:
+    for sheet in book.worksheets:
+        print_ready(sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
