@@ -20,6 +20,9 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+SEVERITY_ZH = {"error": "错误", "warning": "预警"}
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """What a rule reports: where and what. The engine adds code, severity and village."""

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from village_ledger.findings import Hit, Severity
+from village_ledger.findings import BEANCOUNT, Hit, Severity
 
 if TYPE_CHECKING:
     from village_ledger.model import LedgerModel
@@ -49,6 +49,14 @@ def family_of(code: str) -> Family | None:
         if code.startswith(family.prefix):
             return family
     return None
+
+
+def family_label(code: str) -> str:
+    """`VL402` -> `VL4xx 招待费`; Beancount's own checks have a label of their own."""
+    if code == BEANCOUNT:
+        return "Beancount 基本检查"
+    family = family_of(code)
+    return f"{family.prefix}xx {family.title}" if family else code
 
 
 @dataclass(frozen=True)

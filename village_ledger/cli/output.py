@@ -12,17 +12,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from village_ledger.check import CheckRun
-from village_ledger.findings import BEANCOUNT, Finding
-from village_ledger.registry import FAMILIES, family_of
-
-SEVERITY_ZH = {"error": "错误", "warning": "预警"}
-
-
-def family_label(code: str) -> str:
-    if code == BEANCOUNT:
-        return "Beancount 基本检查"
-    family = family_of(code)
-    return f"{family.prefix}xx {family.title}" if family else code
+from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding
+from village_ledger.registry import FAMILIES, family_label
 
 
 def write_json(run: CheckRun, out: TextIO) -> None:

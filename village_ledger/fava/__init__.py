@@ -26,10 +26,10 @@ from flask import request
 from village_ledger.fava import base
 from village_ledger.fava.charts import Bar, Line, Progress, column_chart, progress_chart
 from village_ledger.fava.views import Village, year_quarters
-from village_ledger.findings import BEANCOUNT, Finding
+from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding
 from village_ledger.model import Quarter
 from village_ledger.registry import FAMILIES, get_rule
-from village_ledger.reports.disclosure import SEVERITY_ZH, entertainment_table
+from village_ledger.reports.disclosure import entertainment_table
 from village_ledger.reports.render import (
     A4_ORDER,
     money_rows,

@@ -17,9 +17,9 @@ import pandas as pd
 from beancount.core import data
 
 from village_ledger.engine import run_rules
-from village_ledger.findings import BEANCOUNT, Finding
+from village_ledger.findings import SEVERITY_ZH, Finding
 from village_ledger.model import LedgerModel, Quarter
-from village_ledger.registry import all_rules, family_of
+from village_ledger.registry import all_rules, family_label
 from village_ledger.reports.chinese_amount import capital_cents
 from village_ledger.reports.statements import (
     Books,
@@ -33,7 +33,6 @@ from village_ledger.reports.tables import Column, Table, frame
 
 PHONE_EVENT = "监督电话"
 RELIEF = "救助"
-SEVERITY_ZH = {"error": "错误", "warning": "预警"}
 
 
 @dataclass
@@ -707,13 +706,6 @@ def finding_records(
         )
         for f in mine
     ]
-
-
-def family_label(code: str) -> str:
-    if code == BEANCOUNT:
-        return "Beancount 基本检查"
-    family = family_of(code)
-    return f"{family.prefix}xx {family.title}" if family else code
 
 
 def vouchers_by_location(entries: Iterable[data.Transaction]) -> dict[tuple[str, int], str]:

@@ -28,11 +28,10 @@ from village_ledger.engine import run_rules
 from village_ledger.findings import Finding
 from village_ledger.model import LedgerModel, Quarter
 from village_ledger.model.roster import Roster, Term
-from village_ledger.registry import all_rules
+from village_ledger.registry import all_rules, family_label
 from village_ledger.reports.chinese_amount import capital_cents
 from village_ledger.reports.disclosure import (
     debts_table,
-    family_label,
     finding_records,
     funds_table,
     meetings_table,
