@@ -43,12 +43,11 @@ def _codes(values: Iterable[str]) -> tuple[str, ...]:
 
 def to_finding(rule: Rule, village: str, hit: Hit) -> Finding:
     file, line = meta_location(hit.meta)
-    day = hit.day if hit.day is not None else hit.meta.get("date") if hit.meta else None
     return Finding(
         village=village,
         file=file,
         line=line,
-        date=day,
+        date=hit.day,
         rule=rule.code,
         severity=rule.severity,
         message=hit.message,
