@@ -8,7 +8,7 @@ villages (an invoice reused elsewhere) run last over the summaries of the whole 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,20 +78,12 @@ def check_paths(
     mains: Sequence[Path],
     selector: Selector = ALL,
     jobs: int = 1,
-    on_done: Callable[[VillageResult], None] | None = None,
 ) -> CheckRun:
-    results: list[VillageResult] = []
     if jobs <= 1 or len(mains) <= 1:
-        for main in mains:
-            results.append(check_village(main, selector))
-            if on_done:
-                on_done(results[-1])
+        results = [check_village(main, selector) for main in mains]
     else:
         with ProcessPoolExecutor(max_workers=min(jobs, len(mains))) as pool:
-            for result in pool.map(check_village, mains, [selector] * len(mains)):
-                results.append(result)
-                if on_done:
-                    on_done(result)
+            results = list(pool.map(check_village, mains, [selector] * len(mains)))
     findings = [f for r in results for f in r.findings]
     summaries: dict[str, list[tuple[str, Any]]] = {}
     for r in results:

@@ -53,10 +53,6 @@ class AccountInfo:
         return self.name.startswith("Expenses:")
 
     @property
-    def is_income(self) -> bool:
-        return self.name.startswith("Income:")
-
-    @property
     def is_asset_purchase(self) -> bool:
         return self.first_level in ASSET_PURCHASE_CODES
 
@@ -111,9 +107,6 @@ class Chart:
 
     def __iter__(self):
         return iter(self._info.values())
-
-    def with_category(self, category: str) -> list[AccountInfo]:
-        return [info for info in self._info.values() if info.category == category]
 
     def _ancestor_meta(self, account: str, key: str) -> Any:
         current: str | None = account

@@ -91,10 +91,6 @@ class Roster:
     def holds(self, person: str, role: str, day: date) -> bool:
         return any(t.role == role and t.covers(day) for t in self._by_person.get(person, ()))
 
-    def holds_any(self, person: str, roles: Iterable[str], day: date) -> bool:
-        wanted = set(roles)
-        return any(t.role in wanted and t.covers(day) for t in self._by_person.get(person, ()))
-
     def holders(self, role: str, day: date) -> list[str]:
         return [t.person for t in self._by_role.get(role, ()) if t.covers(day)]
 

@@ -110,6 +110,3 @@ class Seals:
 
     def __iter__(self):
         return iter(sorted(self.by_quarter.values(), key=lambda s: s.quarter))
-
-    def last(self) -> Seal | None:
-        return max(self.by_quarter.values(), key=lambda s: s.quarter, default=None)

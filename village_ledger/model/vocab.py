@@ -23,12 +23,3 @@ BODY_RANK = {"两委联席会议": 1, "村民代表会议": 2, "村民会议": 3
 # receipt types accepted as a voucher when there is no invoice
 ACCEPTED_RECEIPTS = ("收款收据", "工资表", "银行回单", "内部凭证")
 IOU = "白条"
-
-# account categories (open metadata `category`)
-CATEGORIES = ("招待费", "干部报酬", "差旅费", "借支", "车辆", "对外担保", "救助")
-
-# transaction metadata keys (ledger.md)
-META_KEYS = (
-    "voucher", "handler", "witness", "reviewer", "approver", "meeting", "invoice",
-    "invoice-date", "receipt", "receipt-no", "guests", "hosts", "guest-org", "letter", "project",
-)  # fmt: skip
