@@ -1,7 +1,20 @@
+from collections.abc import Iterator
+
+import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.support import temporary_rule, warn_on_every_voucher
+from village_ledger.findings import Severity
 
 # Each example loads a ledger through Beancount: slower than hypothesis expects by default.
 settings.register_profile(
     "ledger", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 settings.load_profile("ledger")
+
+
+@pytest.fixture
+def warning_rule() -> Iterator[str]:
+    """A registered warning rule (VL199, family VL1) that warns on every voucher."""
+    with temporary_rule("VL199", warn_on_every_voucher, Severity.WARNING) as code:
+        yield code

@@ -8,14 +8,17 @@ runs the same code path as `village-ledger check` and returns the findings.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from village_ledger import registry
 from village_ledger.check import check_paths
 from village_ledger.engine import Selector
-from village_ledger.findings import Finding
+from village_ledger.findings import Finding, Hit, Severity
+from village_ledger.registry import CheckFn
 
 REPO = Path(__file__).resolve().parent.parent
 TOWNSHIP = REPO / "ledgers" / "township"
@@ -99,3 +102,20 @@ def line_of(main: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {main}")
+
+
+@contextlib.contextmanager
+def temporary_rule(
+    code: str, check_fn: CheckFn, severity: Severity = Severity.ERROR
+) -> Iterator[str]:
+    """A rule registered for the length of a test, in this process only (use `--jobs 1` paths)."""
+    registry.rule(code, f"测试规则 {code}", severity)(check_fn)
+    try:
+        yield code
+    finally:
+        registry._RULES.pop(code)
+
+
+def warn_on_every_voucher(model):  # type: ignore[no-untyped-def]
+    for entry in model.vouchers:
+        yield Hit(entry.meta, "测试预警：请核对", entry.date)

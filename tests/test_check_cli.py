@@ -8,16 +8,13 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from tests.support import line_of, make_village
-from village_ledger import registry
 from village_ledger.cli.main import main
-from village_ledger.findings import Hit, Severity
 
 BAD_ROLE = '2024-02-01 custom "任职" "张三" "村长"\n'
 # an unbalanced transfer between two non-money accounts no rule family looks at
@@ -200,19 +197,6 @@ def test_every_family_runs_without_a_plugin_line(tmp_path: Path) -> None:
         ("with", "VL901"),
         ("without", "VL901"),
     ]
-
-
-@pytest.fixture
-def warning_rule() -> Iterator[str]:
-    code = "VL199"
-
-    @registry.rule(code, "测试预警", Severity.WARNING)
-    def warn_on_every_voucher(model):  # type: ignore[no-untyped-def]
-        for entry in model.vouchers:
-            yield Hit(entry.meta, "测试预警", entry.date)
-
-    yield code
-    registry._RULES.pop(code)
 
 
 def test_warnings_do_not_fail_the_check(warning_rule: str, tmp_path: Path) -> None:

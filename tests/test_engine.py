@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import check, line_of, make_village
-from village_ledger import registry
-from village_ledger.findings import Hit, Severity
+from tests.support import check, line_of, make_village, temporary_rule
+from village_ledger.findings import Hit
 
 BEAN_CHECK = str(Path(sys.executable).with_name("bean-check"))
 VOUCHER = """\
@@ -23,30 +22,15 @@ VOUCHER = """\
 BAD_ROLE = '2024-02-01 custom "任职" "张三" "村长"\n'
 
 
+def divide_by_zero_on_vouchers(model):  # type: ignore[no-untyped-def]
+    for entry in model.vouchers:
+        yield Hit(entry.meta, str(1 / 0), entry.date)
+
+
 @pytest.fixture
 def crashing_rule() -> Iterator[str]:
-    code = "VL198"
-
-    @registry.rule(code, "会出错的规则")
-    def divide_by_zero_on_vouchers(model):  # type: ignore[no-untyped-def]
-        for entry in model.vouchers:
-            yield Hit(entry.meta, str(1 / 0), entry.date)
-
-    yield code
-    registry._RULES.pop(code)
-
-
-@pytest.fixture
-def warning_rule() -> Iterator[str]:
-    code = "VL197"
-
-    @registry.rule(code, "测试预警", Severity.WARNING)
-    def warn_on_vouchers(model):  # type: ignore[no-untyped-def]
-        for entry in model.vouchers:
-            yield Hit(entry.meta, "测试预警：请核对", entry.date)
-
-    yield code
-    registry._RULES.pop(code)
+    with temporary_rule("VL198", divide_by_zero_on_vouchers) as code:
+        yield code
 
 
 def test_a_crashing_rule_is_one_finding_naming_rule_and_entry(
