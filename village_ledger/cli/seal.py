@@ -1,17 +1,13 @@
 """`village-ledger seal`: the 公开封存 directive of a published quarter.
 
 It prints the directive; with `--write` it appends it to the village's main.beancount, where all
-of a village's seals are kept together. The write is atomic: the new content goes to a temporary
-file in the same folder, is flushed to disk, and replaces the original in one step, so on any
-failure the original is left exactly as it was.
+of a village's seals are kept together, through `village_ledger.writing` (atomic, keeps the
+file's mode and owner, refuses a read-only file or one that changed while the seal was computed).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -23,12 +19,9 @@ from village_ledger.findings import meta_location
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
 from village_ledger.sealing import TodayError, quarter_books, seal_lines, today
+from village_ledger.writing import WriteRefused, write_file
 
 EXIT_CANNOT_RUN = 2
-
-
-class LedgerChanged(Exception):
-    """The main file changed while the seal was being computed."""
 
 
 def refuse(message: str) -> NoReturn:
@@ -90,11 +83,9 @@ def seal(ledger: str, period: Quarter, day: date | None, write: bool) -> None:
     lines = seal_directive(main_file, period, day)
     if write:
         try:
-            append_atomically(main_file, original, lines)
-        except LedgerChanged:
-            refuse(f"{main_file} 在封存过程中被修改，未写入；请重新运行")
-        except OSError as exc:
-            refuse(f"写入 {main_file} 失败，原文件未改动：{exc.strerror or exc}")
+            write_file(main_file, appended(original, lines), expected=original)
+        except WriteRefused as exc:
+            refuse(str(exc))
     click.echo("\n".join(lines))
     if write:
         click.echo(f"已将 {period} 的公开封存指令追加到 {main_file}", err=True)
@@ -134,38 +125,13 @@ def seal_directive(main_file: Path, period: Quarter, day: date) -> list[str]:
     return seal_lines(books, day)
 
 
-def append_atomically(path: Path, original: bytes, lines: list[str]) -> None:
-    """Append lines to a file: the original bytes stay as they were, and nothing half-written
-    ever takes the file's place."""
-    if path.read_bytes() != original:
-        raise LedgerChanged(path)
+def appended(original: bytes, lines: list[str]) -> bytes:
+    """The main file with the directive at its end: the original bytes as they were, a blank
+    line, the directive, in the file's own line endings."""
     newline = b"\r\n" if b"\r\n" in original else b"\n"
     text = newline.join(line.encode("utf-8") for line in lines) + newline
     lead = newline if original and not original.endswith(b"\n") else b""
-    content = original + lead + newline + text
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    sync_folder(path.parent)
-
-
-def sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the system allows it (not on Windows)."""
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    return original + lead + newline + text
 
 
 COMMANDS: list[click.Command] = [seal]
