@@ -74,6 +74,12 @@ def is_township_file(filename: str, village_dir: str) -> bool:
     return not os.path.abspath(filename).startswith(village_dir + os.sep)
 
 
+def is_opening(entry: data.Transaction) -> bool:
+    """The 期初余额 of a new village's books (`opening: TRUE`): the old books' balances carried
+    in, not a 记账凭证 of these books, so it is no voucher and no payment."""
+    return entry.meta.get("opening") is True
+
+
 @without_gc
 def build_model(entries: list[data.Directive], options_map: dict[str, Any]) -> LedgerModel:
     main_file = str(options_map.get("filename") or "<string>")
@@ -105,7 +111,7 @@ def build_model(entries: list[data.Directive], options_map: dict[str, Any]) -> L
         by_kind[vocab.POLICY],
         lambda d: is_township_file(str(d.meta.get("filename", "")), village_dir),
     )
-    vouchers = [t for t in transactions if t.flag != flags.FLAG_PADDING]
+    vouchers = [t for t in transactions if t.flag != flags.FLAG_PADDING and not is_opening(t)]
     payments = [p for p in (as_payment(t, chart) for t in vouchers) if p is not None]
     config_hits += chart.hits + roster.hits + meetings.hits + policy.hits + seals.hits
     return LedgerModel(
