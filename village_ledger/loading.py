@@ -17,6 +17,7 @@ from beancount import loader
 from beancount.core import data
 from beancount.ops import validation
 
+from village_ledger.beancount_messages import in_chinese
 from village_ledger.beancount_plugin import deferred
 from village_ledger.gcpause import paused_gc
 
@@ -65,9 +66,17 @@ _GLOB = re.compile(r'File glob "(?P<pattern>[^"]+)" does not match any files')
 
 
 def explain(error: Any, options: dict[str, Any]) -> Any:
-    """Beancount's errors, with the two a village accountant meets most made plain."""
+    """Beancount's errors in Chinese, the English kept in brackets; a missing include and a file
+    that is not UTF-8 are also pointed at the line to fix."""
     if not hasattr(error, "_replace"):
         return error
+    plain = _made_plain(error, options)
+    if plain is not None:
+        return plain
+    return error._replace(message=in_chinese(str(error.message)))
+
+
+def _made_plain(error: Any, options: dict[str, Any]) -> Any | None:
     source = getattr(error, "source", None) or {}
     filename = str(source.get("filename", ""))
     match = _GLOB.search(str(error.message))
@@ -83,7 +92,7 @@ def explain(error: Any, options: dict[str, Any]) -> Any:
             return error._replace(
                 source={"filename": filename, "lineno": bad_line}, message=message
             )
-    return error
+    return None
 
 
 def _line_of(filename: str, needle: str) -> int:

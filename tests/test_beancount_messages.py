@@ -1,0 +1,92 @@
+"""Beancount's common errors reach the accountant in Chinese, with file, line and figures, and the
+English original in brackets."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.support import TOWNSHIP
+from village_ledger.beancount_messages import in_chinese
+from village_ledger.cli.main import main
+from village_ledger.findings import BEANCOUNT
+
+HEAD = """\
+option "title" "测试村"
+option "operating_currency" "CNY"
+include "../township/chart.beancount"
+include "../township/policy.beancount"
+"""
+
+CASES = [
+    (
+        """2024-02-01 * "不平"
+  Assets:101-库存现金  100.00 CNY
+  Equity:301-资本  -99.99 CNY
+""",
+        ["凭证借贷不平衡", "差额 0.01 CNY", "（Transaction does not balance"],
+    ),
+    (
+        """2024-02-01 * "现金"
+  Assets:101-库存现金  100.00 CNY
+  Equity:301-资本  -100.00 CNY
+2024-04-01 balance Assets:101-库存现金 50.00 CNY
+""",
+        [
+            "余额核对不符",
+            "应为 50.00 CNY",
+            "账面余额为 100.00 CNY",
+            "账面多 50.00",
+            "Balance failed",
+        ],
+    ),
+    (
+        """2024-02-02 * "未开"
+  Assets:102-银行存款:10299-某行  100.00 CNY
+  Equity:301-资本  -100.00 CNY
+""",
+        ["科目 Assets:102-银行存款:10299-某行 未开设", "unknown account"],
+    ),
+    (
+        """2000-01-01 open Assets:101-库存现金 CNY
+""",
+        ["重复开设", "Duplicate open"],
+    ),
+    (
+        """2024-03-02 * "币种"
+  Assets:101-库存现金  100.00 USD
+  Equity:301-资本  -100.00 USD
+""",
+        ["币种 USD", "人民币 CNY", "Invalid currency"],
+    ),
+    (
+        """2024-05-01 * "语法"
+  Assets:101-库存现金  abc CNY
+""",
+        ["无法识别“abc”", "Invalid token"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), CASES)
+def test_check_shows_beancount_errors_in_chinese(tmp_path: Path, body: str, expected: list[str]):
+    shutil.copytree(TOWNSHIP, tmp_path / "township")
+    village = tmp_path / "cun"
+    village.mkdir()
+    (village / "main.beancount").write_text(HEAD + body, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(village), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    errors = [f for f in json.loads(result.stdout) if f["rule"] == BEANCOUNT]
+    assert errors, result.stdout
+    first = errors[0]
+    assert first["file"].endswith(".beancount") and first["line"] > 0
+    for text in expected:
+        assert text in first["message"], first["message"]
+
+
+def test_an_unknown_message_is_left_as_beancount_wrote_it():
+    assert in_chinese("Something new from Beancount") == "Something new from Beancount"
