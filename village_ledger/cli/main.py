@@ -146,9 +146,9 @@ def list_rules(fmt: str) -> None:
 
 def _register_commands() -> None:
     # each family of commands lives in its own module; main only wires them in
-    from village_ledger.cli import handover, init, reports, seal, serve
+    from village_ledger.cli import books, handover, init, reports, seal, serve
 
-    for module in (init, seal, reports, serve, handover):
+    for module in (init, books, seal, reports, serve, handover):
         for command in module.COMMANDS:
             main.add_command(command)
 
