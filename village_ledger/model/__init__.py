@@ -8,6 +8,7 @@ township's becomes VL902 hits (`model.policy.looser`).
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,10 @@ from village_ledger.gcpause import without_gc
 from village_ledger.model import vocab
 from village_ledger.model.accounts import AccountInfo, Chart
 from village_ledger.model.directives import Directive, is_ours, read_directive
+from village_ledger.model.figures import Figures
 from village_ledger.model.meetings import Meeting, Meetings
 from village_ledger.model.payments import Payment, as_payment
+from village_ledger.model.period import Period
 from village_ledger.model.policy import Policy
 from village_ledger.model.roster import Roster
 from village_ledger.model.seals import Quarter, Seals
@@ -31,6 +34,7 @@ __all__ = [
     "LedgerModel",
     "Meeting",
     "Payment",
+    "Period",
     "Quarter",
     "build_model",
     "village_of",
@@ -59,6 +63,11 @@ class LedgerModel:
     payments: list[Payment]
     options: dict[str, Any] = field(repr=False)
     config_hits: list[Hit] = field(default_factory=list)
+
+    @functools.cached_property
+    def figures(self) -> Figures:
+        """The figures rules judge by and reports print, computed on first use and kept."""
+        return Figures(self)
 
     def account(self, name: str) -> AccountInfo:
         return self.chart.get(name)

@@ -22,7 +22,7 @@ import pandas as pd
 from beancount.core import data
 
 from village_ledger.model import LedgerModel
-from village_ledger.money import CURRENCY
+from village_ledger.money import posting_cny
 
 PADDING_NARRATION = "余额调整（pad 自动补记）"
 TXN_META = ("voucher", "handler", "approver", "reviewer", "meeting", "project", "guest-org")
@@ -44,19 +44,6 @@ def yuan_display(value: int) -> str:
     sign = "-" if value < 0 else ""
     whole, part = divmod(abs(int(value)), 100)
     return f"{sign}{whole:,}.{part:02d}"
-
-
-def posting_cny(posting: data.Posting) -> Decimal | None:
-    """The posting's weight in CNY: its units, or its cost or price when held in another unit."""
-    units = posting.units
-    if units is None or units.number is None:
-        return None
-    if units.currency == CURRENCY:
-        return units.number
-    for other in (posting.cost, posting.price):
-        if other is not None and other.number is not None and other.currency == CURRENCY:
-            return units.number * other.number
-    return None
 
 
 def display_name(account: str) -> str:

@@ -1,0 +1,102 @@
+"""A period of the books: a quarter, a month, a year, or any span of days (a handover's term).
+
+Every figure over time (movements, spending, income) is asked for over a `Period`; balances are
+asked for at a day (usually `period.last`, or `period.opening_day` for the balance brought
+forward). A period is a closed interval of days, both ends included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from village_ledger.model.seals import Quarter
+
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    first: date
+    last: date
+    label: str = field(default="", compare=False)  # how a report titles it, in Chinese
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValueError(f"period ends ({self.last}) before it starts ({self.first})")
+        if not self.label:
+            object.__setattr__(self, "label", f"{self.first} 至 {self.last}")
+
+    @classmethod
+    def quarter(cls, quarter: Quarter) -> Period:
+        return cls(quarter.first_day, quarter.last_day, quarter.label)
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31), f"{year}年")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return cls(date(year, month, 1), following - ONE_DAY, f"{year}年{month}月")
+
+    @classmethod
+    def span(cls, first: date, last: date, label: str = "") -> Period:
+        """Any run of days, e.g. a term of office from its first day to the handover."""
+        return cls(first, last, label)
+
+    @property
+    def opening_day(self) -> date:
+        """The day whose closing balance the period opens with (期初余额)."""
+        return self.first - ONE_DAY
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def contains(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+    def year_to_date(self) -> Period:
+        """From 1 January of the year the period ends in, through its last day (本年累计)."""
+        first = date(self.last.year, 1, 1)
+        return Period(first, self.last, f"{self.last.year}年1月1日至{_md(self.last)}")
+
+    def a_year_earlier(self) -> Period:
+        """The same days one year before (上年同期); 29 February falls back to the 28th."""
+        first, last = _year_before(self.first), _year_before(self.last)
+        if self.label.startswith(f"{self.last.year}年") and self.first.year == self.last.year:
+            label = f"{self.last.year - 1}" + self.label[len(str(self.last.year)) :]
+        else:
+            label = ""
+        return Period(first, last, label)
+
+    def years(self) -> list[Period]:
+        """The calendar years the period touches, each cut to the period (a term's 任期收支)."""
+        return [
+            Period(max(self.first, date(y, 1, 1)), min(self.last, date(y, 12, 31)), f"{y}年")
+            for y in range(self.first.year, self.last.year + 1)
+        ]
+
+    def quarters(self) -> list[Quarter]:
+        """Every quarter with at least one day in the period, in order."""
+        found = []
+        quarter = Quarter.of(self.first)
+        while quarter.first_day <= self.last:
+            found.append(quarter)
+            quarter = quarter.next()
+        return found
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _md(day: date) -> str:
+    return f"{day.month}月{day.day}日"
