@@ -33,8 +33,9 @@ from village_ledger.check import check_paths
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
 from village_ledger.reports.disclosure import build_disclosure
+from village_ledger.reports.disclosure_render import money_rows
+from village_ledger.reports.layout import table_view
 from village_ledger.reports.masking import publish
-from village_ledger.reports.render import money_rows, table_view
 from village_ledger.reports.statements import yuan_display
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -25,8 +25,9 @@ from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
 from village_ledger.registry import all_rules
 from village_ledger.reports.disclosure import build_disclosure, entertainment_table
+from village_ledger.reports.disclosure_render import money_rows
+from village_ledger.reports.layout import table_view
 from village_ledger.reports.masking import publish
-from village_ledger.reports.render import money_rows, table_view
 from village_ledger.reports.statements import Books, yuan_display
 
 ENABLE = '\n2000-01-01 custom "fava-extension" "village_ledger.fava"\n'

@@ -9,6 +9,7 @@ import subprocess
 from decimal import Decimal
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -17,7 +18,9 @@ from tests.reporting import pdf_text
 from tests.test_disclosure import disclose, sample_village
 from village_ledger.cli.main import main as cli
 from village_ledger.reports.disclosure import Disclosure
-from village_ledger.reports.render import render
+from village_ledger.reports.handover import Handover
+from village_ledger.reports.overview import Overview
+from village_ledger.reports.render import Renderers, Report, render
 from village_ledger.reports.statements import yuan_display, yuan_text
 
 
@@ -222,3 +225,24 @@ def test_disclose_of_a_broken_ledger_still_writes_and_exits_1(tmp_path: Path) ->
     findings = next(t for t in data["tables"] if t["key"] == "findings")
     assert any(r["rule"] == "BEANCOUNT" for r in findings["rows"])
     assert "Beancount 错误" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "report_type"),
+    [("disclose", Disclosure), ("handover", Handover), ("overview", Overview)],
+)
+def test_each_report_type_renders_the_formats_its_command_offers(
+    command: str, report_type: type[Report]
+) -> None:
+    option = next(p for p in cli.commands[command].params if p.name == "fmt")
+    assert isinstance(option.type, click.Choice)
+    assert sorted(report_type.renderers.formats()) == sorted(option.type.choices)
+
+
+def test_a_format_is_registered_once_and_an_unknown_one_is_refused() -> None:
+    renderers: Renderers[Disclosure] = Renderers("village_ledger.reports.disclosure_render")
+    renderers.register("json")(lambda public, paper: b"{}")
+    with pytest.raises(ValueError, match="twice"):
+        renderers.register("json")(lambda public, paper: b"[]")
+    with pytest.raises(ValueError, match="不支持的输出格式 docx"):
+        renderers["docx"]

@@ -30,13 +30,8 @@ from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding
 from village_ledger.model import Quarter
 from village_ledger.registry import FAMILIES, get_rule
 from village_ledger.reports.disclosure import entertainment_table
-from village_ledger.reports.render import (
-    A4_ORDER,
-    money_rows,
-    qr_data_uri,
-    seal_text,
-    table_view,
-)
+from village_ledger.reports.disclosure_render import A4_ORDER, money_rows, seal_text
+from village_ledger.reports.layout import qr_data_uri, table_view
 from village_ledger.reports.statements import cents, yuan_display
 
 QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")

@@ -3,7 +3,7 @@ disclosures, built once per load of the ledger and shared by every page.
 
 The numbers are those of the printed 财务公开: each quarter's report is
 `reports.disclosure.build_disclosure` over the same model, masked by `reports.masking.publish`,
-and its tables are laid out by the same `reports.render.table_view`.
+and its tables are laid out by the same `reports.layout.table_view`.
 
 A built village is kept until Fava reloads the ledger (a new entries list) or the audit sidecar
 changes; each quarter's masked report is kept with it, so a page asked for again is only laid

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 from beancount.core import data
@@ -21,6 +21,7 @@ from village_ledger.findings import SEVERITY_ZH, Finding
 from village_ledger.model import LedgerModel, Quarter
 from village_ledger.registry import all_rules, family_label
 from village_ledger.reports.chinese_amount import capital_cents
+from village_ledger.reports.render import Renderers
 from village_ledger.reports.statements import (
     Books,
     balance_sheet,
@@ -78,6 +79,10 @@ class Disclosure:
     entertainment_ytd: int
     entertainment_cap: int
     relief_payees: frozenset[str] = frozenset()
+
+    renderers: ClassVar[Renderers[Disclosure]] = Renderers(
+        "village_ledger.reports.disclosure_render"
+    )
 
     @property
     def period(self) -> str:

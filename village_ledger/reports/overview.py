@@ -14,14 +14,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from village_ledger.engine import beancount_finding, run_rules
 from village_ledger.findings import BEANCOUNT
 from village_ledger.loading import load_ledger
 from village_ledger.model import LedgerModel, Quarter, build_model
 from village_ledger.registry import FAMILIES, all_rules, family_of
-from village_ledger.reports.masking import Public, require_public
+from village_ledger.reports.render import Renderers
 from village_ledger.reports.statements import Books, cents
 from village_ledger.reports.tables import Column, Table, frame
 
@@ -54,6 +54,8 @@ class Overview:
     day: date
     township: str
     table: Table
+
+    renderers: ClassVar[Renderers[Overview]] = Renderers("village_ledger.reports.overview_render")
 
     @property
     def title(self) -> str:
@@ -146,52 +148,6 @@ def overdue_quarters(model: LedgerModel, books: Books, day: date) -> list[Quarte
             late.append(quarter)
         quarter = quarter.next()
     return late
-
-
-# --- renderers --------------------------------------------------------------------------
-
-
-def overview_json(public: Public[Overview], paper: str = "a4") -> bytes:
-    require_public(public, overview_json)
-    from village_ledger.reports.render import json_bytes, table_json
-
-    report = public.report
-    document = {
-        "date": report.day.isoformat(),
-        "township": report.township,
-        "villages": table_json(report.table),
-    }
-    return json_bytes(document)
-
-
-def overview_html(public: Public[Overview], paper: str = "a4") -> bytes:
-    require_public(public, overview_html)
-    from village_ledger.reports.render import environment, table_view
-
-    html = (
-        environment()
-        .get_template("overview.html.j2")
-        .render(report=public.report, view=table_view(public.report.table))
-    )
-    return html.encode("utf-8")
-
-
-def overview_xlsx(public: Public[Overview], paper: str = "a4") -> bytes:
-    require_public(public, overview_xlsx)
-    from openpyxl import Workbook
-
-    from village_ledger.reports.xlsx import workbook_bytes, write_table
-
-    report = public.report
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "各村财务概览"
-    write_table(sheet, report.table, [report.title, f"日期：{report.day}"])
-    return workbook_bytes(book)
-
-
-RENDERERS = {"html": overview_html, "xlsx": overview_xlsx, "json": overview_json}
-FORMATS = tuple(RENDERERS)
 
 
 def default_jobs() -> int:

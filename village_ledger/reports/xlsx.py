@@ -1,20 +1,19 @@
 """Excel workbooks: one sheet per table, numbers as numbers (#,##0.00), dates as dates.
 
-Called only by the renderers in `render`, with a report that has already been masked.
+Called only by the reports' renderers, with a report that has already been masked.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from decimal import Decimal
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from village_ledger.reports.layout import cell_number
 from village_ledger.reports.tables import Column, Table
 
 AMOUNT_FORMAT = "#,##0.00"
@@ -27,12 +26,6 @@ HEAD_FILL = PatternFill("solid", fgColor="EDEDED")
 PLAIN = Font(name=FONT)
 BOLD = Font(name=FONT, bold=True)
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
-
-
-def number_of(column: Column, value: Any) -> Any:
-    from village_ledger.reports.render import cell_number
-
-    return cell_number(column, value)
 
 
 def write_table(sheet: Worksheet, table: Table, heading: Iterable[str]) -> None:
@@ -67,7 +60,7 @@ def write_table(sheet: Worksheet, table: Table, heading: Iterable[str]) -> None:
 def _append(
     sheet: Worksheet, columns: tuple[Column, ...], record: dict, widths: list[int], *, bold: bool
 ) -> None:
-    sheet.append([number_of(c, record[c.key]) for c in columns])
+    sheet.append([cell_number(c, record[c.key]) for c in columns])
     row = sheet._current_row  # max_row would scan every cell, once per row appended
     for position, column in enumerate(columns):
         value = record[column.key]
@@ -126,51 +119,3 @@ def workbook_bytes(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def disclosure_workbook(report: Any) -> bytes:
-    from village_ledger.reports.statements import yuan_display
-
-    book = Workbook()
-    summary = book.active
-    summary.title = "资金概况"
-    heading = f"{report.title} {report.label}财务公开"
-    period = f"公开期间：{report.quarter.first_day} 至 {report.quarter.last_day}"
-    money = report.money
-    rows = [
-        [heading],
-        [period],
-        ["项目", "期初余额", "本季收入", "本季支出", "期末余额"],
-        ["合计", money.start, money.money_in, money.money_out, money.end],
-        ["其中：库存现金", money.cash_start, None, None, money.cash_end],
-        ["　　　银行存款", money.bank_start, None, None, money.bank_end],
-    ]
-    for row in rows:
-        summary.append([Decimal(v) / 100 if isinstance(v, int) else v for v in row])
-    summary["A1"].font = Font(name=FONT, bold=True, size=14)
-    for row in summary.iter_rows(min_row=4, max_row=6, min_col=2, max_col=5):
-        for cell in row:
-            cell.number_format = AMOUNT_FORMAT
-    summary.append([])
-    for label, text in report.capitals.items():
-        summary.append([f"{label}（大写）", text])
-    summary.append([])
-    signature = report.signature
-    summary.append(["村务监督委员会审核人", "、".join(signature.reviewers)])
-    summary.append(["公开日期", signature.published])
-    summary.append(["监督电话", signature.phone])
-    summary.append(["封存摘要", signature.seal_digest or "本季度尚未封存"])
-    summary.append(
-        [
-            "本年招待费",
-            f"{yuan_display(report.entertainment_ytd)} / 限额 {yuan_display(report.entertainment_cap)}",
-        ]
-    )
-    summary.column_dimensions["A"].width = 24
-    for letter in "BCDE":
-        summary.column_dimensions[letter].width = 18
-    taken = {summary.title}
-    for table in report.tables.values():
-        sheet = book.create_sheet(sheet_title(table.title, taken))
-        write_table(sheet, table, [f"{report.title} {report.label} {table.title}", period])
-    return workbook_bytes(book)

@@ -1,0 +1,147 @@
+"""二、任期收支: the outgoing term's income and spending by year, the change in net assets, and
+the yearly limits (entertainment against its cap, cadre pay against the approving resolutions).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from village_ledger.model import LedgerModel
+from village_ledger.reports.handover.parties import Span
+from village_ledger.reports.statements import Books, cents
+from village_ledger.reports.tables import Column, Table, frame
+
+
+def term_income_table(books: Books, term: Span) -> Table:
+    years = term.years()
+    columns = (
+        Column("kind", "类别", width=0.8),
+        Column("code", "科目代码", width=1.1),
+        Column("name", "科目名称", width=3.2),
+        *(Column(f"y{year}", f"{year}年", "amount") for year in years),
+        Column("total", "任期合计", "amount"),
+    )
+    accounts = books.accounts
+    pl = books.with_info(books.window(term.first_day, term.last_day))
+    pl = pl[pl["root"].isin(("Income", "Expenses"))]
+    pl = pl.assign(year=pl["day"].map(lambda d: date.fromordinal(int(d)).year))
+    sums = pl.pivot_table(index="account", columns="year", values="cents", aggfunc="sum")
+    sums = sums.reindex(columns=years).fillna(0).astype("int64")
+    sums.columns = [f"y{year}" for year in years]
+    info = accounts.loc[sums.index]
+    sign = info["root"].map({"Income": -1, "Expenses": 1})
+    rows = sums.mul(sign, axis=0)
+    rows["total"] = rows.sum(axis=1)
+    rows["kind"] = info["root"].map({"Income": "收入", "Expenses": "支出"})
+    rows["code"] = info["code"]
+    rows["name"] = info["name"]
+    rows["order"] = info["root"].map({"Income": 0, "Expenses": 1})
+    rows = rows.sort_values(["order", "code", "name"]).reset_index(drop=True)
+    keys = [*(f"y{year}" for year in years), "total"]
+    totals = []
+    for kind in ("收入", "支出"):
+        part = rows[rows["kind"] == kind]
+        totals.append({"kind": f"{kind}合计", **{k: int(part[k].sum()) for k in keys}})
+    totals.append({"kind": "收益", **{k: totals[0][k] - totals[1][k] for k in keys}})
+    spans = "；".join(
+        f"{y} 年为 {term.year_part(y).first_day} 至 {term.year_part(y).last_day}" for y in years
+    )
+    note = f"按收入、支出科目汇总；收益 = 收入合计 − 支出合计。{spans}。"
+    return Table("term", "任期收支", columns, rows, totals, note)
+
+
+NET_COLUMNS = (
+    Column("item", "项目", width=4.0),
+    Column("start", "任期开始", "amount"),
+    Column("end", "交接时", "amount"),
+    Column("change", "变动", "amount"),
+)
+
+
+def net_assets_table(start: dict[str, int], end: dict[str, int], income: Table) -> Table:
+    profit = next(t["total"] for t in income.totals if t["kind"] == "收益")
+    records = [
+        {"item": label, "start": start.get(key, 0), "end": end.get(key, 0), "role": "line"}
+        for label, key in (
+            ("资产总计", "资产总计"),
+            ("负债合计", "负债合计"),
+            ("净资产（所有者权益合计）", "所有者权益合计"),
+        )
+    ]
+    for record in records:
+        record["change"] = record["end"] - record["start"]
+    change = records[-1]["change"]
+    records += [
+        {"item": "其中：任期收益（收入 − 支出）", "change": profit, "role": "memo"},
+        {
+            "item": "其中：直接计入所有者权益（专项资金转入公积公益金、资本投入等）",
+            "change": change - profit,
+            "role": "memo",
+        },
+    ]
+    rows = frame(records, NET_COLUMNS)
+    note = (
+        "任期开始为报告期间第一天之前的余额，交接时为交接日前一日日终余额；"
+        "净资产变动 = 任期收益 + 直接计入所有者权益的变动。负债的增加即任期内新增的债务。"
+    )
+    table = Table("net_assets", "任期资产负债变动", NET_COLUMNS, rows, note=note)
+    table.rows["role"] = [r["role"] for r in records]
+    return table
+
+
+LIMIT_COLUMNS = (
+    Column("year", "年度", width=1.5),
+    Column("entertainment", "招待费", "amount"),
+    Column("entertainment_cap", "招待费年度限额", "amount"),
+    Column("entertainment_over", "招待费超限", width=1.1),
+    Column("cadre", "干部报酬与补贴", "amount"),
+    Column("cadre_approved", "决议核定额", "amount"),
+    Column("cadre_over", "报酬超出核定", width=1.3),
+    Column("resolutions", "核定决议", width=2.4),
+)
+
+
+def _cadre_status(paid: int, approved: int | None) -> str:
+    if approved is None:
+        return "无决议" if paid else ""
+    return "是" if paid > approved else ""
+
+
+def limits_table(model: LedgerModel, books: Books, term: Span) -> Table:
+    records = []
+    for year in term.years():
+        part = term.year_part(year)
+        window = books.with_info(books.window(part.first_day, part.last_day))
+        expenses = window[window["root"] == "Expenses"]
+        reception = int(expenses[expenses["category"] == "招待费"]["cents"].sum())
+        cadre_rows = expenses[expenses["category"] == "干部报酬"]
+        cadre = int(cadre_rows["cents"].sum())
+        cited = sorted({m for m in books.txns.loc[cadre_rows["txn"].unique(), "meeting"] if m})
+        meetings = [model.meetings.get(m) for m in cited]
+        approved = sum(cents(m.amount) for m in meetings if m is not None)
+        cap = cents(model.policy.value("招待费年度限额", part.last_day))
+        records.append(
+            {
+                "year": f"{year}年",
+                "entertainment": reception,
+                "entertainment_cap": cap,
+                "entertainment_over": "是" if reception > cap else "",
+                "cadre": cadre,
+                "cadre_approved": approved if cited else None,
+                "cadre_over": _cadre_status(cadre, approved if cited else None),
+                "resolutions": "、".join(cited),
+            }
+        )
+    rows = frame(records, LIMIT_COLUMNS)
+    totals = [
+        {
+            "year": "任期合计",
+            "entertainment": int(rows["entertainment"].sum()),
+            "cadre": int(rows["cadre"].sum()),
+        }
+    ]
+    note = (
+        "招待费限额为当年适用的财务制度“招待费年度限额”；干部报酬与补贴为计入干部报酬、误工补贴等"
+        "科目的金额，核定额为当年这些支出所引用的村民（代表）会议决议的金额（全年标准，不按月折算）。"
+    )
+    return Table("limits", "招待费与干部报酬（按年度对照限额）", LIMIT_COLUMNS, rows, totals, note)
