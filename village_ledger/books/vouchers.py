@@ -184,7 +184,7 @@ FORMATS = ("pdf", "html", "json")
 
 
 def voucher_html(book: VoucherBook) -> str:
-    from village_ledger.reports.render import environment
+    from village_ledger.reports.layout import environment
 
     template = environment().get_template("vouchers.html.j2")
     return template.render(book=book, money=_money)
