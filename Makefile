@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out
 PYTHON ?= python3
 
-.PHONY: setup system-deps demo test lint bench clean
+.PHONY: setup system-deps demo test lint bench docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q -n auto
+
+# the rule tables, the rule catalogue and the guide's chart, policy and command reference
+docs: setup
+	$(BIN)/python scripts/generate_docs.py
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -18,31 +18,8 @@ cash (存现) is no payment and needs no signatures.
   under a tier and together reach it.
 - VL107: the approver is the payee.
 
-Where the specification is silent:
-
-- A payment's amount is its net outflow from cash and bank (`Payment.amount`).
-- VL101 reports every missing signature of a payment in one finding. VL102, VL103 and VL107
-  judge only the signatures that are present, so a missing one is reported once, by VL101.
-- VL103 also rejects a reviewer who is the handler: reviewing one's own spend is a stronger
-  conflict than reviewing a relative's. All conflicts of one payment make one finding.
-- A `meeting` naming no existing resolution is reported by VL105 alone; VL104 does not call the
-  tier unmet as well, so one wrong citation makes one finding. A resolution dated after the
-  payment still satisfies VL104 (the right body decided) and is reported by VL105.
-- VL105 adds up, in date order, every payment citing an existing resolution, at any amount and
-  whatever the dates. The payment that takes the total over the
-  approved amount carries a finding whose amount is the part over it; every later payment citing
-  the exhausted resolution carries one for its whole amount. All problems of one payment with its
-  citation make one finding.
-- VL106 groups the payments of each payee (its exact name) per tier: a payment joins the group
-  when it is under that tier's threshold and does not cite an existing resolution of a body the
-  tier accepts (instalments under a proper resolution dodge nothing). Within a group, payments
-  at most `拆分支付窗口天数` days before the newest one count (a sliding window: 7 days means
-  the 1st and the 8th are together, the 1st and the 9th are not). The warning sits on the
-  payment that makes the group reach the threshold, and names the group; the group then starts
-  afresh. The higher tier is looked at first: a payment that completes a group of each is
-  warned once, for the higher, and the lower tier's group starts afresh as well. Payments
-  without a payee cannot be grouped.
-- VL107 compares the payee with the approver's name exactly (after trimming spaces).
+What each rule decided where the regulations are silent is written once, in Chinese, in its
+explanation (`EXPLAIN_VL1xx` above each rule; `village-ledger rule VL105`).
 
 How it stays fast: at 100k entries anything done per payment in Python costs more than the
 whole family may. The payments are read once per model into plain columns (lists of the values
@@ -68,7 +45,7 @@ from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, Payment, vocab
 from village_ledger.model.index import per_model
 from village_ledger.money import fmt_yuan
-from village_ledger.registry import rule
+from village_ledger.registry import Explanation, rule
 
 __plugins__ = (make_plugin("approval"),)
 
@@ -212,10 +189,91 @@ class Offices:
         return any(start <= day < end for start, end in self.terms.get(person, ()))
 
 
+# ---- ledger text the explanations of several rules share (village-ledger rule VL1xx) ----
+
+EXAMPLE_PAYMENT = """\
+2025-03-12 * "城关文具店" "购买村部办公用品"
+  voucher: "2025-03-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  invoice: "25320000000012345678"
+  Expenses:513-管理费用:51302-办公费  360.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+EXAMPLE_WHO_SIGNS = (
+    "经手人写明用途并签字，民主理财小组（村务监督委员会）审核，书记或主任审批，会计审核后记账"
+    "（“审批程序规范”）。"
+)
+
+EXAMPLE_TIER_RESOLUTION = (
+    '2025-03-01 custom "会议决议" "2025-03-两委-1" "两委联席会议" "村部屋顶修缮" 5000.00 CNY\n'
+)
+
+EXAMPLE_TIER_PAYMENT = """\
+2025-03-12 * "城关建筑队" "村部屋顶修缮"
+  voucher: "2025-03-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "王建国"
+  meeting: "2025-03-两委-1"
+  invoice: "25320000000012345678"
+  Expenses:514-公益支出:51402-公共设施维护  3500.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+EXAMPLE_SPLIT_FIRST = """\
+2025-03-02 * "永安建材店" "购买水泥、砂石"
+  voucher: "2025-03-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  invoice: "25320000000012345601"
+  Expenses:514-公益支出:51402-公共设施维护  1200.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+
+def example_split_second(day: str) -> str:
+    return f"""\
+{day} * "永安建材店" "购买水泥、砂石"
+  voucher: "2025-03-002"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  invoice: "25320000000012345602"
+  Expenses:514-公益支出:51402-公共设施维护  900.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+
 # ---- VL101, VL102, VL103, VL107: who signed ----
 
+EXPLAIN_VL101 = Explanation(
+    checks=(
+        "每一笔支出（钱从库存现金 101… 或银行存款 102… 流出、且不是转入本村另一个现金或银行账户）"
+        "都要写明经手人 `handler`、审核人 `reviewer` 和审批人 `approver`。缺一项、或只写了空白，"
+        "就报告这笔支出，并列出缺了哪几项。"
+    ),
+    why=(
+        "检查中常见“只有会计和分管干部签字、没有民主理财小组审核”的支出。"
+        + EXAMPLE_WHO_SIGNS
+        + "三个签字缺一个，这笔钱就没有人对它负责。"
+    ),
+    compliant=EXAMPLE_PAYMENT,
+    offending=EXAMPLE_PAYMENT.replace('  reviewer: "赵德明"\n', ""),
+    decisions=(
+        "一笔支出缺几项签字都合并为一条发现；写了但只有空格的签字算作没写。",
+        "从银行提取备用金（提现）、把现金存入银行（存现）不是支出，不需要三方签字。",
+        "缺的签字只由 VL101 报告：VL102、VL103、VL107 只检查已经写了的签字，同一个问题不报两次。",
+        "支出金额是这笔凭证从现金和银行科目净流出的金额。",
+    ),
+    fix="补齐经手人、审核人、审批人，三人须是签字当天在任的人（见 VL102、VL103）。",
+)
 
-@rule("VL101", "支出缺少签字")
+
+@rule("VL101", "支出缺少签字", explain=EXPLAIN_VL101)
 def signature_missing(model: LedgerModel) -> Iterator[Hit]:
     """Every payment carries `handler`, `reviewer` and `approver`."""
     cols = columns_of(model)
@@ -236,7 +294,27 @@ def signature_missing(model: LedgerModel) -> Iterator[Hit]:
             )
 
 
-@rule("VL102", "审批人无审批权")
+EXPLAIN_VL102 = Explanation(
+    checks=(
+        "审批人 `approver` 在支出当天必须任书记或主任（有 `任职` 记录，且尚未 `离任`）。"
+        "从未任职、尚未任职或已经离任的人审批，都报告，提示中说明是哪一种。"
+    ),
+    why=(
+        EXAMPLE_WHO_SIGNS + "检查中常见由会计、报账员或已经离任的干部“审批”的支出；"
+        "只有在任的书记、主任才能代表村集体批准用钱。"
+    ),
+    compliant=EXAMPLE_PAYMENT,
+    offending=EXAMPLE_PAYMENT.replace('approver: "李红梅"', 'approver: "郑国庆"'),
+    decisions=(
+        "`离任` 的日期是他不再担任该职务的第一天：离任当天起审批即属无权；离任前一天仍可审批。",
+        "`任职` 当天起有审批权。",
+        "只看审批人的姓名与任职名单是否一致（去掉首尾空格后完全相同），不猜测同音字或简称。",
+    ),
+    fix="由支出当天在任的书记或主任审批；人员变动要先记 `任职`/`离任`。",
+)
+
+
+@rule("VL102", "审批人无审批权", explain=EXPLAIN_VL102)
 def approver_without_authority(model: LedgerModel) -> Iterator[Hit]:
     """The approver holds 书记 or 主任 on the payment date."""
     cols = columns_of(model)
@@ -270,7 +348,29 @@ def why_not_approver(model: LedgerModel, person: str, day: date) -> str:
     return f"在 {day} 任{'、'.join(held)}，不是{APPROVERS}" if held else f"未担任{APPROVERS}"
 
 
-@rule("VL103", "职责不相容")
+EXPLAIN_VL103 = Explanation(
+    checks=(
+        "不相容职务要分开：经手人不能审批自己经手的支出；审核人当天必须是监委会主任、"
+        "监委会委员或理财小组成员；审核人不能是审批人、经手人，也不能是他们的近亲属"
+        "（`亲属` 指令记载的关系）。"
+    ),
+    why=(
+        "审核是村民对干部用钱的监督。自己经手自己批、自己审自己，或者由亲属审核，"
+        "监督就落空了。审核人员不得由村干部或其近亲属担任。"
+    ),
+    compliant=EXAMPLE_PAYMENT,
+    offending=EXAMPLE_PAYMENT.replace('handler: "吴志强"', 'handler: "李红梅"'),
+    decisions=(
+        "审核人就是经手人也算职责不相容：连近亲属都要回避，本人更不能审核自己经手的支出。",
+        "一笔支出的各项冲突合并为一条发现。",
+        "近亲属关系只看账簿中的 `亲属` 指令，双向成立（记一次“李四 与 张三”即可）。",
+        "审核人当天是否在任，以 `任职`/`离任` 为准，离任当天起不再有审核资格。",
+    ),
+    fix="换一位与经手人、审批人无亲属关系的监委会或理财小组成员审核；经手人不能自己审批。",
+)
+
+
+@rule("VL103", "职责不相容", explain=EXPLAIN_VL103)
 def incompatible_duties(model: LedgerModel) -> Iterator[Hit]:
     """The handler does not approve his own spend; the reviewer is a 监委会/理财小组 member that
     day, and neither the approver, the handler, nor a close relative (近亲属) of either."""
@@ -316,7 +416,41 @@ def duty_conflicts(
             yield f"审核人 {reviewer} 是{role} {person} 的近亲属（{relation}），应回避"
 
 
-@rule("VL107", "审批人是收款人")
+EXPLAIN_VL107 = Explanation(
+    checks="审批人就是这笔支出的收款人（自己批钱给自己），就报告。",
+    why=(
+        "干部报销自己的差旅费、领取自己的补贴时，由本人审批等于没有审批。"
+        "检查中常见书记、主任自批自领。"
+    ),
+    compliant="""\
+2025-03-20 * "李红梅" "报销赴县农业农村局开会差旅费"
+  voucher: "2025-03-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "王建国"
+  invoice: "25320000000012345603"
+  Expenses:513-管理费用:51304-差旅费  280.00 CNY
+  Assets:102-银行存款:10201-农商行
+""",
+    offending="""\
+2025-03-20 * "李红梅" "报销赴县农业农村局开会差旅费"
+  voucher: "2025-03-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  invoice: "25320000000012345603"
+  Expenses:513-管理费用:51304-差旅费  280.00 CNY
+  Assets:102-银行存款:10201-农商行
+""",
+    decisions=(
+        "比较收款人名称与审批人姓名，去掉首尾空格后完全相同才算。",
+        "书记的支出由主任审批，主任的由书记审批。",
+    ),
+    fix="由另一位有审批权的干部（书记或主任）审批。",
+)
+
+
+@rule("VL107", "审批人是收款人", explain=EXPLAIN_VL107)
 def approver_is_payee(model: LedgerModel) -> Iterator[Hit]:
     """The approver is not the payee of the payment (self-approval)."""
     cols = columns_of(model)
@@ -334,7 +468,33 @@ def approver_is_payee(model: LedgerModel) -> Iterator[Hit]:
 # ---- VL104, VL105: tiers and resolutions ----
 
 
-@rule("VL104", "达到限额未经会议决议", reads=tuple(t.key for t in TIERS))
+EXPLAIN_VL104 = Explanation(
+    checks=(
+        "一笔支出达到“两委联席会议限额”时，须用 `meeting` 注明两委联席会议或更高层级会议的决议；"
+        "达到“村民代表会议限额”时，须注明村民代表会议或村民会议的决议。没有注明，"
+        "或所注明的决议层级低于要求，就报告。"
+    ),
+    why=(
+        "重大事项须按“四议两公开”决策（党组织提议、两委商议、党员大会审议、村民（代表）会议决议，"
+        "决议和实施结果公开）。检查中常见大额支出没有任何会议决定。限额由乡镇财务制度规定，"
+        "村里只能定得更严。"
+    ),
+    compliant=EXAMPLE_TIER_RESOLUTION + "\n" + EXAMPLE_TIER_PAYMENT,
+    offending=EXAMPLE_TIER_RESOLUTION
+    + "\n"
+    + EXAMPLE_TIER_PAYMENT.replace('  meeting: "2025-03-两委-1"\n', ""),
+    decisions=(
+        "“达到”指大于或等于限额：默认 2,000.00 元整就须两委联席会议决议，1,999.99 元不须。",
+        "会议层级从低到高是两委联席会议、村民代表会议、村民会议；高层级的决议满足低档要求。",
+        "`meeting` 指向不存在的决议时只由 VL105 报告，VL104 不再重复报告。",
+        "决议日期晚于支出时，只要会议层级够，VL104 不报告，由 VL105 报告日期问题。",
+        "同一天适用的限额以当天生效的财务制度为准，村里更严的限额优先。",
+    ),
+    fix='先按程序开会形成决议，记一条 `会议决议`，再在支出上写 `meeting: "决议编号"`。',
+)
+
+
+@rule("VL104", "达到限额未经会议决议", reads=tuple(t.key for t in TIERS), explain=EXPLAIN_VL104)
 def tier_without_resolution(model: LedgerModel) -> Iterator[Hit]:
     """A payment at or over a tier threshold cites a resolution of a body the tier requires."""
     cols = columns_of(model)
@@ -365,7 +525,31 @@ def tier_unmet(model: LedgerModel, cols: Columns, i: int, tier: Tier, threshold:
     return cols.hit(i, head + body, policy=tier.key)
 
 
-@rule("VL105", "会议决议不存在、晚于支出或超支")
+EXPLAIN_VL105 = Explanation(
+    checks=(
+        "支出引用的决议（`meeting`）必须在账簿中有 `会议决议` 记载，决议日期不能晚于支出，"
+        "引用同一决议的全部支出合计不能超过决议批准的金额。"
+    ),
+    why=(
+        "先决策、后支出，批多少、用多少。检查中常见先花钱后补会议记录、"
+        "或一个决议被反复引用、花的远超批准的数额。"
+    ),
+    compliant=EXAMPLE_TIER_RESOLUTION + "\n" + EXAMPLE_TIER_PAYMENT,
+    offending=EXAMPLE_TIER_RESOLUTION.replace("5000.00 CNY", "3000.00 CNY")
+    + "\n"
+    + EXAMPLE_TIER_PAYMENT,
+    decisions=(
+        "按日期顺序累计引用该决议的每一笔支出，不论金额大小、是否达到限额。",
+        "使累计额超过决议金额的那笔支出报告超出的部分（发现的金额就是超出额）；"
+        "之后再引用这个已用完的决议的每笔支出都报告其全额。",
+        "决议与支出同一天不算晚于支出。",
+        "一笔支出引用决议的各项问题（不存在、日期晚、超支）合并为一条发现。",
+    ),
+    fix="支出超过批准金额时，就超出部分重新按程序决议；不要引用别的事项的决议。",
+)
+
+
+@rule("VL105", "会议决议不存在、晚于支出或超支", explain=EXPLAIN_VL105)
 def resolution_invalid_or_overspent(model: LedgerModel) -> Iterator[Hit]:
     """The cited resolution exists, is dated on or before the payment, and the payments citing
     it add up to no more than its amount; the finding sits on the payment that overspends it."""
@@ -407,7 +591,32 @@ def resolution_invalid_or_overspent(model: LedgerModel) -> Iterator[Hit]:
 # ---- VL106: split payments ----
 
 
-@rule("VL106", "拆分支付", Severity.WARNING, reads=(WINDOW, *(t.key for t in TIERS)))
+EXPLAIN_VL106 = Explanation(
+    checks=(
+        "疑似拆分支付：付给同一收款人的几笔支出，每笔都低于某一档限额，"
+        "但在“拆分支付窗口天数”内合计达到了这一档限额。这是预警，提醒监委会核实。"
+    ),
+    why=("把一笔大额支出拆成几笔小额，是绕开会议决议的常见做法，检查中称之为“化整为零”。"),
+    compliant=EXAMPLE_SPLIT_FIRST + "\n" + example_split_second("2025-03-12"),
+    offending=EXAMPLE_SPLIT_FIRST + "\n" + example_split_second("2025-03-06"),
+    decisions=(
+        "按收款人名称（完全相同）分组；没有收款人的支出无法分组。",
+        "窗口是滑动的：默认 7 天时，1 日与 8 日的支出算在一起，1 日与 9 日的不算。",
+        "两档限额分别看；一笔支出同时凑满两档时，只按较高一档预警一次，两档都重新计算。",
+        "引用了该档认可的有效决议的支出（按决议分期付款）不计入拆分。",
+        "预警落在使合计达到限额的那笔支出上，列出起止日期、笔数和合计；之后该组重新计算。",
+    ),
+    fix="确属一项开支的，补开相应层级的会议决议并在各笔支出上注明；不是一项开支的，由监委会核实后说明。",
+)
+
+
+@rule(
+    "VL106",
+    "拆分支付",
+    Severity.WARNING,
+    reads=(WINDOW, *(t.key for t in TIERS)),
+    explain=EXPLAIN_VL106,
+)
 def split_payment(model: LedgerModel) -> Iterator[Hit]:
     """Payments to one payee within 拆分支付窗口天数, each under a tier threshold, that together
     reach it: a spend split to dodge the resolution the tier requires."""

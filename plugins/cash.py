@@ -33,7 +33,7 @@ from village_ledger.model.index import ledger_index, policy_reader
 from village_ledger.model.payments import as_payment
 from village_ledger.model.roster import Term
 from village_ledger.money import CURRENCY, fmt_yuan
-from village_ledger.registry import rule
+from village_ledger.registry import Explanation, rule
 
 __plugins__ = (make_plugin("cash"),)
 
@@ -57,7 +57,83 @@ def as_of(model: LedgerModel) -> date | None:
     return model.transactions[-1].date if model.transactions else None
 
 
-@rule("VL201", "大额现金支付", reads=("现金支付限额",))
+# ---- ledger text the explanations of several rules share (village-ledger rule VL2xx) ----
+
+EXAMPLE_CASH_RULES = "《现金管理暂行条例》"
+
+
+def example_rent_in_cash(day: str, number: str, amount: str) -> str:
+    return f"""\
+{day} * "张小军" "收到门面租金"
+  voucher: "{number}"
+  Assets:101-库存现金  {amount} CNY
+  Income:501-经营收入:50102-租赁收入
+"""
+
+
+def example_cash_to_bank(day: str, number: str, amount: str) -> str:
+    return f"""\
+{day} * "周小燕" "库存现金存入银行"
+  voucher: "{number}"
+  Assets:102-银行存款:10201-农商行  {amount} CNY
+  Assets:101-库存现金
+"""
+
+
+def example_paid_in_cash(amount: str) -> str:
+    return f"""\
+2025-03-12 * "便民五金店" "购买村部水管配件"
+  voucher: "2025-03-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  invoice: "25320000000012345611"
+  Expenses:514-公益支出:51402-公共设施维护  {amount} CNY
+  Assets:101-库存现金
+"""
+
+
+EXAMPLE_ADVANCE_ACCOUNT = """\
+2025-01-01 open Assets:112-应收款:11201-个人借支:1120101-吴志强 CNY
+  code: "1120101"
+
+2025-03-01 * "吴志强" "预借村道清扫用工工资"
+  voucher: "2025-03-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  Assets:112-应收款:11201-个人借支:1120101-吴志强  600.00 CNY
+  Assets:101-库存现金
+"""
+
+
+def example_advance_settled(day: str, number: str) -> str:
+    return f"""\
+{day} * "吴志强" "归还预借款"
+  voucher: "{number}"
+  Assets:101-库存现金  600.00 CNY
+  Assets:112-应收款:11201-个人借支:1120101-吴志强
+"""
+
+
+EXPLAIN_VL201 = Explanation(
+    checks="一笔支出从库存现金中付出的金额超过“现金支付限额”，就报告。",
+    why=(
+        EXAMPLE_CASH_RULES
+        + "规定现金只用于结算起点（1,000 元）以下的零星支出，超过的应通过银行转账。"
+        "检查中见过用现金支付工程款高达 80 万元的村。大额现金支付无法追溯收款人，也容易截留挪用。"
+    ),
+    compliant=example_paid_in_cash("800.00"),
+    offending=example_paid_in_cash("1200.00"),
+    decisions=(
+        "看一笔支出从全部 101 库存现金科目（含出纳备用金明细科目）流出的合计，与银行付款部分无关。",
+        "恰好等于限额不报告；限额以支出当天生效的财务制度为准，村里可以定得更严。",
+    ),
+    fix="超过限额的款项通过银行转账支付；确需现金的，拆成多笔也不行（见 VL106）。",
+)
+
+
+@rule("VL201", "大额现金支付", reads=("现金支付限额",), explain=EXPLAIN_VL201)
 def cash_payment_over_limit(model: LedgerModel) -> Iterator[Hit]:
     """A single payment may not pay more than 现金支付限额 in cash."""
     limit_on = policy_reader(model, "现金支付限额")
@@ -91,7 +167,27 @@ def crossing(day: CashDay, beyond: Decimal, upward: bool) -> CashMove:
     return day.moves[-1]
 
 
-@rule("VL202", "库存现金超限", reads=("库存现金限额",))
+EXPLAIN_VL202 = Explanation(
+    checks=(
+        "某一天结束时库存现金超过“库存现金限额”，就报告；发现落在当天使余额越过限额的那笔账上。"
+    ),
+    why=(
+        EXAMPLE_CASH_RULES + "规定库存现金以 3 至 5 天的零星开支为限，超出部分当日存入银行。"
+        "检查中常见账外现金、大额现金长期存放，给“小金库”和挪用留下空间。"
+    ),
+    compliant=example_rent_in_cash("2025-03-10", "2025-03-001", "2500.00"),
+    offending=example_rent_in_cash("2025-03-10", "2025-03-001", "3500.00"),
+    decisions=(
+        "库存现金是全部 101 科目之和，包括期初余额（`pad`）。",
+        "按每天结束时的余额判断：同一天内先记支出、后记收入不算超限，因为记账顺序不是实际收付顺序。",
+        "连续几天超限只在开始的那天报告一次；余额回到限额内后再次超限，算新的一次。",
+        "恰好等于限额不报告。",
+    ),
+    fix="当天把超出限额的现金存入银行（`存现` 凭证），或当天付出。",
+)
+
+
+@rule("VL202", "库存现金超限", reads=("库存现金限额",), explain=EXPLAIN_VL202)
 def cash_on_hand_over_limit(model: LedgerModel) -> Iterator[Hit]:
     """Cash on hand at the end of a day may not exceed 库存现金限额."""
     limit_on = policy_reader(model, "库存现金限额")
@@ -112,7 +208,24 @@ def cash_on_hand_over_limit(model: LedgerModel) -> Iterator[Hit]:
         was_over = over
 
 
-@rule("VL203", "库存现金为负")
+EXPLAIN_VL203 = Explanation(
+    checks="某一天结束时库存现金小于零，就报告；发现落在当天使余额变为负数的那笔账上。",
+    why=(
+        "账面现金不可能是负数：出现负数，说明有收入没有入账，或者用白条顶替了现金（白条抵库）。"
+        "检查中常见现金被借出、以白条抵库，金额大、时间长。"
+    ),
+    compliant=example_cash_to_bank("2025-03-10", "2025-03-001", "1500.00"),
+    offending=example_cash_to_bank("2025-03-10", "2025-03-001", "2500.00"),
+    decisions=(
+        "按每天结束时的余额判断：同一天内先记支出、后记收入不算负数。",
+        "连续几天为负只在开始的那天报告一次；回到零以上后再次为负，算新的一次。",
+        "余额恰好为零不报告。",
+    ),
+    fix="查明现金去向：补记漏记的收入，或收回白条借出的现金并如实记账。",
+)
+
+
+@rule("VL203", "库存现金为负", explain=EXPLAIN_VL203)
 def cash_below_zero(model: LedgerModel) -> Iterator[Hit]:
     """Cash on hand at the end of a day may not be below zero."""
     was_negative = False
@@ -191,7 +304,43 @@ def late_receipts(model: LedgerModel, days: list[CashDay], last: date) -> Iterat
         yield spell
 
 
-@rule("VL204", "现金收入未及时存行", Severity.WARNING, reads=("现金存行天数", "库存现金限额"))
+EXPLAIN_VL204 = Explanation(
+    checks=("收到的现金在“现金存行天数”内没有存入银行、而库存现金一直超过“库存现金限额”，就预警。"),
+    why=(
+        EXAMPLE_CASH_RULES + "要求现金收入及时送存银行，不得坐支（直接用收入支付开支）。"
+        "收入长期留在手上、余额超限，是截留和挪用的前兆。"
+    ),
+    compliant=example_rent_in_cash("2025-03-02", "2025-03-001", "4000.00")
+    + "\n"
+    + example_cash_to_bank("2025-03-02", "2025-03-002", "3000.00"),
+    offending=example_rent_in_cash("2025-03-02", "2025-03-001", "4000.00")
+    + "\n"
+    + """\
+2025-03-21 * "梅川县农商行" "2月份存款利息"
+  voucher: "2025-03-002"
+  receipt: "银行回单"
+  Assets:102-银行存款:10201-农商行  35.20 CNY
+  Income:504-其他收入:50401-利息收入
+""",
+    decisions=(
+        "收到现金的当天为第 0 天；第“现金存行天数”天结束时库存现金仍超限，才算没有及时存行。",
+        "库存现金回到限额以内时，收入不必再存行。",
+        "每一段连续超限只预警一次，落在第一笔逾期的收入上，提示中说明同一段还有几笔逾期。",
+        "按账簿最后一笔交易的日期判断：账记到哪一天就看到哪一天，最后三天的收入还不算逾期；"
+        "不用今天的日期，同一本账检查两次结果相同。",
+        "超限本身由 VL202 报告，所以违规示例同时有 VL202。",
+    ),
+    fix="收到现金后及时存入银行；不要用现金收入直接支付开支。",
+)
+
+
+@rule(
+    "VL204",
+    "现金收入未及时存行",
+    Severity.WARNING,
+    reads=("现金存行天数", "库存现金限额"),
+    explain=EXPLAIN_VL204,
+)
 def cash_not_banked(model: LedgerModel) -> Iterator[Hit]:
     """Cash received must be banked within 现金存行天数 while cash on hand is over the limit.
 
@@ -226,7 +375,31 @@ def overlap_start(a: Term, b: Term) -> date:
     return max(a.start, b.start)
 
 
-@rule("VL205", "会计出纳一人兼任")
+EXPLAIN_VL205 = Explanation(
+    checks=(
+        "同一个人在同一天既任 `会计` 又任 `出纳`，就报告；发现落在使两职合一的那条 `任职` 上。"
+    ),
+    why=(
+        "管钱的不管账、管账的不管钱，是最基本的内部控制。检查中常见会计出纳一人兼任，"
+        "账和钱都在一个人手里，差错和挪用都无人发现。"
+    ),
+    compliant="""\
+2025-03-01 custom "离任" "周小燕" "出纳"
+2025-03-01 custom "任职" "陈小红" "出纳"
+""",
+    offending="""\
+2025-03-01 custom "离任" "周小燕" "出纳"
+2025-03-01 custom "任职" "孙立新" "出纳"
+""",
+    decisions=(
+        "`离任` 的日期是不再担任的第一天：同一天 `离任` 旧职、`任职` 新职是干净的交接，不算兼任。",
+        "发现落在两条任职中较晚的那一条上。",
+    ),
+    fix="另聘出纳（或会计），并记 `任职`/`离任`。",
+)
+
+
+@rule("VL205", "会计出纳一人兼任", explain=EXPLAIN_VL205)
 def accountant_is_cashier(model: LedgerModel) -> Iterator[Hit]:
     """The same person may not hold 会计 and 出纳 on the same day."""
     cashier_terms: dict[str, list[Term]] = defaultdict(list)
@@ -291,7 +464,28 @@ def settle(queue: deque[Advance], repaid: Decimal) -> list[Advance]:
     return closed
 
 
-@rule("VL206", "个人借支逾期未结", Severity.WARNING, reads=("借支期限天数",))
+EXPLAIN_VL206 = Explanation(
+    checks=(
+        "个人借支（类别为 `借支` 的科目，如 `11201-个人借支`）超过“借支期限天数”还没有结清，就预警；"
+        "预警落在那笔借支上。"
+    ),
+    why=(
+        "检查中常见干部和个人长期借用集体资金，金额大、时间长，有的以白条抵库。"
+        "借支要及时报账或归还。"
+    ),
+    compliant=EXAMPLE_ADVANCE_ACCOUNT + "\n" + example_advance_settled("2025-03-25", "2025-03-002"),
+    offending=EXAMPLE_ADVANCE_ACCOUNT + "\n" + example_advance_settled("2025-04-15", "2025-04-001"),
+    decisions=(
+        "每个借支科目分别按先进先出结算：还款先冲最早的借支。每人应开自己的明细科目，"
+        "几个人共用一个科目时，还款会先冲掉别人的借支。",
+        "在第“借支期限天数”天结清不算逾期，晚一天才算。",
+        "尚未结清的借支按账簿最后一笔交易的日期判断，不用今天的日期。",
+    ),
+    fix="督促借款人报账或归还；确实无法收回的，按程序核销并公开。",
+)
+
+
+@rule("VL206", "个人借支逾期未结", Severity.WARNING, reads=("借支期限天数",), explain=EXPLAIN_VL206)
 def advance_overdue(model: LedgerModel) -> Iterator[Hit]:
     """A personal advance may stay open at most 借支期限天数; repayments settle the oldest first."""
     index = ledger_index(model)

@@ -14,18 +14,61 @@ from collections.abc import Iterator
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit
 from village_ledger.model import LedgerModel
-from village_ledger.registry import rule
+from village_ledger.model.policy import ITEMS
+from village_ledger.registry import Explanation, rule
 
 __plugins__ = (make_plugin("config"),)
 
 
-@rule("VL901", "指令或科目格式错误")
+EXPLAIN_VL901 = Explanation(
+    checks=(
+        "账簿约定的指令写错：`任职`/`离任`/`亲属`/`会议决议`/`财务制度`/`公开封存` 缺少或多出参数、"
+        "职务或会议名称不在规定之列、财务制度项目不存在、数值类型不对；重复任职、未任职而离任；"
+        "未知的中文自定义指令；"
+        "科目没有代码、代码不是数字、与科目名中的代码不符，或不是上级科目代码的延伸。"
+    ),
+    why=(
+        "其余规则都要读这些指令：写错的任职记录会让审批检查失去依据，写错的财务制度会让限额失效。"
+        "检查中常见账户设置不规范、村里自设科目。宁可明确报错，也不默默忽略。"
+    ),
+    compliant='2025-03-01 custom "任职" "陈小红" "委员"\n',
+    offending='2025-03-01 custom "任职" "陈小红"\n',
+    decisions=(
+        "只检查中文的自定义指令；Fava 等工具使用的英文 `custom` 指令不受影响。",
+        "写错的指令不进入账簿模型，其他规则看不到它，只报告一次 VL901。",
+        "科目的代码写在 `open` 的 `code` 上，必须与科目名中的代码一致，明细科目代码是上级代码加两位。",
+    ),
+    fix="按提示的文件和行号改正指令；职务、会议名称和财务制度项目见用户指南。",
+)
+
+
+@rule("VL901", "指令或科目格式错误", explain=EXPLAIN_VL901)
 def malformed_directive(model: LedgerModel) -> Iterator[Hit]:
     """A directive of the ledger contract or an account's code is malformed."""
     yield from model.config_hits
 
 
-@rule("VL902", "本村财务制度宽于乡镇规定", reads=("财务制度",))
+EXPLAIN_VL902 = Explanation(
+    checks=(
+        "本村账簿中的财务制度项目比乡镇的规定宽松：限额或天数更高、预警比例更低、拆分支付窗口更短、"
+        "关掉“招待需公函”、删去禁止招待的关键词，就报告；这时仍按乡镇的规定执行。"
+    ),
+    why=(
+        "乡镇的财务制度是上限（村账乡代管的“统一制度”），村里只能定得更严。"
+        "否则放宽一个数字就能让所有检查失效。"
+    ),
+    compliant='2025-01-01 custom "财务制度" "现金支付限额" 800.00 CNY\n',
+    offending='2025-01-01 custom "财务制度" "现金支付限额" 2000.00 CNY\n',
+    decisions=(
+        "本村文件夹以外的文件（乡镇的 `policy.beancount`）中的财务制度是上限；本村文件中的可以收紧。",
+        "乡镇没有规定的项目，以本工具的默认值为上限（见用户指南的财务制度表）。",
+        "宽松的项目报告后按乡镇的值执行，其余规则不受影响。",
+    ),
+    fix="删除或改严本村的该项财务制度。",
+)
+
+
+@rule("VL902", "本村财务制度宽于乡镇规定", reads=tuple(ITEMS), explain=EXPLAIN_VL902)
 def policy_looser_than_township(model: LedgerModel) -> Iterator[Hit]:
     """A village policy item is looser than the township's ceiling."""
     yield from model.policy.looser

@@ -32,7 +32,7 @@ from village_ledger.model.accounts import AccountInfo
 from village_ledger.model.index import FUND, ledger_index, per_model
 from village_ledger.model.payments import as_payment
 from village_ledger.money import CURRENCY, fmt_yuan
-from village_ledger.registry import rule
+from village_ledger.registry import Explanation, rule
 
 __plugins__ = (make_plugin("funds"),)
 
@@ -119,7 +119,111 @@ def wrong_destination(
     return Hit(payment.meta, f"{head}，{why}", payment.day, amount=amount)
 
 
-@rule("VL501", "专项资金挪用")
+# ---- ledger text the explanations of several rules share (village-ledger rule VL5xx) ----
+
+EXAMPLE_FUND = """\
+2025-01-01 open Liabilities:241-专项应付款:24101-村道硬化 CNY
+  project: "村道硬化"
+2025-01-01 open Assets:153-在建工程:15301-村道硬化 CNY
+  project: "村道硬化"
+2025-03-20 custom "会议决议" "2025-03-村代会-1" "村民代表会议" "村道硬化工程" 150000.00 CNY
+
+2025-03-25 * "梅川县财政局" "收到村道硬化专项资金"
+  voucher: "2025-03-001"
+  receipt: "银行回单"
+  Assets:102-银行存款:10201-农商行  150000.00 CNY
+  Liabilities:241-专项应付款:24101-村道硬化
+"""
+
+
+def example_fund_payment(amount: str, account: str = "Assets:153-在建工程:15301-村道硬化") -> str:
+    return f"""\
+2025-04-10 * "梅川县宏达建筑工程有限公司" "村道硬化工程进度款"
+  voucher: "2025-04-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  meeting: "2025-03-村代会-1"
+  project: "村道硬化"
+  invoice: "25332000000041230001"
+  {account}  {amount} CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+
+EXAMPLE_MACHINE_RESOLUTION = (
+    '2025-03-20 custom "会议决议" "2025-03-村代会-1" "村民代表会议" "购置农用设备" 90000.00 CNY\n'
+)
+
+
+def example_purchase(account: str, narration: str) -> str:
+    return f"""\
+2025-04-10 * "梅川县农机销售有限公司" "{narration}"
+  voucher: "2025-04-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  meeting: "2025-03-村代会-1"
+  invoice: "25332000000041230002"
+  {account}  85000.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+
+EXAMPLE_GUARANTEE_ACCOUNT = """\
+2025-01-01 open Liabilities:221-长期借款及应付款:22101-对外担保 CNY
+  code: "22101"
+  category: "对外担保"
+"""
+
+EXAMPLE_CADRE_RESOLUTION = (
+    '2025-01-15 custom "会议决议" "2025-01-村代会-2" "村民代表会议" '
+    '"2025年村干部报酬及误工补贴标准" 60000.00 CNY\n'
+)
+
+
+def example_cadre_pay(meeting: str) -> str:
+    return f"""\
+2025-02-05 * "王建国" "发放2025年1月村干部报酬"
+  voucher: "2025-02-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+{meeting}  receipt: "工资表"
+  Expenses:513-管理费用:51301-干部报酬  1800.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+
+EXPLAIN_VL501 = Explanation(
+    checks=(
+        "专项资金挪用：注明 `project` 的支出记入了 153 在建工程、151 固定资产、121 库存物资、"
+        "511 经营支出、514 公益支出（或本项目的专项科目）以外的科目，例如管理费用；"
+        "记入了别的项目的科目；一个项目的支出合计超过了它的专项科目（241、231 下声明该 `project` "
+        "的明细科目）收到的资金；或者 `project` 没有任何专项科目声明。"
+    ),
+    why=(
+        "一事一议资金和专项资金必须专款专用。检查中常见专项资金以白条入账、不单独核算、被挤占挪用。"
+    ),
+    compliant=EXAMPLE_FUND + "\n" + example_fund_payment("150000.00"),
+    offending=EXAMPLE_FUND
+    + "\n"
+    + example_fund_payment("1500.00", "Expenses:513-管理费用:51302-办公费"),
+    decisions=(
+        "专项科目是 241 专项应付款或 231 一事一议资金下、在 `open` 上写了 `project` 的明细科目；"
+        "工程的在建工程科目写上同一个 `project`。",
+        "写在所购项目分录上的 `project` 优先于交易上的；写在银行或现金分录上的 `project` 适用于整笔支出。",
+        "支出与账簿中该项目收到的全部资金比较，而不是与支出当天已到账的资金比较：以奖代补的资金"
+        "常在工程付款之后才拨付，这不是挪用。",
+        "只有支出（钱从现金或银行流出）才算项目的花费；专项科目的借方（如工程完工转出）不算。",
+        "把多余的专项资金退回拨款单位（记入本项目的专项科目）不是挪用。",
+        "没有任何专项科目声明的 `project`，在写它的每张凭证上报告。",
+    ),
+    fix="把挪用的资金归还专项科目；确需调整用途的，报拨款部门批准。",
+)
+
+
+@rule("VL501", "专项资金挪用", explain=EXPLAIN_VL501)
 def special_fund_misused(model: LedgerModel) -> Iterator[Hit]:
     """Special funds pay only for their purpose, and no more than the project received."""
     funds = special_funds(model)
@@ -183,7 +287,25 @@ def project_spending(funds: Funds, payment: Payment, spent: dict[str, Decimal]) 
             )
 
 
-@rule("VL502", "集体资金购置车辆")
+EXPLAIN_VL502 = Explanation(
+    checks="借记类别为 `车辆` 的科目（标准科目表中的 `15103-车辆`），即用集体资金购置车辆，就报告。",
+    why="有关部门明确禁止用村集体资金购买公车；检查中车辆费用也几乎从未如实公开。",
+    compliant=EXAMPLE_MACHINE_RESOLUTION
+    + "\n"
+    + example_purchase("Assets:151-固定资产:15102-机器设备", "购置村集体农用收割机"),
+    offending=EXAMPLE_MACHINE_RESOLUTION
+    + "\n"
+    + example_purchase("Assets:151-固定资产:15103-车辆", "购置村委会公务用车"),
+    decisions=(
+        '只看科目类别：车辆记在类别为 `车辆` 的科目上；村里自设的车辆明细科目也要标上 `category: "车辆"`。',
+        "即使有村民代表会议决议也报告：这是禁止事项，不是审批事项。",
+        "租用车辆、车辆运行费用（类别 `车辆费用`）不是购置，在财务公开中与差旅费一起公开。",
+    ),
+    fix="已购车辆按程序处置；以后不得用集体资金购置车辆。",
+)
+
+
+@rule("VL502", "集体资金购置车辆", explain=EXPLAIN_VL502)
 def vehicle_bought(model: LedgerModel) -> Iterator[Hit]:
     """Collective money may not buy a vehicle (公车): no debit to an account of category 车辆."""
     index = ledger_index(model)
@@ -204,7 +326,27 @@ def vehicle_bought(model: LedgerModel) -> Iterator[Hit]:
             )
 
 
-@rule("VL503", "对外担保")
+EXPLAIN_VL503 = Explanation(
+    checks="任何一笔账记到了类别为 `对外担保` 的科目上，即村集体为外部单位或个人提供担保，就报告。",
+    why="村集体不得为外部单位或个人提供担保或出借资金，担保一旦代偿，损失的是全体村民的财产。",
+    compliant=EXAMPLE_GUARANTEE_ACCOUNT,
+    offending=EXAMPLE_GUARANTEE_ACCOUNT
+    + """
+2025-03-15 * "梅川县兴旺农业有限公司" "为该公司银行贷款提供担保"
+  voucher: "2025-03-001"
+  receipt: "内部凭证"
+  Assets:112-应收款:11202-单位往来  50000.00 CNY
+  Liabilities:221-长期借款及应付款:22101-对外担保
+""",
+    decisions=(
+        '标准科目表没有担保科目；记录担保的科目由村里开设并标上 `category: "对外担保"`。',
+        "只开设这样的科目不报告；在上面记任何一笔账（包括 `pad`）都报告。",
+    ),
+    fix="解除担保；已经代偿的，向被担保方追偿，并向村民公开。",
+)
+
+
+@rule("VL503", "对外担保", explain=EXPLAIN_VL503)
 def guarantee_given(model: LedgerModel) -> Iterator[Hit]:
     """The collective may not guarantee an outside party: no entry on a 对外担保 account."""
     index = ledger_index(model)
@@ -230,7 +372,30 @@ def cadre_pay(payment: Payment) -> Decimal:
     )
 
 
-@rule("VL504", "干部报酬未经村民(代表)会议决定")
+EXPLAIN_VL504 = Explanation(
+    checks=(
+        "支付干部报酬、奖金、补贴（类别为 `干部报酬` 的科目：51301 干部报酬、51307 误工补贴、"
+        "21201 应付工资—干部报酬）时，没有用 `meeting` 注明村民代表会议或村民会议的决议，"
+        "或注明的决议不存在、层级不够，就报告。"
+    ),
+    why=(
+        "干部报酬、误工补贴、差旅和通讯补贴的标准由两委提出、村民（代表）会议决定、报乡镇备案并公开。"
+        "检查中常见干部的奖金、补贴、加班费和节日费从不如实公开。"
+    ),
+    compliant=EXAMPLE_CADRE_RESOLUTION
+    + "\n"
+    + example_cadre_pay('  meeting: "2025-01-村代会-2"\n'),
+    offending=example_cadre_pay(""),
+    decisions=(
+        "计提（记入应付工资）不是支付，不检查；把计提的报酬付出去才检查。",
+        "提示中说明是哪一种情况：没有注明决议、决议不存在，或决议是较低层级会议的。",
+        "任何金额都要决议，不受“两委联席会议限额”影响。",
+    ),
+    fix="报酬标准先经村民代表会议或村民会议决定，发放时注明该决议。",
+)
+
+
+@rule("VL504", "干部报酬未经村民(代表)会议决定", explain=EXPLAIN_VL504)
 def cadre_pay_without_resolution(model: LedgerModel) -> Iterator[Hit]:
     """Cadre pay, bonuses and allowances cite the 村民代表会议 or 村民会议 resolution that set them."""
     for entry in ledger_index(model).entries(CADRE_PAY):

@@ -28,7 +28,7 @@ from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, Quarter
 from village_ledger.model.seals import Seal
 from village_ledger.money import fmt_yuan, to_cents
-from village_ledger.registry import rule
+from village_ledger.registry import Explanation, rule
 from village_ledger.sealing import (
     QuarterBooks,
     SealedFigures,
@@ -43,7 +43,78 @@ __plugins__ = (make_plugin("periods"),)
 CORRECTION = "公开后的更正应在未封存的期间以红字冲销入账，不能改动已公开的账目"
 
 
-@rule("VL601", "已公开封存的账目被改动")
+# ---- ledger text the explanations of several rules share (village-ledger rule VL6xx) ----
+
+EXAMPLE_Q1_BOOKS = """\
+2025-02-11 * "城关文具店" "购买村部办公用品"
+  voucher: "2025-02-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  invoice: "25320000000012345678"
+  Expenses:513-管理费用:51302-办公费  360.00 CNY
+  Assets:102-银行存款:10201-农商行
+
+2025-03-05 * "梅川县供电公司" "缴纳2月份村部电费"
+  voucher: "2025-03-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  invoice: "25320000000012345679"
+  Expenses:513-管理费用:51305-水电费  320.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+EXAMPLE_Q1_SEAL = """\
+2025-04-10 custom "公开封存" "2025Q1" "sha256:e093fa162745a383ae8fb5486537db0006d51766018443f47492468de13fa45b"
+  vouchers: 2
+  total: 680.00
+  last-vouchers: "2025-02-001,2025-03-001"
+"""
+
+EXAMPLE_DISCLOSURE = (
+    "《农村集体经济组织财务公开规定》和《村民委员会组织法》第三十条要求至少每季度公开一次财务，"
+    "公开前由村务监督委员会（民主理财小组）审核。"
+)
+
+
+def example_voucher_after_seal(day: str, number: str) -> str:
+    return f"""\
+{day} * "城关文具店" "购买打印纸"
+  voucher: "{number}"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  invoice: "25320000000012345680"
+  Expenses:513-管理费用:51302-办公费  150.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+
+EXPLAIN_VL601 = Explanation(
+    checks=(
+        "已公开封存（`公开封存`）的季度，其账目与封存时记录的摘要（sha256）不再一致，"
+        "即公开之后又改了账，就报告；发现落在封存指令上，并说明凭证张数和借方合计的变化。"
+    ),
+    why=(
+        EXAMPLE_DISCLOSURE + "检查中常见公开流于形式、公开后再改账。封存摘要印在公开表上，"
+        "村民和审计可以核对账簿是否仍是公开时的样子。"
+    ),
+    compliant=EXAMPLE_Q1_BOOKS + "\n" + EXAMPLE_Q1_SEAL,
+    offending=EXAMPLE_Q1_BOOKS.replace("360.00 CNY", "630.00 CNY") + "\n" + EXAMPLE_Q1_SEAL,
+    decisions=(
+        "摘要覆盖该季度本村文件中的全部账目（凭证、余额断言、`pad`、任职、决议、财务制度等），"
+        "不含注释和排版：加注释、调整空格不算改账。",
+        "公开后发现的错误用红字冲销在当前未封存的季度更正，不改已封存的账目。",
+        "手写的封存指令只按摘要核对；`vouchers`、`total`、`last-vouchers` 只用于说明变化。",
+        "封存由 `village-ledger seal --period YYYYQn` 生成，见用户指南。",
+    ),
+    fix="恢复被改动的账目，在当前季度用红字冲销更正；确需重新公开的，重新公开后再封存。",
+    as_of="2025-05-20",
+)
+
+
+@rule("VL601", "已公开封存的账目被改动", explain=EXPLAIN_VL601)
 def sealed_books_changed(model: LedgerModel) -> Iterator[Hit]:
     """A sealed quarter's entries no longer match the digest of its `公开封存` directive."""
     seals = {seal.quarter: seal for seal in model.seals}
@@ -87,7 +158,34 @@ def total_change(then: SealedFigures, now: QuarterBooks) -> Decimal | None:
     return now.total - then.total
 
 
-@rule("VL602", "已封存期间内新增凭证")
+EXPLAIN_VL602 = Explanation(
+    checks=(
+        "在已封存的季度里新增了凭证：凭证日期在封存季度内，编号排在封存时该月最后一张凭证之后。"
+        "发现落在这张凭证上；该季度的 VL601 也同时报告。"
+    ),
+    why=(EXAMPLE_DISCLOSURE + "公开以后补记到已公开期间的凭证，村民在公开栏上从来没有看到过。"),
+    compliant=EXAMPLE_Q1_BOOKS
+    + "\n"
+    + EXAMPLE_Q1_SEAL
+    + "\n"
+    + example_voucher_after_seal("2025-04-15", "2025-04-001"),
+    offending=EXAMPLE_Q1_BOOKS
+    + "\n"
+    + EXAMPLE_Q1_SEAL
+    + "\n"
+    + example_voucher_after_seal("2025-03-20", "2025-03-002"),
+    decisions=(
+        "凭证每月连续编号，补进已公开月份的凭证只能用更大的编号，所以按封存时记录的各月最后凭证号"
+        "（`last-vouchers`）判断。",
+        "封存时就有、只是改了编号的凭证不算新增（由 VL601 报告改动）。",
+        "封存前没有凭证的月份，新增的任何凭证都报告。",
+    ),
+    fix="把漏记的业务记在当前未封存的季度。",
+    as_of="2025-05-20",
+)
+
+
+@rule("VL602", "已封存期间内新增凭证", explain=EXPLAIN_VL602)
 def voucher_added_after_seal(model: LedgerModel) -> Iterator[Hit]:
     """A voucher inside a sealed quarter numbered after the last voucher the seal recorded."""
     seals = {(s.quarter.year, s.quarter.number): s for s in model.seals}
@@ -125,7 +223,32 @@ def added_after(voucher: data.Transaction, last: dict[str, int]) -> str | None:
     return f"封存时 {year} 年 {int(mm)} 月的凭证止于 {month}-{last[month]:03d}"
 
 
-@rule("VL603", "季度逾期未公开封存", Severity.WARNING, reads=("公开期限天数",))
+EXPLAIN_VL603 = Explanation(
+    checks=(
+        "一个季度结束已超过“公开期限天数”，还没有在今天或之前封存（`公开封存`），就预警。"
+        "每个未封存的季度预警一次，落在主文件第 1 行（`seal --write` 写入封存指令的文件）。"
+    ),
+    why=(
+        EXAMPLE_DISCLOSURE
+        + "检查中常见公开栏几个月不更新。公开一般在下季度第一个月的 8 日至 15 日。"
+    ),
+    compliant=EXAMPLE_Q1_BOOKS + "\n" + EXAMPLE_Q1_SEAL,
+    offending=EXAMPLE_Q1_BOOKS,
+    decisions=(
+        "“今天”是运行检查的日期；设置环境变量 `VILLAGE_LEDGER_TODAY=YYYY-MM-DD` 可以按另一天检查"
+        "（审计某一天的状态，或测试）。示例按 2025-04-20 检查。",
+        "在期限的最后一天封存不预警；封存指令的日期晚于今天的，今天还不算封存。",
+        "从第一张凭证所在的季度算起；没有凭证的账簿不预警。",
+        "村里可以把期限定得更短，不能更长。",
+    ),
+    fix="由监委会审核后公开该季度财务，再运行 `village-ledger seal --period YYYYQn --write` 封存。",
+    as_of="2025-04-20",
+)
+
+
+@rule(
+    "VL603", "季度逾期未公开封存", Severity.WARNING, reads=("公开期限天数",), explain=EXPLAIN_VL603
+)
 def quarter_not_sealed(model: LedgerModel) -> Iterator[Hit]:
     """A quarter ended more than 公开期限天数 ago and has no seal dated on or before today."""
     if not model.vouchers:

@@ -19,33 +19,8 @@ Beancount's `pad` generated).
 - VL307: `voucher` missing, not `YYYY-MM-NNN`, of another month than the entry, repeated, or
   leaving a gap in its month's numbering from 001.
 
-Where the specification is silent:
-
-- "Debits" means a posting with a positive amount; a reversal (红字冲销, negative amounts) or a
-  year-end closing entry that credits Expenses needs no receipt. Depreciation and transfers
-  between asset accounts need `receipt: "内部凭证"`.
-- A voucher whose `invoice` is present but malformed is reported by VL305 alone, not by VL301 as
-  well: the invoice is there, its number is wrong. A `receipt` of 白条 is VL302 alone. An unknown
-  `receipt` type is VL301, naming the accepted ones.
-- Metadata written without quotes is read by Beancount as a number or a date
-  (`voucher: 2025-03-001` becomes the date 2025-03-01, `invoice: 1234567890-12345678` a
-  subtraction); VL305 and VL307 report it as malformed and say to add the quotes.
-- Only well-formed invoice numbers are compared for reuse (VL303). Within a village the finding
-  sits on every later use, in booking order (date, then file line), naming the first. Across
-  villages each village contributes its first use of each number; uses are ordered by date,
-  then village, and every use after the first in another village carries a finding naming the
-  first use's village, date and voucher. Reuse within one village is never reported again
-  across villages.
-- A malformed `invoice-date` is a VL304 warning: the date is optional, and an unreadable one
-  only means the check cannot be made.
-- VL306 reads every voucher carrying `receipt-no`: the key is the number of the village's own
-  book. A number is its trailing digits; what precedes them (`SJ-`, `2025-`) names a book, and
-  each book is numbered on its own. The receipts of a book are taken in date order, same-day
-  receipts by number. A receipt is out of order when a higher number was used on an earlier day.
-  The first receipt of a book starts its sequence.
-- VL307 accepts three or more digits for the sequence (`2025-03-1000` in a busy month). A number
-  naming another month is reported once and then left out of its month's repeat and gap checks.
-  A gap is reported on the voucher numbered just after it, naming the missing numbers.
+What each rule decided where the regulations are silent is written once, in Chinese, in its
+explanation (`EXPLAIN_VL3xx` above each rule; `village-ledger rule VL303`).
 
 How it stays fast: at 100k entries anything done per voucher in Python costs more than the
 whole family may. The vouchers are read once per model into plain columns (lists of the raw
@@ -78,7 +53,7 @@ from village_ledger.model import LedgerModel, vocab
 from village_ledger.model.directives import type_name
 from village_ledger.model.index import per_model
 from village_ledger.money import fmt_yuan
-from village_ledger.registry import rule
+from village_ledger.registry import Explanation, rule
 
 __plugins__ = (make_plugin("receipts"),)
 
@@ -290,7 +265,66 @@ def daily(model: LedgerModel, key: str) -> Callable[[date], Any]:
 # ---- VL301, VL302: a voucher for every expense ----
 
 
-@rule("VL301", "支出或购置资产无合规凭据")
+# ---- ledger text the explanations of several rules share (village-ledger rule VL3xx) ----
+
+
+def example_office_purchase(
+    invoice_lines: str, number: str = "2025-03-001", day: str = "2025-03-12"
+) -> str:
+    """A compliant payment for office supplies, its invoice lines given."""
+    return f"""\
+{day} * "城关文具店" "购买村部办公用品"
+  voucher: "{number}"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+{invoice_lines}  Expenses:513-管理费用:51302-办公费  360.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+
+EXAMPLE_INVOICE_LINE = '  invoice: "25320000000012345678"\n'
+
+EXAMPLE_SOURCE_DOCUMENTS = (
+    "原始凭证要写明付款人、收款人、日期、内容、数量、单价、金额和经手人签字，"
+    "外来凭证要有开具单位的印章（“票据管理规范”）。"
+)
+
+
+def example_rent_receipt(day: str, number: str, receipt_no: str) -> str:
+    return f"""\
+{day} * "张小军" "收到门面租金"
+  voucher: "{number}"
+  receipt: "收款收据"
+  receipt-no: "{receipt_no}"
+  Assets:102-银行存款:10201-农商行  1500.00 CNY
+  Income:501-经营收入:50102-租赁收入
+"""
+
+
+EXPLAIN_VL301 = Explanation(
+    checks=(
+        "借记费用类科目（Expenses）或购置资产（121 库存物资、13x 生物资产、151 固定资产、"
+        "153 在建工程、161 无形资产、171 长期待摊费用）的凭证，既没有发票 `invoice`，"
+        "也没有认可的其他凭据 `receipt`（收款收据、工资表、银行回单、内部凭证），就报告。"
+    ),
+    why=(
+        EXAMPLE_SOURCE_DOCUMENTS + "检查中常见自制原始凭证、票据管理混乱、支出没有凭据。"
+        "没有凭据的支出无从核实钱花到了哪里。"
+    ),
+    compliant=example_office_purchase(EXAMPLE_INVOICE_LINE),
+    offending=example_office_purchase(""),
+    decisions=(
+        "“借记”指金额为正的分录：红字冲销（金额为负）和年终结转不需要凭据。",
+        '计提折旧、在建工程转固定资产等内部转账写 `receipt: "内部凭证"`。',
+        '写了 `invoice` 但号码格式不对，只由 VL305 报告；`receipt: "白条"` 只由 VL302 报告。',
+        "`receipt` 写了认可类型以外的文字，报 VL301，并列出认可的类型。",
+    ),
+    fix='取得发票并写 `invoice: "发票号码"`；没有发票的，写明认可的凭据类型并附凭据。',
+)
+
+
+@rule("VL301", "支出或购置资产无合规凭据", explain=EXPLAIN_VL301)
 def expense_without_voucher(model: LedgerModel) -> Iterator[Hit]:
     """An entry that debits an Expenses account or buys an asset has an `invoice` or an accepted
     `receipt` type (收款收据, 工资表, 银行回单, 内部凭证)."""
@@ -322,7 +356,23 @@ def expense_without_voucher(model: LedgerModel) -> Iterator[Hit]:
         )
 
 
-@rule("VL302", "白条入账")
+EXPLAIN_VL302 = Explanation(
+    checks='凭证写着 `receipt: "白条"`，即以非正式的字条入账，就报告（不论收入还是支出）。',
+    why=(
+        "白条入账、白条抵库是检查中最常见的问题之一。白条没有开具单位、没有印章，"
+        "无法核实真假，任何情况下都不能作为记账凭证。"
+    ),
+    compliant=example_office_purchase('  receipt: "收款收据"\n'),
+    offending=example_office_purchase('  receipt: "白条"\n'),
+    decisions=(
+        "白条只由 VL302 报告，不再同时算作 VL301 的“没有凭据”。",
+        "收入凭证上写白条同样报告。",
+    ),
+    fix="向收款方取得发票或正式收据；确实无法取得的，由经手人说明情况、监委会核实后按程序处理。",
+)
+
+
+@rule("VL302", "白条入账", explain=EXPLAIN_VL302)
 def iou_as_voucher(model: LedgerModel) -> Iterator[Hit]:
     """`receipt: "白条"`: an informal note is never a voucher."""
     cols = columns_of(model)
@@ -440,11 +490,36 @@ def invoice_reused_across_villages(
             )
 
 
+EXPLAIN_VL303 = Explanation(
+    checks=(
+        "同一个发票号码入账两次：在本村之内，或在同一次检查的不同村之间。发现落在后一次入账上，"
+        "并指明第一次入账的日期和凭证（跨村时还有村名）。"
+    ),
+    why=(
+        "一张发票报销两次，是虚列支出的常见手法；村账乡代管时，同一张发票还可能在两个村分别报销。"
+    ),
+    compliant=example_office_purchase(EXAMPLE_INVOICE_LINE)
+    + "\n"
+    + example_office_purchase('  invoice: "25320000000012345679"\n', "2025-03-002", "2025-03-20"),
+    offending=example_office_purchase(EXAMPLE_INVOICE_LINE)
+    + "\n"
+    + example_office_purchase(EXAMPLE_INVOICE_LINE, "2025-03-002", "2025-03-20"),
+    decisions=(
+        "只比较格式正确的发票号码（格式错误由 VL305 报告）。",
+        "本村之内，按记账顺序（日期、再按文件行号）第一次之后的每次使用都报告。",
+        "跨村时，每个村只拿出每个号码的第一次使用；按日期、再按村名排序，"
+        "第一次之后其他村的每次使用都报告。本村内的重复不会在跨村检查中再报一次。",
+    ),
+    fix="查明重复报销的原因，冲销多记的一笔（红字冲销），并追回多付的款项。",
+)
+
+
 @rule(
     "VL303",
     "发票重复使用",
     collect=first_invoice_uses,
     across=invoice_reused_across_villages,
+    explain=EXPLAIN_VL303,
 )
 def invoice_reused(model: LedgerModel) -> Iterator[Hit]:
     """An invoice number is booked once, within a village and across the villages of a check."""
@@ -466,7 +541,27 @@ def invoice_reused(model: LedgerModel) -> Iterator[Hit]:
             )
 
 
-@rule("VL304", "开票日期异常", Severity.WARNING, reads=("票据最长间隔天数",))
+EXPLAIN_VL304 = Explanation(
+    checks=(
+        "开票日期 `invoice-date`（选填）晚于记账日期、早于记账日期超过“票据最长间隔天数”，"
+        "或不是有效日期，就预警。"
+    ),
+    why=(
+        "发票日期晚于记账日期，说明先记账后补票；发票开出很久才报销，可能是拿旧票顶账。"
+        "两者都需要监委会核实。"
+    ),
+    compliant=example_office_purchase(EXAMPLE_INVOICE_LINE + '  invoice-date: "2025-03-10"\n'),
+    offending=example_office_purchase(EXAMPLE_INVOICE_LINE + '  invoice-date: "2024-08-01"\n'),
+    decisions=(
+        "没写 `invoice-date` 不检查；写了就检查。",
+        '开票日期写错（如 `"2025-13-01"`）报预警而不是错误：开票日期本是选填，写错只是无法检查。',
+        "恰好早于记账日期“票据最长间隔天数”天不预警，再早一天才预警。",
+    ),
+    fix="核对发票原件，更正开票日期；确属旧票的，说明原因。",
+)
+
+
+@rule("VL304", "开票日期异常", Severity.WARNING, reads=("票据最长间隔天数",), explain=EXPLAIN_VL304)
 def invoice_date_out_of_range(model: LedgerModel) -> Iterator[Hit]:
     """The invoice is dated neither after the booking date nor more than 票据最长间隔天数
     before it."""
@@ -531,7 +626,24 @@ def invoice_date_problem(limit: int, booked: date, issued: date) -> str | None:
     return None
 
 
-@rule("VL305", "发票号码格式错误")
+EXPLAIN_VL305 = Explanation(
+    checks=(
+        "`invoice` 不是格式正确的发票号码：20 位全电发票号码，"
+        "或“10 位或 12 位发票代码-8 位发票号码”。"
+    ),
+    why=("发票号码是核对发票真伪、发现重复报销（VL303）的依据。号码写错，这两项检查都无法进行。"),
+    compliant=example_office_purchase(EXAMPLE_INVOICE_LINE),
+    offending=example_office_purchase('  invoice: "2532000000001234567"\n'),
+    decisions=(
+        "发票号码必须加引号：Beancount 会把不加引号的 `1440325091-01234567` 读成减法算式，"
+        "这种情况报 VL305 并提示加引号。",
+        "号码格式错误只由 VL305 报告，VL301 不再说“没有发票”。",
+    ),
+    fix="照发票原件抄写号码，并用英文双引号括起来。",
+)
+
+
+@rule("VL305", "发票号码格式错误", explain=EXPLAIN_VL305)
 def invoice_malformed(model: LedgerModel) -> Iterator[Hit]:
     """An `invoice` is a 20-digit 全电发票 number or `<10 or 12 digit code>-<8 digit number>`."""
     cols = columns_of(model)
@@ -567,7 +679,29 @@ def read_receipt_no(value: Any, entry: data.Transaction) -> ReceiptNo | str | No
     return ReceiptNo(book, int(digits), len(digits), entry)
 
 
-@rule("VL306", "收款收据跳号或重号", Severity.WARNING)
+EXPLAIN_VL306 = Explanation(
+    checks=("本村收款收据本上的编号（`receipt-no`）出现跳号、重号，或没有按编号顺序使用，就预警。"),
+    why=(
+        "预先编号的收据要按顺序使用，作废的收据要保留并注明“作废”。跳号可能是收了钱不入账，"
+        "重号可能是一张收据用了两次。"
+    ),
+    compliant=example_rent_receipt("2025-03-05", "2025-03-001", "SJ-0001")
+    + "\n"
+    + example_rent_receipt("2025-03-18", "2025-03-002", "SJ-0002"),
+    offending=example_rent_receipt("2025-03-05", "2025-03-001", "SJ-0001")
+    + "\n"
+    + example_rent_receipt("2025-03-18", "2025-03-002", "SJ-0003"),
+    decisions=(
+        "编号取末尾的数字，前面的部分（如 `SJ-`、`2025-`）视为收据本的名称，各本分别编号。",
+        "收据按日期排序，同一天的按编号排序后再检查；较早的日期用了较大的编号，算未按顺序使用。",
+        "每本的第一张收据不要求从 1 开始。",
+        "作废的收据在账上没有记录，所以会报跳号预警，监委会核对时应看到保留的作废联。",
+    ),
+    fix="找到缺号的收据（作废联或漏记的收入）；重号的查明是否一张收据用了两次。",
+)
+
+
+@rule("VL306", "收款收据跳号或重号", Severity.WARNING, explain=EXPLAIN_VL306)
 def receipt_book_out_of_sequence(model: LedgerModel) -> Iterator[Hit]:
     """The 收款收据 of a book are used in date order without gaps or repeats."""
     cols = columns_of(model)
@@ -633,7 +767,34 @@ def sequence_breaks(receipts: list[ReceiptNo]) -> Iterator[Hit]:
 # ---- VL307: 记账凭证 numbers ----
 
 
-@rule("VL307", "凭证号缺失、错误、重号或跳号")
+EXPLAIN_VL307 = Explanation(
+    checks=(
+        '每张凭证都要有凭证号 `voucher: "YYYY-MM-NNN"`：年月与记账日期一致，'
+        "每月从 001 起连续编号，不重号、不跳号。缺失、格式不对、年月不符、重号或跳号都报告。"
+    ),
+    why=(
+        "连续编号的记账凭证是账簿完整的保证：跳号说明有凭证被抽走，重号说明有凭证重复记账。"
+        "检查中常见记账不规范、账证不符。"
+    ),
+    compliant=example_office_purchase(EXAMPLE_INVOICE_LINE)
+    + "\n"
+    + example_office_purchase('  invoice: "25320000000012345679"\n', "2025-03-002", "2025-03-20"),
+    offending=example_office_purchase(EXAMPLE_INVOICE_LINE)
+    + "\n"
+    + example_office_purchase('  invoice: "25320000000012345679"\n', "2025-03-003", "2025-03-20"),
+    decisions=(
+        "顺序号至少 3 位，一个月超过 999 张时可写 `2025-03-1000`。",
+        "年月与记账日期不符的凭证号只报一次，不再参与该月的重号和跳号检查。",
+        "跳号报在紧接空缺之后的那张凭证上，列出缺少的编号。",
+        "凭证号必须加引号：Beancount 会把 `voucher: 2025-03-001` 读成日期 2025-03-01，这种情况报 VL307"
+        " 并提示加引号。",
+        "Beancount 自动生成的 `pad` 分录不是凭证，不要求凭证号。",
+    ),
+    fix="按日期重新连续编号；被抽走的凭证要找回补记。",
+)
+
+
+@rule("VL307", "凭证号缺失、错误、重号或跳号", explain=EXPLAIN_VL307)
 def voucher_number_irregular(model: LedgerModel) -> Iterator[Hit]:
     """Every voucher has a `voucher: "YYYY-MM-NNN"` of its own month, used once, numbered from
     001 in each month without gaps."""

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from village_ledger import registry
+from village_ledger.catalogue import EXAMPLE_ROSTER
 from village_ledger.check import check_paths
 from village_ledger.engine import Selector
 from village_ledger.findings import Finding, Hit, Severity
@@ -23,17 +24,9 @@ from village_ledger.registry import CheckFn
 REPO = Path(__file__).resolve().parent.parent
 TOWNSHIP = REPO / "ledgers" / "township"
 
-# Everyone a compliant payment needs, in office from 2024-01-01.
-ROSTER = {
-    "书记": "王建国",
-    "主任": "李红梅",
-    "监委会主任": "赵德明",
-    "理财小组": "钱秀英",
-    "会计": "孙立新",
-    "出纳": "周小燕",
-    "报账员": "吴志强",
-    "委员": "郑国庆",
-}
+# Everyone a compliant payment needs, in office from 2024-01-01: the example village of the
+# rules' explanations, so their examples run on exactly what `village-ledger rule` describes.
+ROSTER = EXAMPLE_ROSTER
 
 PREAMBLE = """\
 option "title" "测试乡测试村股份经济合作社"

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from beancount.core import realization
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -60,6 +61,7 @@ def deposit(day: str, amount: str) -> str:
 # ---- VL201 大额现金支付 -------------------------------------------------------------------
 
 
+@pytest.mark.fires("VL201")
 def test_cash_payment_over_limit_fires(tmp_path: Path) -> None:
     main = make_village(tmp_path, pay("2024-02-01", "1000.01", "李木匠"))
     [hit] = found(main, "VL201")
@@ -70,6 +72,7 @@ def test_cash_payment_over_limit_fires(tmp_path: Path) -> None:
     assert hit.policy == "现金支付限额"
 
 
+@pytest.mark.near_miss("VL201")
 def test_cash_payment_at_limit_or_by_bank_is_silent(tmp_path: Path) -> None:
     body = pay("2024-02-01", "1000.00") + (
         """
@@ -90,6 +93,7 @@ def test_cash_limit_follows_village_policy(tmp_path: Path) -> None:
 # ---- VL202 库存现金超限 -------------------------------------------------------------------
 
 
+@pytest.mark.fires("VL202")
 def test_cash_on_hand_over_limit_fires_on_the_entry_that_pushed_it(tmp_path: Path) -> None:
     body = (
         receive("2024-02-01", "3500.00", "甲")  # 5,500: over, but not for the night
@@ -127,6 +131,7 @@ def test_cash_over_limit_from_an_opening_balance_sits_on_the_pad(tmp_path: Path)
     assert f"{main}:{hit.line}: VL202" in result.stdout + result.stderr
 
 
+@pytest.mark.near_miss("VL202")
 def test_cash_on_hand_exactly_at_limit_is_silent(tmp_path: Path) -> None:
     # 2,000 + 6,000 - 3,000 = 5,000.00 at the day's end, over only in the middle of the day
     body = receive("2024-02-01", "6000.00") + deposit("2024-02-01", "3000.00")
@@ -148,6 +153,7 @@ def test_cash_over_limit_is_reported_once_per_spell(tmp_path: Path) -> None:
 # ---- VL203 库存现金为负 -------------------------------------------------------------------
 
 
+@pytest.mark.fires("VL203")
 def test_cash_below_zero_fires(tmp_path: Path) -> None:
     body = (
         pay("2024-02-01", "900.00")
@@ -162,6 +168,7 @@ def test_cash_below_zero_fires(tmp_path: Path) -> None:
     assert hit.amount == Decimal("-0.01")
 
 
+@pytest.mark.near_miss("VL203")
 def test_cash_down_to_zero_or_negative_only_within_a_day_is_silent(tmp_path: Path) -> None:
     body = (
         pay("2024-02-01", "1000.00")
@@ -175,6 +182,7 @@ def test_cash_down_to_zero_or_negative_only_within_a_day_is_silent(tmp_path: Pat
 # ---- VL204 现金收入未及时存行 ---------------------------------------------------------------
 
 
+@pytest.mark.fires("VL204")
 def test_cash_not_banked_within_days_warns(tmp_path: Path) -> None:
     body = receive("2024-02-01", "4000.00", "承包户") + deposit("2024-02-05", "3000.00")
     main = make_village(tmp_path, body)
@@ -201,6 +209,7 @@ def test_late_receipts_of_one_spell_make_one_warning(tmp_path: Path) -> None:
     assert hit.amount == Decimal("4500.00")
 
 
+@pytest.mark.near_miss("VL204")
 def test_cash_banked_on_the_last_allowed_day_is_silent(tmp_path: Path) -> None:
     body = receive("2024-02-01", "4000.00") + deposit("2024-02-04", "3000.00")
     assert found(make_village(tmp_path, body), "VL204") == []
@@ -223,6 +232,7 @@ def test_cash_not_banked_is_judged_as_of_the_last_entry(tmp_path: Path) -> None:
 # ---- VL205 会计出纳一人兼任 ---------------------------------------------------------------
 
 
+@pytest.mark.fires("VL205")
 def test_accountant_appointed_cashier_fires_on_that_appointment(tmp_path: Path) -> None:
     body = """
 2024-06-01 custom "离任" "周小燕" "出纳"
@@ -234,6 +244,7 @@ def test_accountant_appointed_cashier_fires_on_that_appointment(tmp_path: Path) 
     assert "孙立新 自 2024-06-01 起同时担任会计和出纳" in hit.message
 
 
+@pytest.mark.near_miss("VL205")
 def test_accountant_who_left_before_becoming_cashier_is_silent(tmp_path: Path) -> None:
     body = """
 2024-06-01 custom "离任" "孙立新" "会计"
@@ -268,6 +279,7 @@ def repay(day: str, person: str, amount: str) -> str:
 """
 
 
+@pytest.mark.fires("VL206")
 def test_advance_settled_late_warns_on_the_advance(tmp_path: Path) -> None:
     body = (
         ADVANCES + advance("2024-03-01", "张三", "2000.00") + repay("2024-04-01", "张三", "2000.00")
@@ -280,6 +292,7 @@ def test_advance_settled_late_warns_on_the_advance(tmp_path: Path) -> None:
     assert "超过借支期限 30 天" in hit.message
 
 
+@pytest.mark.near_miss("VL206")
 def test_advance_settled_on_the_30th_day_is_silent(tmp_path: Path) -> None:
     body = (
         ADVANCES + advance("2024-03-01", "张三", "2000.00") + repay("2024-03-31", "张三", "2000.00")

@@ -33,6 +33,7 @@ def crashing_rule() -> Iterator[str]:
         yield code
 
 
+@pytest.mark.fires("VL900")
 def test_a_crashing_rule_is_one_finding_naming_rule_and_entry(
     crashing_rule: str, tmp_path: Path
 ) -> None:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +60,7 @@ def year_of(amounts: list[str], year: int = 2024) -> str:
 # ---- VL401 招待费超年度限额 -----------------------------------------------------------------
 
 
+@pytest.mark.fires("VL401")
 def test_year_over_cap_fires_on_the_entry_that_crossed_it(tmp_path: Path) -> None:
     main = make_village(tmp_path, year_of(["600.00"] * 5 + ["150.00", "100.00"]))
     [hit] = found(main, "VL401")
@@ -69,6 +71,7 @@ def test_year_over_cap_fires_on_the_entry_that_crossed_it(tmp_path: Path) -> Non
     assert hit.policy == "招待费年度限额"
 
 
+@pytest.mark.near_miss("VL401")
 def test_year_exactly_at_cap_is_silent_and_a_new_year_starts_afresh(tmp_path: Path) -> None:
     body = year_of(["600.00"] * 5) + year_of(["600.00"] * 5, year=2025)
     assert found(make_village(tmp_path, body), "VL401") == []
@@ -126,6 +129,7 @@ def test_cap_fires_exactly_when_the_running_total_first_exceeds_it(
 # ---- VL405 招待费接近年度限额 ---------------------------------------------------------------
 
 
+@pytest.mark.fires("VL405")
 def test_year_reaching_the_warning_mark_warns(tmp_path: Path) -> None:
     main = make_village(tmp_path, year_of(["600.00"] * 3 + ["600.00", "100.00"]))
     [hit] = found(main, "VL405")
@@ -135,6 +139,7 @@ def test_year_reaching_the_warning_mark_warns(tmp_path: Path) -> None:
     assert hit.amount == Decimal("2400.00")
 
 
+@pytest.mark.near_miss("VL405")
 def test_year_one_cent_short_of_the_mark_is_silent(tmp_path: Path) -> None:
     main = make_village(tmp_path, year_of(["600.00"] * 3 + ["599.99"]))
     assert found(main, "VL405") == []
@@ -153,6 +158,7 @@ def test_going_straight_over_the_cap_is_an_error_not_a_warning(tmp_path: Path) -
 # ---- VL402 单次招待超标 ---------------------------------------------------------------------
 
 
+@pytest.mark.fires("VL402")
 def test_reception_over_single_cap_fires(tmp_path: Path) -> None:
     main = make_village(tmp_path, reception("2024-03-10", "800.01", guests="8", hosts="2"))
     [hit] = found(main, "VL402")
@@ -168,6 +174,7 @@ def test_reception_over_per_head_cap_fires(tmp_path: Path) -> None:
     assert hit.policy == "招待费人均限额"
 
 
+@pytest.mark.near_miss("VL402")
 def test_reception_at_the_caps_is_silent(tmp_path: Path) -> None:
     body = reception("2024-03-10", "800.00", guests="6", hosts="2")  # 100.00 a head, 800 in all
     body += reception("2024-04-10", "700.00", guests="5", hosts="2")
@@ -199,6 +206,7 @@ def test_hosts_within_the_allowance_are_silent(tmp_path: Path) -> None:
 # ---- VL403 招待缺少来客或公函 ---------------------------------------------------------------
 
 
+@pytest.mark.fires("VL403")
 def test_reception_without_letter_or_org_fires(tmp_path: Path) -> None:
     main = make_village(tmp_path, reception("2024-03-10", "300.00", org=None, letter=None))
     [hit] = found(main, "VL403")
@@ -222,6 +230,7 @@ def test_malformed_guest_count_is_a_finding_not_a_traceback(tmp_path: Path) -> N
     assert "来客人数（guests）" in second.message
 
 
+@pytest.mark.near_miss("VL403")
 def test_complete_reception_is_silent_with_details_on_the_posting(tmp_path: Path) -> None:
     body = """
 2024-03-10 * "农家饭庄" "检查组工作餐"
@@ -239,6 +248,7 @@ def test_complete_reception_is_silent_with_details_on_the_posting(tmp_path: Path
 # ---- VL404 招待列支禁止项目 -----------------------------------------------------------------
 
 
+@pytest.mark.fires("VL404")
 def test_banned_item_in_narration_fires(tmp_path: Path) -> None:
     body = reception("2024-03-10", "300.00", narration="工作餐及白酒两瓶")
     body += reception("2024-03-11", "100.00", payee="老王烟酒店", narration="香烟一条")
@@ -251,6 +261,7 @@ def test_banned_item_in_narration_fires(tmp_path: Path) -> None:
     assert "含禁止招待项目：酒、香烟" in second.message
 
 
+@pytest.mark.near_miss("VL404")
 def test_a_hotel_name_is_not_a_banned_item(tmp_path: Path) -> None:
     body = reception("2024-03-10", "300.00", payee="县城大酒店", narration="工作餐")
     body += reception("2024-03-11", "300.00", payee="红星酒楼", narration="工作餐")

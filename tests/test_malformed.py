@@ -52,6 +52,7 @@ CASES = [
 ]
 
 
+@pytest.mark.fires("VL901")
 @pytest.mark.parametrize(("text", "needle", "words"), CASES)
 def test_malformed_directive_is_vl901_at_its_line(
     tmp_path: Path, text: str, needle: str, words: list[str]
@@ -66,11 +67,26 @@ def test_malformed_directive_is_vl901_at_its_line(
         assert word in finding.message
 
 
+@pytest.mark.near_miss("VL901")
+@pytest.mark.parametrize(
+    "text",
+    [
+        '2024-02-01 custom "任职" "张三" "委员"\n',
+        '2024-02-01 custom "亲属" "张三" "王建国" "兄弟"\n',
+        '2024-02-01 custom "会议决议" "X-1" "两委联席会议" "修路" 100.00 CNY\n',
+        '2024-02-01 custom "财务制度" "招待需公函" TRUE\n',
+    ],
+)
+def test_well_formed_directive_is_not_vl901(tmp_path: Path, text: str) -> None:
+    assert check(make_village(tmp_path, text)) == []
+
+
 def test_fava_and_other_ascii_custom_directives_are_left_alone(tmp_path: Path) -> None:
     main_file = make_village(tmp_path, '2024-01-01 custom "fava-option" "language" "zh"\n')
     assert check(main_file) == []
 
 
+@pytest.mark.fires("VL902")
 def test_looser_village_policy_is_vl902(tmp_path: Path) -> None:
     main_file = make_village(tmp_path, '2024-02-01 custom "财务制度" "现金支付限额" 1500.00 CNY\n')
     (finding,) = check(main_file)
@@ -78,6 +94,15 @@ def test_looser_village_policy_is_vl902(tmp_path: Path) -> None:
     assert finding.line == line_of(main_file, "1500.00")
     assert "1,500.00 元" in finding.message and "1,000.00 元" in finding.message
     assert finding.policy == "现金支付限额"
+
+
+@pytest.mark.near_miss("VL902")
+@pytest.mark.parametrize("limit", ["1000.00", "999.99"])
+def test_village_policy_as_strict_as_the_township_or_stricter_is_fine(
+    tmp_path: Path, limit: str
+) -> None:
+    text = f'2024-02-01 custom "财务制度" "现金支付限额" {limit} CNY\n'
+    assert check(make_village(tmp_path, text)) == []
 
 
 def test_non_utf8_file_names_file_and_line(tmp_path: Path) -> None:
@@ -100,8 +125,36 @@ def test_missing_include_names_the_include_line(tmp_path: Path) -> None:
     assert "include 的文件不存在" in finding.message
 
 
+@pytest.mark.fires("BEANCOUNT")
 def test_syntax_error_is_a_beancount_finding(tmp_path: Path) -> None:
     main_file = make_village(tmp_path, "2024-02-30 open Assets:101-库存现金:10101-备用金 CNY\n")
     findings = check(main_file)
     assert [f.rule for f in findings] == ["BEANCOUNT"]
     assert findings[0].line == line_of(main_file, "2024-02-30")
+
+
+BALANCE = """
+2024-03-01 * "城关文具店" "购买村部办公用品"
+  voucher: "2024-03-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  invoice: "25320000000012345678"
+  Expenses:513-管理费用:51302-办公费  360.00 CNY
+  Assets:102-银行存款:10201-农商行
+2024-03-02 balance Assets:102-银行存款:10201-农商行 {amount} CNY
+"""
+
+
+@pytest.mark.fires("BEANCOUNT")
+def test_balance_assertion_off_by_a_yuan_is_a_beancount_finding(tmp_path: Path) -> None:
+    main_file = make_village(tmp_path, BALANCE.format(amount="499641.00"))
+    findings = check(main_file, ignore=["VL603"])
+    assert [f.rule for f in findings] == ["BEANCOUNT"]
+    assert findings[0].line == line_of(main_file, "balance Assets:102-银行存款:10201-农商行 4996")
+
+
+@pytest.mark.near_miss("BEANCOUNT")
+def test_balance_assertion_to_the_cent_passes(tmp_path: Path) -> None:
+    main_file = make_village(tmp_path, BALANCE.format(amount="499640.00"))
+    assert check(main_file, ignore=["VL603"]) == []

@@ -82,6 +82,7 @@ def test_a_sealed_quarter_left_alone_passes(sealed: Path):
 # VL601
 
 
+@pytest.mark.fires("VL601")
 def test_vl601_an_amount_edited_after_publication(sealed: Path):
     edit(sealed, "300.00 CNY", "390.00 CNY")
     [finding] = vl6(sealed)
@@ -95,6 +96,7 @@ def test_vl601_an_amount_edited_after_publication(sealed: Path):
     assert finding.amount == 90
 
 
+@pytest.mark.near_miss("VL601")
 def test_vl601_not_for_a_comment_or_a_reformatted_voucher(sealed: Path):
     edit(sealed, '"城关文具店" "办公用品"\n  voucher: "2025-03-001"', '"城关文具店" "办公用品" ; 复印纸\n'
          '    ; 发票已附\n    voucher: "2025-03-001"')  # fmt: skip
@@ -143,6 +145,7 @@ def test_correction_by_reversing_entry_in_the_open_quarter(sealed: Path):
 # VL602
 
 
+@pytest.mark.fires("VL602")
 def test_vl602_a_voucher_slipped_into_a_sealed_month(sealed: Path):
     append(sealed, voucher("2025-03-20", "2025-03-003", "500.00", "补记"))
     findings = vl6(sealed)
@@ -165,6 +168,7 @@ def test_vl602_a_voucher_in_a_month_that_had_none(tmp_path: Path, monkeypatch: p
     assert "封存时 2025 年 2 月没有凭证" in added[0].message
 
 
+@pytest.mark.near_miss("VL602")
 def test_vl602_not_for_the_next_number_in_the_open_quarter(sealed: Path):
     append(sealed, voucher("2025-04-02", "2025-04-001", "500.00"))
     assert vl6(sealed) == []
@@ -181,6 +185,7 @@ def test_vl602_not_for_a_renumbered_voucher_that_was_sealed(sealed: Path):
 UNSEALED = voucher("2025-02-11", "2025-02-001", "86.50")
 
 
+@pytest.mark.fires("VL603")
 def test_vl603_a_quarter_past_its_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("VILLAGE_LEDGER_TODAY", "2025-04-16")
     main = make_village(tmp_path, UNSEALED)
@@ -192,6 +197,7 @@ def test_vl603_a_quarter_past_its_deadline(tmp_path: Path, monkeypatch: pytest.M
     assert "2025Q1" in finding.message and "15 天" in finding.message
 
 
+@pytest.mark.near_miss("VL603")
 def test_vl603_not_on_the_last_allowed_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("VILLAGE_LEDGER_TODAY", "2025-04-15")
     assert vl6(make_village(tmp_path, UNSEALED)) == []

@@ -30,6 +30,7 @@ def only(findings: list[Finding], code: str) -> Finding:
 # ---- VL301 凭据 ----
 
 
+@pytest.mark.fires("VL301")
 def test_expense_without_invoice_or_receipt_is_vl301(tmp_path: Path) -> None:
     book = Book()
     header = book.pay("2025-03-05", "350.00", narration="购买办公用品", invoice=None)
@@ -72,6 +73,8 @@ def test_accrued_expense_without_invoice_is_vl301(tmp_path: Path) -> None:
     assert "记入 51305-水电费 的 420.00 元" in only(findings, "VL301").message
 
 
+@pytest.mark.near_miss("VL301")
+@pytest.mark.near_miss("VL302")
 @pytest.mark.parametrize("kind", ["收款收据", "工资表", "银行回单", "内部凭证"])
 def test_accepted_receipt_types_need_no_invoice(tmp_path: Path, kind: str) -> None:
     book = Book()
@@ -106,6 +109,7 @@ def test_entries_that_debit_no_expense_or_asset_need_no_receipt(tmp_path: Path) 
 # ---- VL302 白条 ----
 
 
+@pytest.mark.fires("VL302")
 def test_iou_is_vl302_not_vl301(tmp_path: Path) -> None:
     book = Book()
     header = book.pay("2025-03-05", "600.00", "张大山", "修水管", invoice=None, receipt="白条")
@@ -129,6 +133,7 @@ def test_iou_on_income_is_vl302(tmp_path: Path) -> None:
 INVOICE = "25320000000012345678"
 
 
+@pytest.mark.fires("VL303")
 def test_invoice_used_twice_in_a_village_is_vl303_on_the_later(tmp_path: Path) -> None:
     book = Book()
     book.pay("2025-03-05", "350.00", narration="购买办公用品", invoice=INVOICE)
@@ -183,6 +188,7 @@ def test_reuse_within_a_village_is_not_reported_again_across(tmp_path: Path) -> 
     assert all("2025-03-05" in f.message for f in findings)
 
 
+@pytest.mark.near_miss("VL303")
 def test_different_invoices_in_two_villages_are_fine(tmp_path: Path) -> None:
     first, _ = village_paying(tmp_path, "huangmei", ("2025-03-05", INVOICE))
     second, _ = village_paying(tmp_path, "dongshan", ("2025-03-09", "25320000000012345679"))
@@ -192,6 +198,8 @@ def test_different_invoices_in_two_villages_are_fine(tmp_path: Path) -> None:
 # ---- VL304 开票日期 ----
 
 
+@pytest.mark.fires("VL304")
+@pytest.mark.near_miss("VL304")
 @pytest.mark.parametrize("written", [str, Raw], ids=["quoted", "unquoted"])
 @pytest.mark.parametrize(
     ("issued", "fires", "words"),
@@ -254,6 +262,7 @@ def test_unquoted_invoice_date_is_read_as_a_date(tmp_path: Path) -> None:
 # ---- VL305 发票号码格式 ----
 
 
+@pytest.mark.fires("VL305")
 @pytest.mark.parametrize(
     "invoice",
     [
@@ -276,6 +285,7 @@ def test_malformed_invoice_is_vl305_not_vl301(tmp_path: Path, invoice: str) -> N
     assert f"发票号码“{invoice}”格式不对，应为 20 位数字的全电发票号码" in finding.message
 
 
+@pytest.mark.near_miss("VL305")
 @pytest.mark.parametrize(
     "invoice", ["25320000000012345678", "1440325091-01234567", "144032509110-01234567"]
 )
@@ -305,6 +315,7 @@ def receipts_used(tmp_path: Path, numbers: list[tuple[str, object]]) -> tuple[Pa
     return main, headers, findings
 
 
+@pytest.mark.fires("VL306")
 def test_gap_in_receipt_book_is_vl306(tmp_path: Path) -> None:
     main, headers, findings = receipts_used(
         tmp_path, [("2025-03-01", "0011"), ("2025-03-02", "0012"), ("2025-03-09", "0016")]
@@ -337,6 +348,7 @@ def test_receipt_used_after_a_higher_number_is_vl306(tmp_path: Path) -> None:
     assert "晚于编号更大的 0013（2025-03-02）" in by_line[line_of(main, headers[2])]
 
 
+@pytest.mark.near_miss("VL306")
 def test_receipts_of_one_day_booked_in_any_order_are_fine(tmp_path: Path) -> None:
     _, _, findings = receipts_used(
         tmp_path,
@@ -416,6 +428,7 @@ def test_repeated_voucher_number_is_vl307_on_the_later(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.fires("VL307")
 @pytest.mark.parametrize(
     ("numbers", "after", "missing"),
     [
@@ -437,6 +450,7 @@ def test_gap_in_voucher_numbers_is_vl307(
     )
 
 
+@pytest.mark.near_miss("VL307")
 def test_numbering_restarts_each_month(tmp_path: Path) -> None:
     book = Book()
     for day in ("2025-03-05", "2025-03-31", "2025-04-01", "2025-12-31", "2026-01-01"):

@@ -3,6 +3,10 @@
 A rule is a small function `(model) -> Iterable[Hit]` registered with `@rule(...)` in the
 plugin module of its family (`plugins/<family>.py`). A code never changes meaning once shipped.
 
+Each rule carries its `Explanation` (`explain=`): the Chinese text `village-ledger rule CODE`
+prints and the user guide's rule catalogue is generated from, kept next to the rule so that it
+changes with it. `village_ledger.catalogue` adds the two codes no rule owns (BEANCOUNT, VL900).
+
 A rule that must look across villages (an invoice number reused in another village) also
 registers `collect` and `across`: `collect(model)` returns a small picklable summary of one
 village, and `across(summaries)` turns the summaries of a whole run into hits.
@@ -60,6 +64,25 @@ def family_label(code: str) -> str:
 
 
 @dataclass(frozen=True)
+class Explanation:
+    """A rule explained to the accountant and the auditor, in Chinese, ruff-style.
+
+    The examples are ledger text appended to the example village (`village_ledger.catalogue`
+    describes it: the township chart and policy, a full roster, bank and cash balances); the
+    registry test loads each one and checks that the compliant one has no finding of the code
+    and the offending one has it.
+    """
+
+    checks: str  # 检查什么: what the rule reports, in one paragraph
+    why: str  # 为什么: the inspection finding or regulation behind it
+    compliant: str  # 合规示例: Beancount text with no finding of this code
+    offending: str  # 违规示例: Beancount text with a finding of this code
+    decisions: tuple[str, ...]  # 本项目的约定: what the project decided where rules are silent
+    fix: str = ""  # 如何改正: optional advice on correcting an offending entry
+    as_of: str = ""  # YYYY-MM-DD: the "today" the examples are judged on, for rules that read it
+
+
+@dataclass(frozen=True)
 class Rule:
     code: str
     title: str
@@ -68,6 +91,7 @@ class Rule:
     check: CheckFn
     collect: CollectFn | None = None
     across: AcrossFn | None = None
+    explanation: Explanation | None = None
 
     @property
     def family(self) -> Family:
@@ -94,8 +118,9 @@ def rule(
     reads: Sequence[str] = (),
     collect: CollectFn | None = None,
     across: AcrossFn | None = None,
+    explain: Explanation | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
-    """Register a rule under its code."""
+    """Register a rule under its code, with its explanation (every shipped rule has one)."""
     if family_of(code) is None:
         raise ValueError(f"rule code {code!r} belongs to no family")
 
@@ -103,7 +128,7 @@ def rule(
         existing = _RULES.get(code)
         if existing is not None and existing.check.__qualname__ != check.__qualname__:
             raise ValueError(f"rule code {code} registered twice")
-        _RULES[code] = Rule(code, title, severity, tuple(reads), check, collect, across)
+        _RULES[code] = Rule(code, title, severity, tuple(reads), check, collect, across, explain)
         return check
 
     return register

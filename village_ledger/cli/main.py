@@ -106,10 +106,19 @@ def _reject_unknown_codes(selector: Selector) -> None:
 
 @main.command("rules")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。"
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    help="输出格式：text、json、markdown（README 与用户指南中的规则表）。",
 )
 def list_rules(fmt: str) -> None:
-    """列出全部规则代码、中文名称、严重程度及所读取的财务制度项目。"""
+    """列出全部规则代码、中文名称、严重程度及所读取的财务制度项目（详见 village-ledger rule 代码）。"""
+    if fmt == "markdown":
+        from village_ledger.catalogue import table_markdown
+
+        click.echo(table_markdown(), nl=False)
+        return
     rules = all_rules()
     if fmt == "json":
         import json
@@ -140,15 +149,19 @@ def list_rules(fmt: str) -> None:
         level = "错误" if r.is_error else "预警"
         reads = f"  [dim]读取：{'、'.join(r.reads)}[/]" if r.reads else ""
         console.print(f"  {r.code}  {level}  {r.title}{reads}")
-    console.print(f"\n  {BEANCOUNT}  错误  Beancount 自身检查（语法、借贷平衡、余额断言等）")
-    console.print(f"  {CRASH}  错误  规则执行出错（其余规则照常检查）")
+    from village_ledger.catalogue import BUILTINS
+
+    console.print()
+    for builtin in BUILTINS:
+        console.print(f"  {builtin.code}  错误  {builtin.title}")
+    console.print("\n  [dim]village-ledger rule 代码：一条规则的详细说明与示例[/]")
 
 
 def _register_commands() -> None:
     # each family of commands lives in its own module; main only wires them in
-    from village_ledger.cli import books, handover, init, reports, seal, serve
+    from village_ledger.cli import books, handover, init, reports, rule, seal, serve
 
-    for module in (init, books, seal, reports, serve, handover):
+    for module in (init, books, seal, reports, serve, handover, rule):
         for command in module.COMMANDS:
             main.add_command(command)
 

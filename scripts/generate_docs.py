@@ -1,0 +1,162 @@
+"""Write the parts of the documentation that are generated from the code, so they cannot drift.
+
+    .venv/bin/python scripts/generate_docs.py          # rewrite them (also: make docs)
+    .venv/bin/python scripts/generate_docs.py --check  # exit 1 naming the stale files (a test runs this)
+
+- `docs/zh/rule-catalogue.md`, whole: every code's explanation (`village_ledger.catalogue`).
+- Regions of any Markdown file of README.md and docs/ between
+  `<!-- BEGIN GENERATED name -->` and `<!-- END GENERATED name -->`, where name is one of
+  `rule-table` (the codes, linking to the catalogue), `chart` (the standard chart of
+  `ledgers/township/chart.beancount`), `policy` (the policy items and the rules reading them),
+  `commands` (every command of `village-ledger` and its options, from the click definitions).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from beancount.core import data
+from beancount.parser import parser
+
+from village_ledger.catalogue import catalogue_markdown, entries, table_markdown
+from village_ledger.cli.main import main as cli
+from village_ledger.model.policy import ITEMS, show
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOGUE = REPO / "docs" / "zh" / "rule-catalogue.md"
+CHART = REPO / "ledgers" / "township" / "chart.beancount"
+REGION = re.compile(
+    r"(<!-- BEGIN GENERATED (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- END GENERATED (?P=name) -->)",
+    re.S,
+)
+KINDS = {"integer": "整数（天）", "amount": "金额", "decimal": "小数", "boolean": "是/否"}
+KINDS["keywords"] = "关键词（逗号分隔）"
+
+
+def rule_table(path: Path) -> str:
+    return table_markdown(os.path.relpath(CATALOGUE, path.parent))
+
+
+def chart_table(path: Path) -> str:
+    entries_, errors, _ = parser.parse_file(str(CHART))
+    if errors:
+        raise SystemExit(f"{CHART}: {errors[0].message}")
+    lines = [
+        "| 代码 | 科目 | 类 | 规则用的类别 |",
+        "|---|---|---|---|",
+    ]
+    for entry in entries_:
+        if not isinstance(entry, data.Open):
+            continue
+        meta = entry.meta
+        marks = [f"`category: {meta['category']}`"] if meta.get("category") else []
+        if meta.get("contra"):
+            marks.append("备抵科目（贷方余额）")
+        depth = entry.account.count(":") - 1
+        name = entry.account.rsplit(":", 1)[1].split("-", 1)[1]
+        indent = "　" * depth
+        lines.append(
+            f"| {meta.get('code', '')} | {indent}{name} | {meta.get('kind', '')} "
+            f"| {'；'.join(marks)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def policy_table(path: Path) -> str:
+    readers: dict[str, list[str]] = {key: [] for key in ITEMS}
+    for entry in entries():
+        if set(entry.reads) == set(ITEMS):
+            continue  # VL902 compares every item
+        for key in entry.reads:
+            readers[key].append(entry.code)
+    lines = [
+        "| 项目 | 类型 | 乡镇默认值 | 含义 | 读取它的规则 |",
+        "|---|---|---|---|---|",
+    ]
+    for key, item in ITEMS.items():
+        rules = "、".join(readers[key])
+        lines.append(
+            f"| {key} | {KINDS[item.kind]} | {show(item, item.default)} | {item.meaning} | {rules} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def commands_reference(path: Path) -> str:
+    parts: list[str] = []
+    with click.Context(cli, info_name="village-ledger") as ctx:
+        for name in sorted(cli.list_commands(ctx)):
+            command = cli.get_command(ctx, name)
+            assert command is not None
+            with click.Context(command, info_name=name, parent=ctx) as sub:
+                usage = " ".join(command.collect_usage_pieces(sub))
+            parts += [f"### village-ledger {name}", "", "```", f"village-ledger {name} {usage}"]
+            parts += ["```", "", inspect_help(command.help or ""), ""]
+            options = [p for p in command.params if isinstance(p, click.Option)]
+            if options:
+                parts += ["| 选项 | 说明 |", "|---|---|"]
+                for option in options:
+                    flags = ", ".join(f"`{o}`" for o in option.opts + option.secondary_opts)
+                    text = (option.help or "").replace("|", "\\|")
+                    if isinstance(option.type, click.Choice):
+                        text += f"（可选：{'、'.join(map(str, option.type.choices))}）"
+                    parts.append(f"| {flags} | {text} |")
+                parts.append("")
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def inspect_help(text: str) -> str:
+    # click's help is indented under the docstring's first line; drop `\b` markers
+    lines = [line.strip() for line in text.replace("\b", "").splitlines()]
+    return "\n".join(lines).strip()
+
+
+GENERATORS: dict[str, Callable[[Path], str]] = {
+    "rule-table": rule_table,
+    "chart": chart_table,
+    "policy": policy_table,
+    "commands": commands_reference,
+}
+
+
+def regenerated(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name not in GENERATORS:
+            raise SystemExit(f"{path}: unknown generated region {name!r}")
+        return f"{match.group(1)}{GENERATORS[name](path)}{match.group(4)}"
+
+    return REGION.sub(fill, text)
+
+
+def documents() -> list[Path]:
+    return [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+
+
+def main(check: bool) -> int:
+    wanted = {path: regenerated(path) for path in documents() if path != CATALOGUE}
+    wanted[CATALOGUE] = catalogue_markdown()
+    stale = [
+        path
+        for path, text in wanted.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+    if check:
+        for path in stale:
+            print(f"stale: {path.relative_to(REPO)} (run: make docs)")
+        return 1 if stale else 0
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(wanted[path], encoding="utf-8")
+        print(f"wrote {path.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main("--check" in sys.argv[1:]))
