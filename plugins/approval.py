@@ -23,7 +23,7 @@ explanation (`EXPLAIN_VL1xx` above each rule; `village-ledger rule VL105`).
 
 How it stays fast: at 100k entries anything done per payment in Python costs more than the
 whole family may. The payments are read once per model into plain columns (lists of the values
-themselves, in date order), and each rule first checks the compliant case with C-level
+themselves, in date order: `model.columns.payment_columns`), and each rule first checks the compliant case with C-level
 operations over whole columns (`None in`, sets of distinct (person, day) pairs, sliding sums by
 bisection); it walks payment by payment only where that check finds something to report.
 """
@@ -37,13 +37,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import attrgetter, eq, ge, gt, lt
-from typing import Any
+from operator import eq, ge, lt
 
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
-from village_ledger.model import LedgerModel, Payment, vocab
-from village_ledger.model.index import per_model
+from village_ledger.model import LedgerModel, vocab
+from village_ledger.model.columns import PaymentColumns, payment_columns
 from village_ledger.money import fmt_yuan
 from village_ledger.registry import Explanation, rule
 
@@ -74,92 +73,6 @@ TIERS = (
     Tier("两委联席会议限额", 1, "两委联席会议或更高层级会议（村民代表会议、村民会议）"),
 )
 WINDOW = "拆分支付窗口天数"
-
-
-# ---- the payments as columns ----
-
-
-@dataclass(frozen=True, slots=True)
-class Columns:
-    """The payments in date order, as one list per value; row i of every list is payment i."""
-
-    payments: list[Payment]
-    days: list[date]
-    amounts: list[Decimal]
-    payees: list[str]  # "" when there is none
-    handlers: list[str | None]  # stripped text, None when absent or blank
-    reviewers: list[str | None]
-    approvers: list[str | None]
-    meetings: list[str | None]  # the cited resolution's id
-
-    def spend(self, i: int) -> str:
-        """Payment i as the 监委会 reads it: to whom, how much."""
-        to = f"付 {self.payees[i]} 的" if self.payees[i] else "未写明收款人的"
-        return f"{to}支出 {fmt_yuan(self.amounts[i])} 元"
-
-    def hit(
-        self, i: int, message: str, amount: Decimal | None = None, policy: str | None = None
-    ) -> Hit:
-        amount = self.amounts[i] if amount is None else amount
-        return Hit(self.payments[i].meta, message, self.days[i], amount=amount, policy=policy)
-
-
-@per_model
-def columns_of(model: LedgerModel) -> Columns:
-    """The model's payments as columns, read once per model and dropped with it."""
-    return read_columns(model.payments)
-
-
-def read_columns(payments: list[Payment]) -> Columns:
-    # one pass, touching each payment, entry and metadata once: at 100k entries the cost is in
-    # reaching the scattered objects, not in what is done with them
-    ordered = payments
-    if any(
-        map(
-            gt,
-            map(attrgetter("entry.date"), payments[:-1]),
-            map(attrgetter("entry.date"), payments[1:]),
-        )
-    ):
-        ordered = sorted(payments, key=attrgetter("entry.date"))  # the model keeps date order
-    days: list[date] = []
-    amounts: list[Decimal] = []
-    payees: list[Any] = []
-    handlers: list[Any] = []
-    reviewers: list[Any] = []
-    approvers: list[Any] = []
-    meetings: list[Any] = []
-    for payment in ordered:
-        entry = payment.entry
-        meta = entry.meta
-        days.append(entry.date)
-        amounts.append(payment.amount)
-        payees.append(entry.payee)
-        handlers.append(meta.get("handler"))
-        reviewers.append(meta.get("reviewer"))
-        approvers.append(meta.get("approver"))
-        meetings.append(meta.get("meeting"))
-    return Columns(
-        ordered,
-        days,
-        amounts,
-        [p or "" for p in cleaned(payees)],
-        cleaned(handlers),
-        cleaned(reviewers),
-        cleaned(approvers),
-        cleaned(meetings),
-    )
-
-
-def cleaned(values: list[Any]) -> list[str | None]:
-    """Values as text, stripped, None when absent or blank, as `Payment.get` reads them. Names
-    and ids repeat: each distinct value is read once, and a clean column is kept as it is."""
-    fixes = {
-        value: (str(value).strip() or None)
-        for value in set(values)
-        if value is not None and not (isinstance(value, str) and value and value == value.strip())
-    }
-    return list(map(fixes.get, values, values)) if fixes else values
 
 
 def periods(model: LedgerModel, keys: Sequence[str], days: list[date]) -> Iterator[slice]:
@@ -276,7 +189,7 @@ EXPLAIN_VL101 = Explanation(
 @rule("VL101", "支出缺少签字", explain=EXPLAIN_VL101)
 def signature_missing(model: LedgerModel) -> Iterator[Hit]:
     """Every payment carries `handler`, `reviewer` and `approver`."""
-    cols = columns_of(model)
+    cols = payment_columns(model)
     signatures = (cols.handlers, cols.reviewers, cols.approvers)
     if all(None not in column for column in signatures):
         return
@@ -317,7 +230,7 @@ EXPLAIN_VL102 = Explanation(
 @rule("VL102", "审批人无审批权", explain=EXPLAIN_VL102)
 def approver_without_authority(model: LedgerModel) -> Iterator[Hit]:
     """The approver holds 书记 or 主任 on the payment date."""
-    cols = columns_of(model)
+    cols = payment_columns(model)
     offices = Offices(model, vocab.APPROVING_ROLES)
     signed = list(zip(cols.approvers, cols.days, strict=True))
     wrong = {pair for pair in set(signed) if pair[0] is not None and not offices.hold(*pair)}
@@ -374,7 +287,7 @@ EXPLAIN_VL103 = Explanation(
 def incompatible_duties(model: LedgerModel) -> Iterator[Hit]:
     """The handler does not approve his own spend; the reviewer is a 监委会/理财小组 member that
     day, and neither the approver, the handler, nor a close relative (近亲属) of either."""
-    cols = columns_of(model)
+    cols = payment_columns(model)
     offices = Offices(model, vocab.REVIEWING_ROLES)
     # a handful of distinct signer trios, a few thousand distinct (reviewer, day) pairs
     trios = {
@@ -453,7 +366,7 @@ EXPLAIN_VL107 = Explanation(
 @rule("VL107", "审批人是收款人", explain=EXPLAIN_VL107)
 def approver_is_payee(model: LedgerModel) -> Iterator[Hit]:
     """The approver is not the payee of the payment (self-approval)."""
-    cols = columns_of(model)
+    cols = payment_columns(model)
     if not any(map(eq, cols.approvers, cols.payees)):
         return
     for i, (approver, payee) in enumerate(zip(cols.approvers, cols.payees, strict=True)):
@@ -497,7 +410,7 @@ EXPLAIN_VL104 = Explanation(
 @rule("VL104", "达到限额未经会议决议", reads=tuple(t.key for t in TIERS), explain=EXPLAIN_VL104)
 def tier_without_resolution(model: LedgerModel) -> Iterator[Hit]:
     """A payment at or over a tier threshold cites a resolution of a body the tier requires."""
-    cols = columns_of(model)
+    cols = payment_columns(model)
     ranks = {m.id: m.rank for m in model.meetings}
     for run in periods(model, [t.key for t in TIERS], cols.days):
         limits = thresholds(model, cols.days[run.start])
@@ -515,7 +428,9 @@ def tier_without_resolution(model: LedgerModel) -> Iterator[Hit]:
             yield tier_unmet(model, cols, i, tier, threshold)
 
 
-def tier_unmet(model: LedgerModel, cols: Columns, i: int, tier: Tier, threshold: Decimal) -> Hit:
+def tier_unmet(
+    model: LedgerModel, cols: PaymentColumns, i: int, tier: Tier, threshold: Decimal
+) -> Hit:
     meeting = model.meetings.get(cols.meetings[i] or "")
     head = f"{cols.spend(i)}达到{tier.name()}限额 {fmt_yuan(threshold)} 元，"
     if meeting is None:
@@ -553,7 +468,7 @@ EXPLAIN_VL105 = Explanation(
 def resolution_invalid_or_overspent(model: LedgerModel) -> Iterator[Hit]:
     """The cited resolution exists, is dated on or before the payment, and the payments citing
     it add up to no more than its amount; the finding sits on the payment that overspends it."""
-    cols = columns_of(model)
+    cols = payment_columns(model)
     if cols.meetings.count(None) == len(cols.meetings):
         return
     spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -620,7 +535,7 @@ EXPLAIN_VL106 = Explanation(
 def split_payment(model: LedgerModel) -> Iterator[Hit]:
     """Payments to one payee within 拆分支付窗口天数, each under a tier threshold, that together
     reach it: a spend split to dodge the resolution the tier requires."""
-    cols = columns_of(model)
+    cols = payment_columns(model)
     ranks: dict[str | None, int] = {m.id: m.rank for m in model.meetings}
     top = max(t.rank for t in TIERS)
     splits = SplitWindows(cols, ranks)
@@ -648,7 +563,7 @@ def split_payment(model: LedgerModel) -> Iterator[Hit]:
 class SplitWindows:
     """Each payee's recent payments under each tier, still inside the split-payment window."""
 
-    def __init__(self, cols: Columns, ranks: dict[str | None, int]) -> None:
+    def __init__(self, cols: PaymentColumns, ranks: dict[str | None, int]) -> None:
         self.cols = cols
         self.ranks = ranks
         self.fresh: dict[str, int] = {}  # payees whose windows hold only this payment
@@ -688,7 +603,7 @@ class SplitWindows:
 
 
 def split_hit(
-    cols: Columns, i: int, group: list[int], tier: Tier, threshold: Decimal, days: int
+    cols: PaymentColumns, i: int, group: list[int], tier: Tier, threshold: Decimal, days: int
 ) -> Hit:
     total = sum((cols.amounts[j] for j in group), ZERO)
     return cols.hit(

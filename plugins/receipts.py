@@ -24,7 +24,7 @@ explanation (`EXPLAIN_VL3xx` above each rule; `village-ledger rule VL303`).
 
 How it stays fast: at 100k entries anything done per voucher in Python costs more than the
 whole family may. The vouchers are read once per model into plain columns (lists of the raw
-metadata values, in date order), and each rule first checks the compliant case in bulk with
+metadata values, in date order: `model.columns.voucher_columns`), and each rule first checks the compliant case in bulk with
 C-level operations: a month's voucher numbers with one regular expression over the joined
 numbers and one comparison of the sorted numbers with 1..n; the receipt book as one run of
 consecutive numbers; invoice dates by comparing whole columns. It looks voucher by voucher only
@@ -38,11 +38,10 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import attrgetter, gt, is_, is_not, lt
+from operator import gt, is_, lt
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -50,8 +49,14 @@ from beancount.core import data
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, vocab
+from village_ledger.model.columns import (
+    Invoices,
+    VoucherColumns,
+    invoice_number,
+    present,
+    voucher_columns,
+)
 from village_ledger.model.directives import type_name
-from village_ledger.model.index import per_model
 from village_ledger.money import fmt_yuan
 from village_ledger.registry import Explanation, rule
 
@@ -59,7 +64,6 @@ __plugins__ = (make_plugin("receipts"),)
 
 ZERO = Decimal(0)
 # ASCII digits only: `\d` would take full-width and other scripts' digits
-INVOICE = re.compile(r"[0-9]{20}|(?:[0-9]{10}|[0-9]{12})-[0-9]{8}")
 VOUCHER = re.compile(r"([0-9]{4}-[0-9]{2})-([0-9]{3,})")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ISO_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -71,65 +75,6 @@ INVOICE_FORM = (
 )
 ACCEPTED = "、".join(vocab.ACCEPTED_RECEIPTS)
 ACCEPTED_OR_IOU = frozenset((*vocab.ACCEPTED_RECEIPTS, vocab.IOU))
-DATE = attrgetter("date")
-# the metadata the family reads, and where each voucher is
-KEYS = ("voucher", "invoice", "receipt", "invoice-date", "receipt-no", "filename", "lineno")
-
-
-@dataclass(frozen=True, slots=True)
-class Columns:
-    """The vouchers in date order, one list per value; row i of every list is voucher i. The
-    metadata values are kept as Beancount read them (None when absent)."""
-
-    entries: list[data.Transaction]
-    days: list[date]
-    vouchers: list[Any]
-    invoices: list[Any]
-    receipts: list[Any]
-    invoice_dates: list[Any]
-    receipt_nos: list[Any]
-    filenames: list[Any]
-    linenos: list[Any]
-    checked: Invoices  # the invoice numbers, checked with one regular-expression match each
-
-
-@per_model
-def columns_of(model: LedgerModel) -> Columns:
-    """The model's vouchers as columns, read once per model and dropped with it."""
-    return read_columns(model.vouchers)
-
-
-def read_columns(entries: list[data.Transaction]) -> Columns:
-    # one pass, touching each entry and its metadata once: at 100k entries the cost is in
-    # reaching the scattered objects, not in what is done with them
-    if any(map(gt, map(DATE, entries[:-1]), map(DATE, entries[1:]))):
-        entries = sorted(entries, key=DATE)  # the model keeps date order; this makes sure
-    days: list[date] = []
-    values: dict[str, list[Any]] = {key: [] for key in KEYS}
-    appends = [(key, values[key].append) for key in KEYS]
-    for entry in entries:
-        meta = entry.meta
-        days.append(entry.date)
-        for key, append in appends:
-            append(meta.get(key))
-    invoices = values["invoice"]
-    return Columns(
-        list(entries),
-        days,
-        values["voucher"],
-        invoices,
-        values["receipt"],
-        values["invoice-date"],
-        values["receipt-no"],
-        values["filename"],
-        values["lineno"],
-        read_invoices(invoices),
-    )
-
-
-def present(values: list[Any]) -> list[int]:
-    """The rows where a value is present."""
-    return list(compress(range(len(values)), map(is_not, values, repeat(None))))
 
 
 # ---- reading the metadata ----
@@ -150,16 +95,6 @@ def unquoted(key: str, value: Any, example: str) -> str:
 def has_invoice(value: Any) -> bool:
     """An `invoice` value is there, well formed or not."""
     return value is not None and (not isinstance(value, str) or bool(value.strip()))
-
-
-def invoice_number(value: Any) -> str | None:
-    """The well-formed invoice number of an `invoice` value, if it is one."""
-    if not isinstance(value, str):
-        return None
-    if INVOICE.fullmatch(value):
-        return value
-    value = value.strip()
-    return value if INVOICE.fullmatch(value) else None
 
 
 def invoice_problem(value: Any) -> str | None:
@@ -328,7 +263,7 @@ EXPLAIN_VL301 = Explanation(
 def expense_without_voucher(model: LedgerModel) -> Iterator[Hit]:
     """An entry that debits an Expenses account or buys an asset has an `invoice` or an accepted
     `receipt` type (收款收据, 工资表, 银行回单, 内部凭证)."""
-    cols = columns_of(model)
+    cols = voucher_columns(model)
     invoices = invoice_numbers(cols)
     # rows with no invoice value; a malformed one is VL305's finding, 白条 VL302's
     without = compress(range(len(cols.entries)), map(is_, cols.invoices, repeat(None)))
@@ -375,7 +310,7 @@ EXPLAIN_VL302 = Explanation(
 @rule("VL302", "白条入账", explain=EXPLAIN_VL302)
 def iou_as_voucher(model: LedgerModel) -> Iterator[Hit]:
     """`receipt: "白条"`: an informal note is never a voucher."""
-    cols = columns_of(model)
+    cols = voucher_columns(model)
     ious = {v for v in set(cols.receipts) if v is not None and text_of(v) == vocab.IOU}
     if not ious:
         return
@@ -395,38 +330,16 @@ def iou_as_voucher(model: LedgerModel) -> Iterator[Hit]:
 # ---- VL303, VL304, VL305: invoices ----
 
 
-@dataclass(frozen=True, slots=True)
-class Invoices:
-    numbers: list[str | None]  # per row: the well-formed invoice number, None otherwise
-    odd: list[int]  # rows whose invoice value is there but not a well-formed number as written
-
-
-def invoice_numbers(cols: Columns) -> Invoices:
+def invoice_numbers(cols: VoucherColumns) -> Invoices:
     return cols.checked
 
 
-def read_invoices(values: list[Any]) -> Invoices:
-    rows = present(values)
-    written = list(map(values.__getitem__, rows))
-    try:
-        matches = list(map(INVOICE.fullmatch, written))
-    except TypeError:  # a value written without quotes: a number or a date
-        matches = [INVOICE.fullmatch(v) if isinstance(v, str) else None for v in written]
-    if None not in matches:
-        return Invoices(values, [])
-    odd = [i for i, match in zip(rows, matches, strict=True) if match is None]
-    numbers = list(values)
-    for i in odd:
-        numbers[i] = invoice_number(values[i])
-    return Invoices(numbers, odd)
-
-
-def invoice_uses(cols: Columns) -> list[int]:
+def invoice_uses(cols: VoucherColumns) -> list[int]:
     """The rows with a well-formed invoice number."""
     return present(invoice_numbers(cols).numbers)
 
 
-def first_uses(cols: Columns) -> list[int]:
+def first_uses(cols: VoucherColumns) -> list[int]:
     """The rows that use an invoice number for the first time."""
     numbers = invoice_numbers(cols).numbers
     rows = invoice_uses(cols)
@@ -450,7 +363,7 @@ class InvoiceUses(NamedTuple):
 
 def first_invoice_uses(model: LedgerModel) -> InvoiceUses:
     """The village's title and the first use of each of its invoice numbers."""
-    cols = columns_of(model)
+    cols = voucher_columns(model)
     rows = first_uses(cols)
     numbers = invoice_numbers(cols).numbers
     return InvoiceUses(
@@ -523,7 +436,7 @@ EXPLAIN_VL303 = Explanation(
 )
 def invoice_reused(model: LedgerModel) -> Iterator[Hit]:
     """An invoice number is booked once, within a village and across the villages of a check."""
-    cols = columns_of(model)
+    cols = voucher_columns(model)
     numbers = invoice_numbers(cols).numbers
     rows = invoice_uses(cols)
     if len(set(map(numbers.__getitem__, rows))) == len(rows):
@@ -565,7 +478,7 @@ EXPLAIN_VL304 = Explanation(
 def invoice_date_out_of_range(model: LedgerModel) -> Iterator[Hit]:
     """The invoice is dated neither after the booking date nor more than 票据最长间隔天数
     before it."""
-    cols = columns_of(model)
+    cols = voucher_columns(model)
     rows = present(cols.invoice_dates)
     if invoice_dates_fine(model, cols, rows):
         return
@@ -586,7 +499,7 @@ def invoice_date_out_of_range(model: LedgerModel) -> Iterator[Hit]:
             yield Hit(entry.meta, message, entry.date, policy="票据最长间隔天数")
 
 
-def invoice_dates_fine(model: LedgerModel, cols: Columns, rows: list[int]) -> bool:
+def invoice_dates_fine(model: LedgerModel, cols: VoucherColumns, rows: list[int]) -> bool:
     """Every invoice date is a date, none after its booking, none older than the strictest
     limit the ledger ever had: then no row needs a closer look."""
     strictest = min(value for _, value in model.policy.changes("票据最长间隔天数"))
@@ -646,7 +559,7 @@ EXPLAIN_VL305 = Explanation(
 @rule("VL305", "发票号码格式错误", explain=EXPLAIN_VL305)
 def invoice_malformed(model: LedgerModel) -> Iterator[Hit]:
     """An `invoice` is a 20-digit 全电发票 number or `<10 or 12 digit code>-<8 digit number>`."""
-    cols = columns_of(model)
+    cols = voucher_columns(model)
     for i in invoice_numbers(cols).odd:
         problem = invoice_problem(cols.invoices[i])
         if problem is not None:
@@ -704,7 +617,7 @@ EXPLAIN_VL306 = Explanation(
 @rule("VL306", "收款收据跳号或重号", Severity.WARNING, explain=EXPLAIN_VL306)
 def receipt_book_out_of_sequence(model: LedgerModel) -> Iterator[Hit]:
     """The 收款收据 of a book are used in date order without gaps or repeats."""
-    cols = columns_of(model)
+    cols = voucher_columns(model)
     rows = present(cols.receipt_nos)
     if receipts_consecutive(list(map(cols.receipt_nos.__getitem__, rows))):
         return
@@ -798,7 +711,7 @@ EXPLAIN_VL307 = Explanation(
 def voucher_number_irregular(model: LedgerModel) -> Iterator[Hit]:
     """Every voucher has a `voucher: "YYYY-MM-NNN"` of its own month, used once, numbered from
     001 in each month without gaps."""
-    cols = columns_of(model)
+    cols = voucher_columns(model)
     for month, run in month_runs(cols.days):
         if not month_numbered_in_order(month, cols.vouchers[run]):
             yield from month_irregularities(cols, month, range(run.start, run.stop))
@@ -831,7 +744,7 @@ def month_numbered_in_order(month: str, values: list[Any]) -> bool:
     return numbers == list(range(1, len(numbers) + 1))
 
 
-def month_irregularities(cols: Columns, month: str, rows: range) -> Iterator[Hit]:
+def month_irregularities(cols: VoucherColumns, month: str, rows: range) -> Iterator[Hit]:
     """Each voucher of the month whose number is missing, malformed, of another month or
     repeated, and each gap in the month's numbering."""
     numbered: dict[int, data.Transaction] = {}

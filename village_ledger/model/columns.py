@@ -1,0 +1,211 @@
+"""The model's payments and vouchers as columns: one list per value, row i of every list is
+payment (or voucher) i, in date order, read once per model and dropped with it.
+
+At 100k entries anything done per payment in Python costs more than a whole rule family may:
+the cost is in reaching the scattered entry and metadata objects, not in what is done with
+them. So each is reached once, here, and the rules check whole columns with C-level
+operations (`None in`, sets, `map`), walking row by row only where something is to report.
+`payment_columns(model)` serves the approval rules (VL1xx), `voucher_columns(model)` the
+receipts rules (VL3xx).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from itertools import compress, repeat
+from operator import attrgetter, gt, is_not
+from typing import TYPE_CHECKING, Any
+
+from beancount.core import data
+
+from village_ledger.findings import Hit
+from village_ledger.model.index import per_model
+from village_ledger.model.payments import Payment
+from village_ledger.money import fmt_yuan
+
+if TYPE_CHECKING:
+    from village_ledger.model import LedgerModel
+
+# an invoice number: a 20-digit 全电发票 number, or `<10 or 12 digit 发票代码>-<8 digit 发票号码>`;
+# ASCII digits only: `\d` would take full-width and other scripts' digits
+INVOICE = re.compile(r"[0-9]{20}|(?:[0-9]{10}|[0-9]{12})-[0-9]{8}")
+DATE = attrgetter("date")
+# the voucher metadata the receipts rules read, and where each voucher is
+VOUCHER_KEYS = ("voucher", "invoice", "receipt", "invoice-date", "receipt-no", "filename", "lineno")
+
+
+# ---- payments ----
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentColumns:
+    """The payments in date order, as one list per value; row i of every list is payment i."""
+
+    payments: list[Payment]
+    days: list[date]
+    amounts: list[Decimal]
+    payees: list[str]  # "" when there is none
+    handlers: list[str | None]  # stripped text, None when absent or blank
+    reviewers: list[str | None]
+    approvers: list[str | None]
+    meetings: list[str | None]  # the cited resolution's id
+
+    def spend(self, i: int) -> str:
+        """Payment i as the 监委会 reads it: to whom, how much."""
+        to = f"付 {self.payees[i]} 的" if self.payees[i] else "未写明收款人的"
+        return f"{to}支出 {fmt_yuan(self.amounts[i])} 元"
+
+    def hit(
+        self, i: int, message: str, amount: Decimal | None = None, policy: str | None = None
+    ) -> Hit:
+        """A finding on payment i, for its whole amount unless `amount` says otherwise."""
+        amount = self.amounts[i] if amount is None else amount
+        return Hit(self.payments[i].meta, message, self.days[i], amount=amount, policy=policy)
+
+
+@per_model
+def payment_columns(model: LedgerModel) -> PaymentColumns:
+    """The model's payments as columns."""
+    return read_payment_columns(model.payments)
+
+
+def read_payment_columns(payments: list[Payment]) -> PaymentColumns:
+    ordered = payments
+    if any(
+        map(
+            gt,
+            map(attrgetter("entry.date"), payments[:-1]),
+            map(attrgetter("entry.date"), payments[1:]),
+        )
+    ):
+        ordered = sorted(payments, key=attrgetter("entry.date"))  # the model keeps date order
+    days: list[date] = []
+    amounts: list[Decimal] = []
+    payees: list[Any] = []
+    handlers: list[Any] = []
+    reviewers: list[Any] = []
+    approvers: list[Any] = []
+    meetings: list[Any] = []
+    for payment in ordered:
+        entry = payment.entry
+        meta = entry.meta
+        days.append(entry.date)
+        amounts.append(payment.amount)
+        payees.append(entry.payee)
+        handlers.append(meta.get("handler"))
+        reviewers.append(meta.get("reviewer"))
+        approvers.append(meta.get("approver"))
+        meetings.append(meta.get("meeting"))
+    return PaymentColumns(
+        ordered,
+        days,
+        amounts,
+        [p or "" for p in cleaned(payees)],
+        cleaned(handlers),
+        cleaned(reviewers),
+        cleaned(approvers),
+        cleaned(meetings),
+    )
+
+
+def cleaned(values: list[Any]) -> list[str | None]:
+    """Values as text, stripped, None when absent or blank, as `Payment.get` reads them. Names
+    and ids repeat: each distinct value is read once, and a clean column is kept as it is."""
+    fixes = {
+        value: (str(value).strip() or None)
+        for value in set(values)
+        if value is not None and not (isinstance(value, str) and value and value == value.strip())
+    }
+    return list(map(fixes.get, values, values)) if fixes else values
+
+
+# ---- vouchers ----
+
+
+@dataclass(frozen=True, slots=True)
+class Invoices:
+    numbers: list[str | None]  # per row: the well-formed invoice number, None otherwise
+    odd: list[int]  # rows whose invoice value is there but not a well-formed number as written
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherColumns:
+    """The vouchers in date order, one list per value; row i of every list is voucher i. The
+    metadata values are kept as Beancount read them (None when absent)."""
+
+    entries: list[data.Transaction]
+    days: list[date]
+    vouchers: list[Any]
+    invoices: list[Any]
+    receipts: list[Any]
+    invoice_dates: list[Any]
+    receipt_nos: list[Any]
+    filenames: list[Any]
+    linenos: list[Any]
+    checked: Invoices  # the invoice numbers, checked with one regular-expression match each
+
+
+@per_model
+def voucher_columns(model: LedgerModel) -> VoucherColumns:
+    """The model's vouchers (not `pad`-generated) as columns."""
+    return read_voucher_columns(model.vouchers)
+
+
+def read_voucher_columns(entries: list[data.Transaction]) -> VoucherColumns:
+    if any(map(gt, map(DATE, entries[:-1]), map(DATE, entries[1:]))):
+        entries = sorted(entries, key=DATE)  # the model keeps date order; this makes sure
+    days: list[date] = []
+    values: dict[str, list[Any]] = {key: [] for key in VOUCHER_KEYS}
+    appends = [(key, values[key].append) for key in VOUCHER_KEYS]
+    for entry in entries:
+        meta = entry.meta
+        days.append(entry.date)
+        for key, append in appends:
+            append(meta.get(key))
+    invoices = values["invoice"]
+    return VoucherColumns(
+        list(entries),
+        days,
+        values["voucher"],
+        invoices,
+        values["receipt"],
+        values["invoice-date"],
+        values["receipt-no"],
+        values["filename"],
+        values["lineno"],
+        read_invoices(invoices),
+    )
+
+
+def present(values: list[Any]) -> list[int]:
+    """The rows where a value is present."""
+    return list(compress(range(len(values)), map(is_not, values, repeat(None))))
+
+
+def invoice_number(value: Any) -> str | None:
+    """The well-formed invoice number of an `invoice` value, if it is one."""
+    if not isinstance(value, str):
+        return None
+    if INVOICE.fullmatch(value):
+        return value
+    value = value.strip()
+    return value if INVOICE.fullmatch(value) else None
+
+
+def read_invoices(values: list[Any]) -> Invoices:
+    rows = present(values)
+    written = list(map(values.__getitem__, rows))
+    try:
+        matches = list(map(INVOICE.fullmatch, written))
+    except TypeError:  # a value written without quotes: a number or a date
+        matches = [INVOICE.fullmatch(v) if isinstance(v, str) else None for v in written]
+    if None not in matches:
+        return Invoices(values, [])
+    odd = [i for i, match in zip(rows, matches, strict=True) if match is None]
+    numbers = list(values)
+    for i in odd:
+        numbers[i] = invoice_number(values[i])
+    return Invoices(numbers, odd)
