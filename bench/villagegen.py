@@ -1,7 +1,7 @@
 """A deterministic generator of realistic village books in the village-ledger contract.
 
 The books it writes are what a careful township accountant following the rules of
-docs (rules.md) would keep: every payment carries a voucher number, handler, reviewer and an
+the rule catalogue (docs/zh/rule-catalogue.md) would keep: every payment carries a voucher number, handler, reviewer and an
 approver in office that day, an invoice or an accepted receipt, a meeting resolution at the
 tiers; cash stays within its limits; personal advances are settled in time; the special fund
 is spent on its project only.

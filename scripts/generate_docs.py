@@ -28,7 +28,7 @@ from village_ledger.cli.main import main as cli
 from village_ledger.model.policy import ITEMS, show
 
 REPO = Path(__file__).resolve().parent.parent
-CATALOGUE = REPO / "docs" / "zh" / "rule-catalogue.md"
+CATALOGUE = REPO / "docs/zh/rule-catalogue.md"
 CHART = REPO / "ledgers" / "township" / "chart.beancount"
 REGION = re.compile(
     r"(<!-- BEGIN GENERATED (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- END GENERATED (?P=name) -->)",
@@ -75,15 +75,28 @@ def policy_table(path: Path) -> str:
         for key in entry.reads:
             readers[key].append(entry.code)
     lines = [
-        "| 项目 | 类型 | 乡镇默认值 | 含义 | 读取它的规则 |",
-        "|---|---|---|---|---|",
+        "| 项目 | 类型 | 默认值 | 写法示例 | 含义 | 读取它的规则 |",
+        "|---|---|---|---|---|---|",
     ]
     for key, item in ITEMS.items():
         rules = "、".join(readers[key])
+        written = f'`custom "财务制度" "{key}" {as_written(item.kind, item.default)}`'
         lines.append(
-            f"| {key} | {KINDS[item.kind]} | {show(item, item.default)} | {item.meaning} | {rules} |"
+            f"| {key} | {KINDS[item.kind]} | {show(item, item.default)} | {written} "
+            f"| {item.meaning} | {rules} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def as_written(kind: str, value: object) -> str:
+    """A policy value as a `财务制度` directive writes it."""
+    if kind == "amount":
+        return f"{value} CNY"
+    if kind == "boolean":
+        return "TRUE" if value else "FALSE"
+    if kind == "keywords" and isinstance(value, tuple):
+        return '"' + ",".join(value) + '"'
+    return str(value)
 
 
 def commands_reference(path: Path) -> str:
@@ -101,18 +114,21 @@ def commands_reference(path: Path) -> str:
                 parts += ["| 选项 | 说明 |", "|---|---|"]
                 for option in options:
                     flags = ", ".join(f"`{o}`" for o in option.opts + option.secondary_opts)
-                    text = (option.help or "").replace("|", "\\|")
+                    text = (option.help or "—").replace("|", "\\|")
                     if isinstance(option.type, click.Choice):
                         text += f"（可选：{'、'.join(map(str, option.type.choices))}）"
+                    if option.required:
+                        text = f"**必填。** {text}"
                     parts.append(f"| {flags} | {text} |")
                 parts.append("")
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
 def inspect_help(text: str) -> str:
-    # click's help is indented under the docstring's first line; drop `\b` markers
-    lines = [line.strip() for line in text.replace("\b", "").splitlines()]
-    return "\n".join(lines).strip()
+    """Click's help as Markdown paragraphs. Its lines break inside Chinese sentences, where a
+    Markdown line break would show as a space: the lines of a paragraph are joined directly."""
+    paragraphs = text.replace("\b", "").strip().split("\n\n")
+    return "\n\n".join("".join(line.strip() for line in p.splitlines()) for p in paragraphs)
 
 
 GENERATORS: dict[str, Callable[[Path], str]] = {
@@ -130,7 +146,8 @@ def regenerated(path: Path) -> str:
         name = match.group("name")
         if name not in GENERATORS:
             raise SystemExit(f"{path}: unknown generated region {name!r}")
-        return f"{match.group(1)}{GENERATORS[name](path)}{match.group(4)}"
+        # blank lines around the content keep a table from running into the closing marker
+        return f"{match.group(1)}\n{GENERATORS[name](path)}\n{match.group(4)}"
 
     return REGION.sub(fill, text)
 

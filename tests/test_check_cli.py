@@ -1,4 +1,4 @@
-"""`village-ledger check` as cli.md specifies it: paths, formats, selection, exit codes."""
+"""`village-ledger check` as docs/zh/guide.md describes it: paths, formats, selection, exit codes."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`village-ledger`: the entry point. Flags are English; help about ledger concepts is Chinese.
 
-Exit codes (cli.md): 0 no error finding, 1 at least one error finding, 2 could not run.
+Exit codes (docs/zh/guide.md, 命令): 0 no error finding, 1 at least one error finding, 2 could not run.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from village_ledger.findings import Hit
 CODE_PREFIX = re.compile(r"^(\d+)(?:-|$)")
 INHERITED = ("category", "project", "kind")
 
-# first-level codes whose purchase is an asset acquisition for the receipt rules (rules.md VL301)
+# first-level codes whose purchase is an asset acquisition for the receipt rules (VL301)
 ASSET_PURCHASE_CODES = ("121", "131", "132", "133", "134", "151", "153", "161", "171")
 SPECIAL_FUND_CODES = ("231", "241")
 

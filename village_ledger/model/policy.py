@@ -3,7 +3,7 @@
 A `财务制度` item applies from its date until a later item with the same key replaces it. Items
 in the township's shared files set the ceiling; a village may tighten an item in its own files
 but not loosen it: a looser village value is a VL902 hit and the township's value applies. Where
-the township sets nothing, the defaults of rules.md are the ceiling.
+the township sets nothing, the defaults in `ITEMS` are the ceiling.
 """
 
 from __future__ import annotations

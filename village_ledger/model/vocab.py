@@ -1,4 +1,4 @@
-"""The fixed words of the ledger contract (ledger.md): directive types, roles, bodies, keys."""
+"""The fixed words of the ledger contract (docs/zh/guide.md): directive types, roles, bodies, keys."""
 
 # custom directive types
 APPOINT = "任职"

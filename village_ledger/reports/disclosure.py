@@ -1,4 +1,4 @@
-"""The quarterly 财务公开: every table of reports.md for one village and one quarter, computed once.
+"""The quarterly 财务公开: every table of the 公开栏 sheet for one village and one quarter, computed once.
 
 `build_disclosure(model, quarter)` returns a `Disclosure` holding the numbers; it is not public
 until `masking.publish` has made the masked copy that the renderers accept. Where each figure

@@ -5,7 +5,7 @@ a postings frame (transaction, day, account, 分) and a transactions frame; ever
 report is then a filter and a group-by over them. Amounts are integer 分: a 元 amount with more
 than two decimals is rounded half up per posting.
 
-The balance sheet follows the line items of 《农村集体经济组织会计制度》 (chart.md, Statements).
+The balance sheet follows the line items of 《农村集体经济组织会计制度》 (财会〔2023〕14号, its 资产负债表 and 收益及收益分配表).
 Beancount keeps Income and Expenses open across years, so 未分配收益 is what balances the sheet:
 the credit balance of every account that is neither an asset, a liability, 资本 nor 公积公益金.
 """
