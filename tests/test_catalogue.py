@@ -101,7 +101,11 @@ def marked_codes(marker: str) -> set[str]:
                     and isinstance(deco.func, ast.Attribute)
                     and deco.func.attr == marker
                 ):
-                    codes |= {a.value for a in deco.args if isinstance(a, ast.Constant)}
+                    codes |= {
+                        a.value
+                        for a in deco.args
+                        if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                    }
     return codes
 
 
