@@ -158,8 +158,13 @@ def test_rule_command_json_has_every_part() -> None:
     assert record["compliant"] and record["offending"] and record["decisions"]
 
 
-def test_rule_command_rejects_an_unknown_code_in_chinese() -> None:
-    done = run_cli("rule", "VL999")
+@pytest.mark.parametrize(
+    ("args", "words"), [(["VL999"], "未知的规则代码：VL999"), ([], "请给出规则代码")]
+)
+def test_rule_command_rejects_an_unknown_or_missing_code_in_chinese(
+    args: list[str], words: str
+) -> None:
+    done = run_cli("rule", *args)
     assert done.returncode == 2
-    assert "未知的规则代码：VL999" in done.stderr
+    assert words in done.stderr
     assert "Traceback" not in done.stderr

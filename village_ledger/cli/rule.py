@@ -25,7 +25,7 @@ EXIT_CANNOT_RUN = 2
 
 
 @click.command("rule")
-@click.argument("code")
+@click.argument("code", required=False)
 @click.option(
     "--format",
     "fmt",
@@ -33,11 +33,17 @@ EXIT_CANNOT_RUN = 2
     default="text",
     help="输出格式：text（终端排版）、markdown、json。",
 )
-def rule(code: str, fmt: str) -> None:
+def rule(code: str | None, fmt: str) -> None:
     """说明一条规则：检查什么、为什么、读取哪些财务制度项目、合规与违规示例、本项目的约定。
 
     CODE 是规则代码，如 VL106；BEANCOUNT 是 Beancount 自身检查，VL900 是规则执行出错。
     """
+    if not code:
+        click.echo(
+            "请给出规则代码，如 village-ledger rule VL106；village-ledger rules 列出全部代码。",
+            err=True,
+        )
+        sys.exit(EXIT_CANNOT_RUN)
     entry = lookup(code)
     if entry is None:
         known = "、".join(e.code for e in entries())
