@@ -26,8 +26,8 @@ from typing import Any
 from beancount.core import data, flags
 
 from village_ledger.beancount_plugin import make_plugin
-from village_ledger.findings import Hit
-from village_ledger.model import LedgerModel, Payment
+from village_ledger.findings import Hit, Severity
+from village_ledger.model import LedgerModel, Payment, depreciation
 from village_ledger.model.accounts import AccountInfo
 from village_ledger.model.index import FUND, ledger_index, per_model
 from village_ledger.model.payments import as_payment
@@ -419,4 +419,27 @@ def cadre_pay_without_resolution(model: LedgerModel) -> Iterator[Hit]:
             f"{to}支付干部报酬 {fmt_yuan(amount)} 元，{why}",
             payment.day,
             amount=amount,
+        )
+
+
+@rule("VL506", "固定资产未按月计提折旧", Severity.WARNING)
+def depreciation_missing(model: LedgerModel) -> Iterator[Hit]:
+    """A month the books are past, with fixed assets to depreciate, has no depreciation entry
+    (`depreciation: "YYYY-MM"`): the month's 管理费用 and the assets' 净值 are both overstated.
+    Reported on the month's last voucher, with what `village-ledger depreciate` would charge."""
+    for month, due in depreciation.months_due(model):
+        if depreciation.entries_for(model, month):
+            continue
+        total = sum((charge.amount for charge in due), ZERO)
+        last = max(
+            (e for e in model.vouchers if month.contains(e.date)),
+            key=lambda e: (e.date, e.meta.get("lineno", 0)),
+            default=None,
+        )
+        meta = last.meta if last is not None else {"filename": model.main_file, "lineno": 1}
+        yield Hit(
+            meta,
+            f"{month.label}有 {len(due)} 个固定资产科目应计提折旧 {fmt_yuan(total)} 元，账上没有"
+            f"计提凭证；请运行 village-ledger depreciate --month {depreciation.month_key(month)}",
+            month.last,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
@@ -61,6 +62,25 @@ class AccountInfo:
         return self.first_level in SPECIAL_FUND_CODES
 
 
+@dataclass(frozen=True, slots=True)
+class DepreciationTerms:
+    """How a fixed-asset account depreciates (年限平均法), from its `open` metadata."""
+
+    life_years: int  # 使用年限
+    salvage_rate: Decimal  # 残值率
+    expense: str  # the account the monthly charge is debited to
+
+    @property
+    def monthly_rate(self) -> Decimal:
+        """The share of 原值 charged each month: (1 − 残值率) / (使用年限 × 12)."""
+        return (1 - self.salvage_rate) / (self.life_years * 12)
+
+
+DEFAULT_SALVAGE_RATE = Decimal("0.05")
+DEFAULT_DEPRECIATION_EXPENSE = "Expenses:513-管理费用"
+DEPRECIATION_KEYS = ("life-years", "salvage-rate", "depreciation-expense", "depreciate")
+
+
 def parent_of(account: str) -> str | None:
     head, sep, _ = account.rpartition(":")
     return head if sep else None
@@ -87,6 +107,8 @@ class Chart:
         self._money_kind: dict[str, int] = {}
         for account in sorted(self.opens):
             self._info[account] = self._classify(account)
+            if any(key in self.opens[account].meta for key in DEPRECIATION_KEYS):
+                self._check_depreciation_meta(self.opens[account])
 
     def get(self, account: str) -> AccountInfo:
         """Info for an account; one never opened (Beancount reports it) borrows its ancestor's."""
@@ -107,6 +129,42 @@ class Chart:
 
     def __iter__(self):
         return iter(self._info.values())
+
+    def inherited(self, account: str, key: str) -> Any:
+        """The `key` metadata of the account's `open`, or of its nearest ancestor that sets it."""
+        return self._ancestor_meta(account, key)
+
+    def depreciation_terms(self, account: str) -> DepreciationTerms | None:
+        """How a 151 fixed-asset account depreciates; None when it does not: no `life-years`
+        on it or an ancestor, `depreciate: FALSE` (公益性 assets), or a value Beancount could
+        not read as a number (reported as VL901 on its `open`)."""
+        if not account.startswith("Assets:151-") or self.inherited(account, "depreciate") is False:
+            return None
+        years = self.inherited(account, "life-years")
+        rate = self.inherited(account, "salvage-rate")
+        rate = DEFAULT_SALVAGE_RATE if rate is None else rate
+        expense = self.inherited(account, "depreciation-expense") or DEFAULT_DEPRECIATION_EXPENSE
+        if not _whole(years) or not isinstance(rate, Decimal) or not 0 <= rate < 1:
+            return None
+        return DepreciationTerms(int(years), rate, str(expense))
+
+    def _check_depreciation_meta(self, entry: data.Open) -> None:
+        meta = entry.meta
+        years, rate = meta.get("life-years"), meta.get("salvage-rate")
+        if years is not None and not _whole(years):
+            self.hits.append(_bad(entry, f"使用年限 life-years: {years} 应为正整数（年）"))
+        if rate is not None and not (isinstance(rate, Decimal) and 0 <= rate < 1):
+            self.hits.append(
+                _bad(entry, f"残值率 salvage-rate: {rate} 应为 0 到 1 之间的小数，如 0.05")
+            )
+        flag = meta.get("depreciate")
+        if flag is not None and not isinstance(flag, bool):
+            self.hits.append(_bad(entry, f"depreciate: {flag} 应为 TRUE 或 FALSE"))
+        expense = meta.get("depreciation-expense")
+        if expense is not None and not str(expense).startswith(("Expenses:", "Assets:401-")):
+            self.hits.append(
+                _bad(entry, f"折旧费用科目 depreciation-expense: {expense} 应为支出或成本类科目")
+            )
 
     def _ancestor_meta(self, account: str, key: str) -> Any:
         current: str | None = account
@@ -152,6 +210,10 @@ class Chart:
                 _bad(entry, f"明细科目代码 {code} 未以上级科目代码 {parent_code} 开头")
             )
         return code
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, Decimal) and value > 0 and value == value.to_integral_value()
 
 
 def _text(value: Any) -> str | None:

@@ -182,6 +182,23 @@ class Figures:
         lines = (self.line(account, period) for account in self.accounts)
         return [line for line in lines if quiet or not line.quiet]
 
+    def _children(self, account: str) -> list[str]:
+        return [a for a in self.accounts if parent_of(a) == account]
+
+    def own_balance(self, account: str, day: date) -> Decimal:
+        """The balance of what was posted to `account` itself, without its sub-accounts (an
+        account may hold postings of its own beside its 明细科目')."""
+        children = self._children(account)
+        return self.balance(account, day) - sum((self.balance(c, day) for c in children), ZERO)
+
+    def own_movement(self, account: str, period: Period) -> Movement:
+        """What was posted to `account` itself within `period`, without its sub-accounts."""
+        total = self.movement(account, period)
+        for child in self._children(account):
+            moved = self.movement(child, period)
+            total = Movement(total.debit - moved.debit, total.credit - moved.credit)
+        return total
+
     def first_level_balances(self, day: date) -> dict[str, Decimal]:
         """The balance of each first-level account code (`"102"`) at the end of `day`."""
         found: dict[str, Decimal] = {}
