@@ -1,18 +1,20 @@
-"""`village-ledger vouchers`: the period's 记账凭证 printed for binding (PDF, HTML or JSON)."""
+"""`village-ledger vouchers` and `books`: the period's 记账凭证 printed for binding, and the
+standard books (科目余额表, 总账, 明细账, 日记账) in HTML, PDF, Excel or JSON."""
 
 from __future__ import annotations
 
 import json
 import re
 import sys
-from calendar import monthrange
-from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
+from village_ledger.books.standard import BOOK_NAMES
 from village_ledger.cli.common import check_output, readable_village, write_output
+from village_ledger.model import LedgerModel, Quarter
+from village_ledger.model.period import Period
 
 EXIT_CANNOT_RUN = 2
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -25,29 +27,16 @@ def refuse(message: str) -> NoReturn:
     sys.exit(EXIT_CANNOT_RUN)
 
 
-def period_bounds(text: str) -> tuple[date, date, str]:
-    """A month (2026-09), a quarter (2026Q3) or a year (2026): first day, last day, label."""
+def parse_period(text: str) -> Period:
+    """A month (2026-09), a quarter (2026Q3) or a year (2026)."""
     value = text.strip()
-    if match := MONTH.match(value):
-        year, month = int(match[1]), int(match[2])
-        if 1 <= month <= 12:
-            return (
-                date(year, month, 1),
-                date(year, month, monthrange(year, month)[1]),
-                (f"{year}年{month}月"),
-            )
+    if (match := MONTH.match(value)) and 1 <= int(match[2]) <= 12:
+        return Period.month(int(match[1]), int(match[2]))
     if match := QUARTER.match(value):
-        year, number = int(match[1]), int(match[2])
-        last_month = 3 * number
-        return (
-            date(year, last_month - 2, 1),
-            date(year, last_month, monthrange(year, last_month)[1]),
-            f"{year}年第{'一二三四'[number - 1]}季度",
-        )
+        return Period.quarter(Quarter(int(match[1]), int(match[2])))
     if match := YEAR.match(value):
-        year = int(match[1])
-        return date(year, 1, 1), date(year, 12, 31), f"{year}年"
-    raise click.BadParameter(f"“{text}”不是期间，应写作月份 2026-09、季度 2026Q3 或年份 2026")
+        return Period.year(int(match[1]))
+    raise click.UsageError(f"“{text}”不是期间，应写作月份 2026-09、季度 2026Q3 或年份 2026")
 
 
 @click.command("vouchers")
@@ -68,14 +57,14 @@ def vouchers(ledger: str, period: str, fmt: str | None, out: str | None) -> None
     合计（含大写）及审批人、审核人、经手人、会计、出纳。"""
     from village_ledger.books.vouchers import voucher_book, voucher_html, voucher_json, voucher_pdf
 
-    first, last, label = _bounds_or_usage(period)
+    chosen = parse_period(period)
     fmt = fmt or (Path(out).suffix.lstrip(".").lower() if out else "json")
     if fmt not in ("pdf", "html", "json"):
         raise click.UsageError(f"不支持的输出格式：{fmt}（可用 pdf、html、json）")
     check_output(fmt, out, ("json", "html"))
     main = readable_village(ledger, "{path} 下有 {count} 个村，一次只能打印一个村的凭证")
     model = _model(main)
-    book = voucher_book(model, first, last, label)
+    book = voucher_book(model, chosen.first, chosen.last, chosen.label)
     if fmt == "pdf":
         data = voucher_pdf(book)
     elif fmt == "html":
@@ -87,14 +76,7 @@ def vouchers(ledger: str, period: str, fmt: str | None, out: str | None) -> None
         click.echo(f"已输出 {len(book.vouchers)} 张记账凭证到 {out}", err=True)
 
 
-def _bounds_or_usage(period: str) -> tuple[date, date, str]:
-    try:
-        return period_bounds(period)
-    except click.BadParameter as exc:
-        raise click.UsageError(exc.message) from None
-
-
-def _model(main: Path):  # type: ignore[no-untyped-def]
+def _model(main: Path) -> LedgerModel:
     from village_ledger.loading import load_ledger
     from village_ledger.model import build_model
 
@@ -109,4 +91,58 @@ def _model(main: Path):  # type: ignore[no-untyped-def]
     return build_model(loaded.entries, loaded.options)
 
 
-COMMANDS: list[click.Command] = [vouchers]
+BOOK_CHOICES = "、".join(f"{name}（{alias}）" for name, alias in BOOK_NAMES.items())
+
+
+@click.command("books")
+@click.argument("ledger", type=click.Path())
+@click.option("--book", "name", required=True, metavar="BOOK", help=f"账簿：{BOOK_CHOICES}。")
+@click.option(
+    "--period", required=True, metavar="PERIOD", help="月份 2026-09、季度 2026Q3 或年份 2026。"
+)
+@click.option(
+    "--account", metavar="CODE", default=None, help="只输出此科目代码（或科目名）下的账页。"
+)
+@click.option(
+    "--level", type=click.IntRange(min=1), default=None, help="科目余额表只列到第几级科目。"
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "xlsx", "json"]),
+    default=None,
+    help="输出格式，默认按 -o 的扩展名，无 -o 时为 json。",
+)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None)
+def books(
+    ledger: str,
+    name: str,
+    period: str,
+    account: str | None,
+    level: int | None,
+    fmt: str | None,
+    out: str | None,
+) -> None:
+    """输出会计账簿：科目余额表、总分类账、明细分类账、现金日记账、银行存款日记账。
+
+    金额按借贷方向列示（借/贷/平），不用 Beancount 的正负号。
+    """
+    from village_ledger.books.render import FORMATS, render_book
+    from village_ledger.books.standard import book_name, build_book
+
+    chosen_book = book_name(name)
+    if chosen_book is None:
+        raise click.UsageError(f"没有“{name}”这种账簿，可选：{BOOK_CHOICES}")
+    chosen = parse_period(period)
+    fmt = fmt or (Path(out).suffix.lstrip(".").lower() if out else "json")
+    if fmt not in FORMATS:
+        raise click.UsageError(f"不支持的输出格式：{fmt}（可用 {'、'.join(FORMATS)}）")
+    check_output(fmt, out, ("json", "html"))
+    main = readable_village(ledger, "{path} 下有 {count} 个村，一次只能输出一个村的账簿")
+    book = build_book(_model(main), chosen_book, chosen, account=account, level=level)
+    write_output(render_book(book, fmt), fmt, out)
+    if out:
+        click.echo(f"已输出 {book.name}（{len(book.tables)} 个账页）到 {out}", err=True)
+
+
+COMMANDS: list[click.Command] = [vouchers, books]
