@@ -29,6 +29,7 @@ from village_ledger.model import LedgerModel
 from village_ledger.model.accounts import parent_of
 from village_ledger.model.period import Period
 from village_ledger.money import posting_cny
+from village_ledger.reports.statements import cents, display_name
 from village_ledger.reports.tables import Column, Table, frame
 
 ZERO = Decimal(0)
@@ -62,10 +63,6 @@ class Book:
     tables: list[Table] = field(default_factory=list)
 
 
-def cents(value: Decimal) -> int:
-    return int((value * 100).to_integral_value())
-
-
 def direction(balance: Decimal) -> str:
     return "借" if balance > 0 else "贷" if balance < 0 else "平"
 
@@ -75,14 +72,6 @@ def account_label(account: str) -> tuple[str, str]:
     last = account.rsplit(":", 1)[-1]
     code, _, name = last.partition("-")
     return (code, name) if code.isdigit() and name else ("", last)
-
-
-def full_name(account: str) -> str:
-    """`Assets:102-银行存款:10201-农商行` -> "银行存款—农商行"."""
-    return "—".join(
-        account_label(":".join(account.split(":")[: i + 1]))[1]
-        for i in range(1, account.count(":") + 1)
-    )
 
 
 # ---- 科目余额表 ----
@@ -206,7 +195,7 @@ def _other_accounts(entry: data.Transaction, account: str) -> tuple[str, ...]:
     names: dict[str, None] = {}
     for posting in entry.postings:
         if posting.account != account and not posting.account.startswith(prefix):
-            names.setdefault(full_name(posting.account), None)
+            names.setdefault(display_name(posting.account), None)
     return tuple(names)
 
 
@@ -250,7 +239,7 @@ def ledger_table(
     code, _ = account_label(account)
     return Table(
         key,
-        f"{code} {full_name(account)}".strip(),
+        f"{code} {display_name(account)}".strip(),
         LEDGER_COLUMNS,
         frame(records, (*LEDGER_COLUMNS, Column("role", ""))),
         empty="本期无发生额",
@@ -406,7 +395,7 @@ def journal_table(model: LedgerModel, account: str, period: Period, lines: list[
     code, _ = account_label(account)
     return Table(
         "journal",
-        f"{code} {full_name(account)}".strip(),
+        f"{code} {display_name(account)}".strip(),
         JOURNAL_COLUMNS,
         frame(records, (*JOURNAL_COLUMNS, Column("role", ""))),
         empty="本期无收付",

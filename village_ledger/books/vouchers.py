@@ -17,7 +17,6 @@ Decisions where the regulation is silent:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,12 +24,12 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from village_ledger.books.standard import account_label
 from village_ledger.model import LedgerModel
 from village_ledger.money import CURRENCY
 from village_ledger.reports.chinese_amount import capital_amount
 
 ZERO = Decimal(0)
-COMPONENT = re.compile(r"^(?P<code>\d+)-(?P<name>.+)$")
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class AccountTitle:
 
 def account_title(account: str) -> AccountTitle:
     """`Assets:102-银行存款:10201-农商行` -> (102 银行存款, 10201 农商行)."""
-    parts = [_split(component) for component in account.split(":")[1:]]
+    parts = [account_label(component) for component in account.split(":")[1:]]
     if not parts:
         return AccountTitle("", account, "", "")
     general_code, general_name = parts[0]
@@ -62,11 +61,6 @@ def account_title(account: str) -> AccountTitle:
     detail_code = parts[-1][0]
     detail_name = "—".join(name for _, name in parts[1:])
     return AccountTitle(general_code, general_name, detail_code, detail_name)
-
-
-def _split(component: str) -> tuple[str, str]:
-    match = COMPONENT.match(component)
-    return (match["code"], match["name"]) if match else ("", component)
 
 
 @dataclass(frozen=True)
