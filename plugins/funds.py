@@ -422,7 +422,70 @@ def cadre_pay_without_resolution(model: LedgerModel) -> Iterator[Hit]:
         )
 
 
-@rule("VL506", "固定资产未按月计提折旧", Severity.WARNING)
+EXAMPLE_HARVESTER = """\
+2025-01-01 open Assets:151-固定资产:15102-机器设备:1510201-收割机 CNY
+  code: "1510201"
+  life-years: 10
+"""
+
+EXAMPLE_JUNE_VOUCHER = """\
+2025-06-05 * "九池乡兴旺文具店" "购买办公用品"
+  voucher: "2025-06-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  invoice: "25332000000041230099"
+  Expenses:513-管理费用:51302-办公费  120.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+EXAMPLE_MAY_DEPRECIATION = """\
+2025-05-31 * "计提折旧" "计提2025年5月固定资产折旧"
+  voucher: "2025-05-001"
+  depreciation: "2025-05"
+  receipt: "内部凭证"
+  Expenses:513-管理费用  672.92 CNY
+  Assets:152-累计折旧  -672.92 CNY
+    asset: "Assets:151-固定资产:15102-机器设备:1510201-收割机"
+"""
+
+
+def example_harvester(depreciation: str) -> str:
+    return (
+        EXAMPLE_HARVESTER
+        + EXAMPLE_MACHINE_RESOLUTION
+        + example_purchase("Assets:151-固定资产:15102-机器设备:1510201-收割机", "购置收割机")
+        + depreciation
+        + EXAMPLE_JUNE_VOUCHER
+    )
+
+
+EXPLAIN_VL506 = Explanation(
+    checks=(
+        "账簿已经记到下个月，而上个月有应计提折旧的固定资产（151 的明细科目在 `open` 上写有 "
+        "`life-years` 使用年限，且尚未提足），却没有该月的计提凭证（带 "
+        '`depreciation: "YYYY-MM"` 的凭证），就报告应提的金额和补提的命令。'
+    ),
+    why=(
+        "《农村集体经济组织会计制度》要求固定资产按月计提折旧。不提折旧，支出少计、收益虚增，"
+        "资产负债表上的固定资产净值虚高；检查中常见村集体只记原值、从不提折旧。"
+    ),
+    compliant=example_harvester(EXAMPLE_MAY_DEPRECIATION),
+    offending=example_harvester(""),
+    decisions=(
+        "采用年限平均法按科目分类计提：月折旧额 = 上月末原值 ×（1 − 残值率）÷（使用年限 × 12），"
+        "按分向上取整，最后一期取余数，提足原值 ×（1 − 残值率）为止。",
+        "当月增加的固定资产当月不提、从下月起提，当月减少的当月照提。",
+        "残值率 `salvage-rate` 未写时取 0.05；未写 `life-years` 的固定资产科目不检查；"
+        "`depreciate: FALSE` 标明不提折旧的公益性资产。",
+        "只检查账簿已经记过的月份：最后一笔账所在的月份尚未记完，不报告。",
+        "预警报告在该月最后一张凭证上（该月没有凭证时在主文件上）。",
+    ),
+    fix="运行 village-ledger depreciate 村文件夹 --month YYYY-MM --write 补提该月折旧。",
+)
+
+
+@rule("VL506", "固定资产未按月计提折旧", Severity.WARNING, explain=EXPLAIN_VL506)
 def depreciation_missing(model: LedgerModel) -> Iterator[Hit]:
     """A month the books are past, with fixed assets to depreciate, has no depreciation entry
     (`depreciation: "YYYY-MM"`): the month's 管理费用 and the assets' 净值 are both overstated.

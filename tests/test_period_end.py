@@ -101,6 +101,7 @@ def test_write_appends_once_and_a_second_run_is_refused(books: Path):
     assert books.read_bytes() == after
 
 
+@pytest.mark.fires("VL506")
 def test_vl506_fires_for_a_month_the_books_are_past_without_depreciation(books: Path):
     found = [f for f in check(books, select=["VL506"])]
     months = sorted(f.message[:8] for f in found)
@@ -109,12 +110,14 @@ def test_vl506_fires_for_a_month_the_books_are_past_without_depreciation(books: 
     assert all("950.00" in f.message for f in found), months
 
 
+@pytest.mark.near_miss("VL506")
 def test_vl506_near_miss_every_past_month_booked(books: Path):
     for month in ("2025-02", "2025-03", "2025-04", "2025-05"):
         write(books, "depreciate", "--month", month)
     assert codes(check(books, select=["VL506"])) == []
 
 
+@pytest.mark.near_miss("VL506")
 def test_a_public_interest_asset_is_not_depreciated(tmp_path: Path):
     main_file = make_village(
         tmp_path, BOOKS.replace("life-years: 10", "life-years: 10\n  depreciate: FALSE")

@@ -4,15 +4,14 @@ computes a figure."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from openpyxl import Workbook
 
 from village_ledger.books.standard import Book
-from village_ledger.reports.render import environment, json_bytes, table_json, table_view
+from village_ledger.reports.layout import environment, json_bytes, table_json, table_view
 from village_ledger.reports.xlsx import sheet_title, workbook_bytes, write_table
-
-FORMATS = ("html", "pdf", "xlsx", "json")
 
 
 def book_html(book: Book) -> str:
@@ -55,11 +54,18 @@ def book_json(book: Book) -> bytes:
     return json_bytes(document)
 
 
+RENDERERS: dict[str, Callable[[Book], bytes]] = {
+    "html": lambda book: book_html(book).encode("utf-8"),
+    "pdf": book_pdf,
+    "xlsx": book_xlsx,
+    "json": book_json,
+}
+
+
 def render_book(book: Book, fmt: str) -> bytes:
-    if fmt == "html":
-        return book_html(book).encode("utf-8")
-    if fmt == "pdf":
-        return book_pdf(book)
-    if fmt == "xlsx":
-        return book_xlsx(book)
-    return book_json(book)
+    """The books are the accounting centre's own records, not a public report: they are laid
+    out as kept, without the masking `reports.render` applies to what villagers see."""
+    return RENDERERS[fmt](book)
+
+
+FORMATS = tuple(RENDERERS)
