@@ -51,7 +51,9 @@ def parse_period(text: str) -> Period:
     default=None,
     help="输出格式，默认按 -o 的扩展名（.pdf/.html/.json），无 -o 时为 json。",
 )
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None)
+@click.option(
+    "-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="输出文件。"
+)
 def vouchers(ledger: str, period: str, fmt: str | None, out: str | None) -> None:
     """打印记账凭证：每张 A4 纸两张凭证，含凭证号、日期、附件张数、摘要、科目、借贷金额、
     合计（含大写）及审批人、审核人、经手人、会计、出纳。"""
@@ -113,7 +115,9 @@ BOOK_CHOICES = "、".join(f"{name}（{alias}）" for name, alias in BOOK_NAMES.i
     default=None,
     help="输出格式，默认按 -o 的扩展名，无 -o 时为 json。",
 )
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None)
+@click.option(
+    "-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="输出文件。"
+)
 def books(
     ledger: str,
     name: str,
