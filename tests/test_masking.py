@@ -5,23 +5,30 @@ from __future__ import annotations
 import io
 import json
 import re
+import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from tests.reporting import pdf_text
+from tests.support import make_village
 from tests.test_disclosure import Q2, disclose, sample_village
+from village_ledger.cli.main import main as cli
 from village_ledger.reports.disclosure import Disclosure
 from village_ledger.reports.masking import (
+    Masker,
     Public,
     is_identity_number,
     mask_name,
     mask_numbers,
+    person_names,
     publish,
+    relief_texts,
 )
 from village_ledger.reports.render import render
 
@@ -244,3 +251,103 @@ def test_planted_numbers_reach_the_report_model_unmasked(tmp_path: Path) -> None
     for number in numbers:
         assert number in raw
     assert Q2.contains(date(2025, 5, 15)) and date(2025, 5, 15) + timedelta(0)
+
+
+# --- every way of writing a number (issue reproductions) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("电话 139.1234.0010 联系", "13912340010"),
+        ("身份证 340827 19660606 1107", "340827196606061107"),
+        ("电话１３９１２３４００１１", "13912340011"),
+        ("电话 １３９ １２３４ ００１１", "13912340011"),
+        ("身份证３４０８２７１９５５１０１０１０６９", "340827195510101069"),
+        ("卡号 6222/0212/3456/7890/123", "6222021234567890123"),
+        ("电话 139 - 1234 - 0010", "13912340010"),
+        ("电话 +86 139 1234 0010", "13912340010"),
+        ("#tel13912340010", "13912340010"),
+        ("^hz-340827194404041096", "340827194404041096"),
+    ],
+)
+def test_numbers_are_masked_however_they_are_written(text: str, number: str) -> None:
+    masked = mask_numbers(text)
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", masked))
+    assert number not in digits
+    assert "*" in masked
+
+
+def test_a_number_next_to_a_date_is_masked_and_the_date_kept() -> None:
+    assert mask_numbers("电话13912340010 2025-04-01") == "电话139****0010 2025-04-01"
+    assert mask_numbers("计提2025.01.01-2025.03.31利息") == "计提2025.01.01-2025.03.31利息"
+
+
+@given(
+    st.one_of(identity18, mobiles, cards),
+    st.lists(st.sampled_from([" ", "-", ".", "  ", " - ", "/"]), min_size=1, max_size=1),
+    st.booleans(),
+    st.integers(3, 4),
+)
+def test_grouped_and_full_width_numbers_never_survive(
+    number: str, separator: list[str], full_width: bool, group: int
+) -> None:
+    written = separator[0].join(number[i : i + group] for i in range(0, len(number), group))
+    if full_width:
+        written = written.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    masked = mask_numbers(f"号码{written}。")
+    assert number not in re.sub(r"\D", "", unicodedata.normalize("NFKC", masked))
+
+
+# --- relief recipients however written (issue reproductions) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("payee", "narration", "text", "hidden"),
+    [
+        ("李桂芝（五保户）", "", "李桂芝领取物资", ("李桂芝", "桂芝")),
+        ("刘凤英、陈春花", "", "陈春花、刘凤英签字", ("刘凤英", "陈春花")),
+        ("", "发放王淑珍临时救助金", "发放王淑珍临时救助金", ("王淑珍", "淑珍")),
+        ("张秀兰", "", "秀兰家的房屋维修", ("秀兰",)),
+        ("", "2026年1月五保户李桂芝生活补助", "李桂芝", ("李桂芝",)),
+    ],
+)
+def test_relief_recipients_are_masked_however_written(
+    payee: str, narration: str, text: str, hidden: tuple[str, ...]
+) -> None:
+    masker = Masker(relief_texts(payee, narration))
+    masked = masker.text(text)
+    for name in hidden:
+        assert name not in masked
+    assert "*" in masked and len(masked) == len(text)
+
+
+def test_relief_words_are_not_taken_for_names() -> None:
+    assert person_names("支付2025年一季度五保户生活补助") == []
+    assert person_names("发放临时救助金") == []
+
+
+def test_a_relief_payee_of_another_village_is_masked_in_the_disclosure(tmp_path: Path) -> None:
+    """The sample village pays 王秀兰 relief; a second village of the township mentions her."""
+    sample_village(tmp_path)
+    other = make_village(
+        tmp_path,
+        """
+2025-06-20 * "供销社" "王秀兰代购化肥，秀兰签收"
+  voucher: "2025-06-099"
+  handler: "吴志强"
+  reviewer: "钱秀英"
+  approver: "李红梅"
+  receipt: "收款收据"
+  Assets:101-库存现金  -10.00 CNY
+  Expenses:515-其他支出  10.00 CNY
+""",
+        name="secondcun",
+    )
+    result = CliRunner().invoke(
+        cli, ["disclose", str(other), "--period", "2025Q2", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "代购化肥" in result.output
+    assert "王秀兰" not in result.output and "秀兰" not in result.output
+    assert "王**代购化肥，**签收" in result.output

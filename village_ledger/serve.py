@@ -46,12 +46,12 @@ from pathlib import Path
 from typing import Any
 
 from village_ledger.engine import beancount_finding, collect, run_across, run_rules
-from village_ledger.fava.audit import Audit, relief_payees, seal_states, write_sidecar
+from village_ledger.fava.audit import Audit, seal_states, write_sidecar
 from village_ledger.findings import Finding
 from village_ledger.loading import load_ledger
 from village_ledger.model import build_model, village_of
 from village_ledger.registry import all_rules
-from village_ledger.reports.masking import STAR, Masker, mask_numbers
+from village_ledger.reports.masking import STAR, Masker, mask_numbers, relief_names
 
 EXTENSION = "village_ledger.fava"
 DEFAULT_PAGE = "extension/VillageDisclosure/"
@@ -150,7 +150,7 @@ class Original:
         self.findings = [beancount_finding(self.village, e) for e in loaded.errors]
         self.findings += run_rules(model, rules)
         self.summaries = collect(model, rules)
-        self.names = relief_payees(model)
+        self.names = relief_names(model)
         self.files = sorted({Path(p).resolve() for p in loaded.options["include"]} | {self.main})
         self.watched = signatures(self.files)
         self.first_day = min((e.date for e in loaded.entries), default=self.first_day)

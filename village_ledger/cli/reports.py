@@ -85,7 +85,7 @@ def disclose(ledger: str, period: str, fmt: str, out: str | None, paper: str) ->
     from village_ledger.loading import load_ledger
     from village_ledger.model import build_model
     from village_ledger.registry import all_rules
-    from village_ledger.reports.disclosure import build_disclosure
+    from village_ledger.reports.disclosure import build_disclosure, township_relief_names
     from village_ledger.reports.render import render
 
     loaded = load_ledger(main)
@@ -95,6 +95,7 @@ def disclose(ledger: str, period: str, fmt: str, out: str | None, paper: str) ->
     seal = model.seals.get(quarter)
     published = seal.day if seal else _today()
     report = build_disclosure(model, quarter, published=published, findings=findings)
+    report.relief_payees |= township_relief_names(main)
     write_output(render(report, fmt, paper), fmt, out)
     if loaded.errors:
         click.echo(

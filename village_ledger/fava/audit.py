@@ -27,7 +27,6 @@ from village_ledger.model import LedgerModel, Quarter
 from village_ledger.registry import all_rules
 
 BROKEN_SEAL = "VL601"
-RELIEF = "救助"
 FORMAT = 1
 
 
@@ -143,13 +142,3 @@ def write_sidecar(path: Path, audit: Audit, village: str) -> None:
 
 def read_sidecar(path: Path) -> Audit:
     return from_json(json.loads(path.read_text(encoding="utf-8")))
-
-
-def relief_payees(model: LedgerModel) -> frozenset[str]:
-    """Payees of every relief (救助) payment in the books: their given names are never public."""
-    names = set()
-    for txn in model.transactions:
-        payee = (txn.payee or "").strip()
-        if payee and any(model.chart.get(p.account).category == RELIEF for p in txn.postings):
-            names.add(payee)
-    return frozenset(names)

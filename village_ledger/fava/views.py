@@ -20,10 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from village_ledger.fava.audit import Audit, audit_in_process, read_sidecar, relief_payees
+from village_ledger.fava.audit import Audit, audit_in_process, read_sidecar
 from village_ledger.model import LedgerModel, Quarter, build_model
 from village_ledger.reports.disclosure import Disclosure, build_disclosure
-from village_ledger.reports.masking import Masker, Public, publish
+from village_ledger.reports.masking import Masker, Public, publish, relief_names
 from village_ledger.reports.statements import Books
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def load_village(ledger: FavaLedger, sidecar: Path | None) -> Village:
         model=model,
         books=Books.of(model),
         audit=audit,
-        masker=Masker(relief_payees(model)),
+        masker=Masker(relief_names(model)),
         quarters=quarters_of(model),
     )
 

@@ -7,10 +7,12 @@ comes from is written in docs/reports.md.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -18,9 +20,10 @@ from beancount.core import data
 
 from village_ledger.engine import run_rules
 from village_ledger.findings import SEVERITY_ZH, Finding
-from village_ledger.model import LedgerModel, Quarter
+from village_ledger.model import LedgerModel, Quarter, build_model
 from village_ledger.registry import all_rules, family_label
 from village_ledger.reports.chinese_amount import capital_cents
+from village_ledger.reports.masking import relief_names, relief_texts
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.statements import (
     Books,
@@ -749,9 +752,31 @@ def capitals(income: Table, sheet: Table, money: MoneySummary) -> dict[str, str]
 
 
 def relief_payees(books: Books, quarter: Quarter) -> frozenset[str]:
-    """Payees of any relief (救助) payment up to the quarter's end: their given names are hidden."""
+    """Recipients of any relief (救助) payment up to the quarter's end (payees and the names in
+    the narrations): their given names are hidden."""
     relief = books.accounts.index[books.accounts["category"] == RELIEF]
     upto = books.window(None, quarter.last_day)
     txns = upto[upto["account"].isin(relief)]["txn"].unique()
-    payees = books.txns.loc[txns, "payee"] if len(txns) else []
-    return frozenset(p.strip() for p in payees if p and p.strip())
+    if not len(txns):
+        return frozenset()
+    rows = books.txns.loc[txns, ["payee", "narration"]]
+    return frozenset(n for p, t in rows.itertuples(index=False) for n in relief_texts(p, t))
+
+
+def township_relief_names(main: str | os.PathLike[str]) -> frozenset[str]:
+    """Relief recipients of the other villages of the township (the folders beside this
+    village's): their names are hidden in this village's report too, where its books mention
+    them."""
+    from village_ledger.loading import load_ledger
+    from village_ledger.paths import PathError, find_villages
+
+    here = Path(main).resolve()
+    try:
+        others = [m for m in find_villages([str(here.parent.parent)]) if m != here]
+    except PathError:
+        return frozenset()
+    names: set[str] = set()
+    for other in others:
+        loaded = load_ledger(other)
+        names |= relief_names(build_model(loaded.entries, loaded.options))
+    return frozenset(names)

@@ -24,13 +24,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pandas as pd
 
 from village_ledger.reports.tables import Table
+
+if TYPE_CHECKING:
+    from village_ledger.model import LedgerModel
 
 T = TypeVar("T")
 
@@ -61,30 +65,32 @@ COMPOUND_SURNAMES = frozenset(
     ]
 )
 
-CARD_GROUPED = re.compile(r"(?<!\d)\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?(?!\d)")
-PHONE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
-DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:[Xx](?![A-Za-z]))?(?!\d)")
+# A number as people write it: digit groups joined by spaces, dashes, dots or slashes
+# (`139.1234.0010`, `340827 19660606 1107`, `6222 0212 3456 7890 123`); full-width and other
+# Unicode digits are read as the ASCII digits they are (`１３９１２３４００１１`).
+_PART = r"[0-9]+(?:[Xx](?![A-Za-z]))?"
+_SEPARATOR = r"(?:[ \t\u00a0\u3000]+[-.·_/]?[ \t\u00a0\u3000]*|[-.·_/][ \t\u00a0\u3000]*)"
+NUMBER = re.compile(rf"(?<![0-9]){_PART}(?:{_SEPARATOR}{_PART})*(?![0-9])")
+PART = re.compile(_PART)
 INVOICE_DIGITS = 20
+Keep = tuple[int, int] | None
+# `<10 or 12 digits>-<8 digits>`: 发票代码-发票号码, never a personal number
+INVOICE_FORMS = frozenset({(10, 8), (12, 8)})
+# a part shorter than this breaks a written number (`2025.04.01` is a date, not one number)
+SHORTEST_GROUP = 3
+COUNTRY_CODES = ("86", "0086")
+FULL_WIDTH = str.maketrans("Ｘｘ－．＋／", "Xx-.+/")
 
 
-def _keep(text: str, first: int, last: int) -> str:
-    """Star every digit except the first `first` and the last `last` digits; keep separators."""
-    digits = [i for i, ch in enumerate(text) if ch.isdigit() or ch in "Xx"]
-    hidden = set(digits[first : len(digits) - last])
-    return "".join(STAR if i in hidden else ch for i, ch in enumerate(text))
-
-
-def _card(match: re.Match[str]) -> str:
-    text = match.group(0)
-    count = sum(ch.isdigit() for ch in text)
-    return _keep(text, 0, 4) if 16 <= count <= 19 else text
-
-
-def _phone(match: re.Match[str]) -> str:
-    text = match.group(0)
-    digits = [ch for ch in text if ch.isdigit()]
-    prefix = len(digits) - 11  # the country code, shown as it is
-    return _keep(text, prefix + 3, 4)
+def _ascii_digits(text: str) -> str:
+    """Every decimal digit (full-width, Arabic-Indic, ...) as its ASCII digit, so that no way
+    of writing a number escapes the rules below. Lengths do not change."""
+    if text.isascii():
+        return text
+    text = text.translate(FULL_WIDTH)
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text
+    )
 
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -99,28 +105,143 @@ def is_identity_number(text: str) -> bool:
     return ID_CHECK[total % 11] == text[17].upper()
 
 
-def _run(match: re.Match[str]) -> str:
-    text = match.group(0)
-    size = len(text)
-    # an 18-digit run that fails the checksum may be a card: then only its last 4 are shown
-    if is_identity_number(text) or (size == 18 and not text.isdigit()):
-        return _keep(text, 6, 4)
-    if size == 15 and text.isdigit():
-        return _keep(text, 6, 4)
-    if 16 <= size <= 19 and text.isdigit():
-        return _keep(text, 0, 4)
+def _is_mobile(digits: str) -> bool:
+    return len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789" and digits.isdigit()
+
+
+def kept_digits(digits: str, groups: tuple[int, ...] = (), *, exact: bool = False) -> Keep:
+    """How many digits stay visible at the start and the end of a number, or None when it is
+    nothing personal. `groups` are the lengths it was written in. `exact` asks only for what a
+    number is for certain (a mobile number, a valid 身份证号, a card in groups of four), not for
+    what its length alone suggests."""
+    size = len(digits)
+    for code in COUNTRY_CODES:
+        if digits.startswith(code) and _is_mobile(digits[len(code) :]):
+            return len(code) + 3, 4
+    if _is_mobile(digits):
+        return 3, 4
+    if len(groups) >= 4 and all(g == 4 for g in groups[:-1]) and 16 <= size <= 19:
+        return 0, 4  # a card in groups of four
+    if is_identity_number(digits):
+        return 6, 4
+    if exact:
+        return None
+    if size == 18 and not digits.isdigit():
+        return 6, 4  # a 身份证号 ending in X whose checksum fails: still one
+    if size == 15 and digits.isdigit():
+        return 6, 4  # the old 15-digit 身份证号
+    if 16 <= size <= 19 and digits.isdigit():
+        return 0, 4  # a card (or an 18-digit run failing the identity checksum)
     if size > INVOICE_DIGITS:
-        return _keep(text, 0, 4)
+        return 0, 4
+    return None
+
+
+def _keep(text: str, first: int, last: int) -> str:
+    """Star every digit except the first `first` and the last `last` digits; keep separators."""
+    digits = [i for i, ch in enumerate(text) if ch.isdigit() or ch in "Xx"]
+    hidden = set(digits[first : len(digits) - last])
+    return "".join(STAR if i in hidden else ch for i, ch in enumerate(text))
+
+
+def _segments(parts: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """Runs of parts that may be one number: every part at least SHORTEST_GROUP long, except a
+    country code in front and a short last group after two long ones (`6222 0212 3456 7890 1`)."""
+    segments: list[list[re.Match[str]]] = []
+    current: list[re.Match[str]] = []
+    for part in parts:
+        text = part.group(0)
+        if len(text) >= SHORTEST_GROUP or (not current and text in COUNTRY_CODES):
+            current.append(part)
+            continue
+        if len(current) >= 2:
+            current.append(part)
+        if current:
+            segments.append(current)
+        current = []
+    if current:
+        segments.append(current)
+    return segments
+
+
+def _mask_segment(text: str, parts: list[re.Match[str]], base: int) -> list[tuple[int, int, str]]:
+    """Replacements (start, end, text) within `text` for one segment of a written number: the
+    windows of its parts that are certainly a personal number first (longest first), then what
+    is left by length alone."""
+    groups = tuple(len(p.group(0)) for p in parts)
+    if groups in INVOICE_FORMS:
+        return []
+    count = len(parts)
+    windows = [(i, i + size) for size in range(count, 0, -1) for i in range(count - size + 1)]
+    taken: set[int] = set()
+    out = []
+    for exact in (True, False):
+        for i, j in windows:
+            if taken.intersection(range(i, j)):
+                continue
+            digits = "".join(p.group(0) for p in parts[i:j])
+            keep = kept_digits(digits, groups[i:j], exact=exact)
+            if keep is None:
+                continue
+            start, end = parts[i].start() - base, parts[j - 1].end() - base
+            out.append((start, end, _keep(text[start:end], *keep)))
+            taken.update(range(i, j))
+    return out
+
+
+def _number(match: re.Match[str]) -> str:
+    text = match.group(0)
+    parts = list(PART.finditer(match.string, match.start(), match.end()))
+    replacements = []
+    for segment in _segments(parts):
+        replacements += _mask_segment(text, segment, match.start())
+    for start, end, masked in sorted(replacements, reverse=True):
+        text = text[:start] + masked + text[end:]
     return text
 
 
 def mask_numbers(text: str) -> str:
-    """Identity, phone and card numbers in free text, masked."""
+    """Identity, phone and card numbers in free text, masked, however they are written."""
     if not any(ch.isdigit() for ch in text):
         return text
-    text = CARD_GROUPED.sub(_card, text)
-    text = PHONE.sub(_phone, text)
-    return DIGIT_RUN.sub(_run, text)
+    return NUMBER.sub(_number, _ascii_digits(text))
+
+
+# --- names --------------------------------------------------------------------------------
+
+# what stands around a person's name in a relief payee or narration, and is no name
+_BRACKETS = re.compile(r"[（(【\[［〔][^）)】\]］〕]*[）)】\]］〕]")
+_NAME_SEPARATORS = re.compile(r"[^\u3400-\u9fff]+")
+RELIEF_WORDS = (
+    "临时救助|救助|救济|补助|补贴|慰问|生活|医疗|教育|住房|低保|五保|特困|困难|残疾|大病|重病|"
+    "孤儿|孤寡|老人|家庭|资金|物资|春节|中秋|元旦|冬季|夏季|季度|半年|全年|上半年|下半年|"
+    "发放|支付|支出|领取|代领|补发|退回|收回|冲回|冲销|更正|调整|审批|批准|现金|转账|"
+    "户主|社员|村民|对象|人员|本村|户|金|款|费|年|月|季|给|向|为|的|之|等|人|及|和|与|代|付|"
+    "一|二|三|四|五|六|七|八|九|十|上|下|本|各|每|名|位|村|组"
+)
+_WORDS = re.compile(RELIEF_WORDS)
+_ONLY_WORDS = re.compile(f"(?:{RELIEF_WORDS})+")
+NAME_LENGTHS = range(2, 5)
+
+
+def person_names(text: str) -> list[str]:
+    """The persons' names in a relief payee or narration: `李桂芝（五保户）` → 李桂芝,
+    `刘凤英、陈春花` → both, `发放王淑珍临时救助金` → 王淑珍. What is left after bracketed
+    notes, punctuation and the words of relief payments are taken out, if it has a name's
+    length (two to four characters)."""
+    text = _BRACKETS.sub(" ", text)
+    names = []
+    for chunk in _NAME_SEPARATORS.split(text):
+        # both the chunk and what is left of it without the words: 王淑珍等 gives 王淑珍
+        if len(chunk) in NAME_LENGTHS and not _ONLY_WORDS.fullmatch(chunk):
+            names.append(chunk)
+        names += [p for p in _WORDS.split(chunk) if len(p) in NAME_LENGTHS and p != chunk]
+    return names
+
+
+def given_name(name: str) -> str:
+    keep = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
+    return name[keep:]
 
 
 def mask_name(name: str) -> str:
@@ -130,12 +251,30 @@ def mask_name(name: str) -> str:
     return name[:keep] + STAR * (len(name) - keep)
 
 
+def hidden_forms(texts: Iterable[str]) -> dict[str, str]:
+    """What to hide for relief payees as written in the books, and what shows instead: each
+    whole text, each person's full name in it, and a given name of two or more characters
+    alone (秀兰 of 张秀兰, which people write without the surname)."""
+    forms: dict[str, str] = {}
+    for text in texts:
+        text = text.strip()
+        if not text:
+            continue
+        forms[text] = mask_name(text)
+        for name in person_names(text):
+            forms[name] = mask_name(name)
+            given = given_name(name)
+            if len(given) >= 2:
+                forms[given] = STAR * len(given)
+    return forms
+
+
 class Masker:
     """Masks one report's text: numbers everywhere, and the names of its relief payees."""
 
     def __init__(self, hidden_names: Iterable[str] = ()) -> None:
-        names = sorted({n.strip() for n in hidden_names if n and n.strip()}, key=len, reverse=True)
-        self.replacements = {name: mask_name(name) for name in names}
+        self.replacements = hidden_forms(n for n in hidden_names if n)
+        names = sorted(self.replacements, key=len, reverse=True)
         self.pattern = re.compile("|".join(map(re.escape, names))) if names else None
 
     def text(self, value: str) -> str:
@@ -187,6 +326,25 @@ class Masker:
                 continue
             changes[f.name] = self.walk(getattr(value, f.name))
         return dataclasses.replace(value, **changes)
+
+
+RELIEF = "救助"
+
+
+def relief_texts(payee: str | None, narration: str | None) -> list[str]:
+    """What of one relief payment names its recipients: the payee as written, and the names in
+    the narration (a payment booked without a payee names them there: 发放王淑珍临时救助金)."""
+    found = [payee.strip()] if payee and payee.strip() else []
+    return found + person_names(narration or "")
+
+
+def relief_names(model: LedgerModel) -> frozenset[str]:
+    """Everyone a relief (救助) payment of the books went to, as `Masker` takes them."""
+    names: set[str] = set()
+    for txn in model.transactions:
+        if any(model.chart.get(p.account).category == RELIEF for p in txn.postings):
+            names.update(relief_texts(txn.payee, txn.narration))
+    return frozenset(names)
 
 
 @dataclass(frozen=True)
