@@ -2,20 +2,21 @@
 
 What is served (docs/dashboard.md has the whole story):
 
-- **Public copies.** Every file a village loads (its own and the township's) is read, masked
-  and written to a private temporary folder (mode 0700); Fava reads only those copies, in
-  read-only mode. The originals are only ever opened for reading. Masking is the report
-  layer's (`reports.masking.Masker`): identity, phone and card numbers in any text, and the
-  given name of every payee of a relief (救助) payment, wherever it appears. Strings and
-  comments are masked in place; a masked bare word becomes a string (a metadata value) or, in an
-  account name, keeps its place with `X` and `某`, so the copy still parses line for line.
-  Left as they are: seal digests (a hash, no person in it) and the 监督电话 event (printed on
-  every sheet for villagers to call).
+- **Public copies.** Every file a village loads (its own and the township's) is parsed,
+  masked entry by entry and printed again (`village_ledger.public_copy`) into a private
+  temporary folder (mode 0700); Fava reads only those copies, in read-only mode. The originals
+  are only ever opened for reading. Masking is the report layer's (`reports.masking.Masker`):
+  identity, phone and card numbers however written, and every relief (救助) recipient of every
+  served village, wherever they appear. The copies carry no original file name or path, no
+  comment and no document; each copy is loaded again and must hold exactly its original's
+  vouchers (`PublicCopyError` otherwise). Left as they are: seal digests (a hash, no person in
+  it) and the 监督电话 event (printed on every sheet for villagers to call).
 - **Findings from the originals.** Masking changes payees and narrations, so the copy would no
   longer match a sealed quarter's digest and the rules would report problems that exist only in
   the copy. The rules therefore run on the originals (all families, as `village-ledger check`);
   their findings, masked, and each seal's state go to a JSON sidecar for the extension
-  (`village_ledger.fava.audit`), and the village-ledger plugin lines are dropped from the copies.
+  (`village_ledger.fava.audit`), each finding's file and line those of the same entry in the
+  copy, and the village-ledger plugin lines are dropped from the copies.
 - **Following changes.** Before a request, at most once per `check_interval` seconds, the files
   and folders of the originals are checked (size and modification time); a village that changed
   is loaded and checked again and its copies rewritten, so Fava reloads them.
@@ -32,10 +33,12 @@ includes the original main file and enables the extension.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -50,80 +53,13 @@ from village_ledger.fava.audit import Audit, seal_states, write_sidecar
 from village_ledger.findings import Finding
 from village_ledger.loading import load_ledger
 from village_ledger.model import build_model, village_of
+from village_ledger.public_copy import PublicCopier, Vouchers, escape, vouchers
 from village_ledger.registry import all_rules
-from village_ledger.reports.masking import STAR, Masker, mask_numbers, relief_names
+from village_ledger.reports.masking import Masker, relief_names
 
 EXTENSION = "village_ledger.fava"
 DEFAULT_PAGE = "extension/VillageDisclosure/"
-
-# --- masking a ledger file ----------------------------------------------------------------
-
-TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|;[^\n]*|[^";]+', re.S)
-DIGEST = re.compile(r'"sha256:[0-9a-f]{64}"')
-SUPERVISION = re.compile(r'\bevent\s+"监督电话"\s+("(?:[^"\\]|\\.)*")')
-INCLUDE = re.compile(r'^include\s+("(?:[^"\\]|\\.)*")', re.M)
-OUR_PLUGIN = re.compile(r'^plugin\s+"village_ledger\.[^\n]*', re.M)
-FAVA_LINE = re.compile(
-    r'^\d{4}-\d{2}-\d{2}\s+custom\s+"fava-(?:extension|option"\s+"(?:language|default-page))"[^\n]*',
-    re.M,
-)
-BARE_WORD = re.compile(r"[^\s()\[\]{},]+")
-REMOVED = "; (village-ledger serve: line left out of the public copy)"
-
-
-@dataclass
-class CopyMasker:
-    """Masks one ledger file's text for the public copy, keeping every line where it was."""
-
-    masker: Masker
-    includes: dict[str, str] = field(default_factory=dict)  # original include -> the copy's
-
-    def source(self, text: str) -> str:
-        text = OUR_PLUGIN.sub(REMOVED, text)
-        text = FAVA_LINE.sub(REMOVED, text)
-        kept = {m.start(1) for m in SUPERVISION.finditer(text)}
-        kept |= {m.start() for m in DIGEST.finditer(text)}
-        includes = {m.start(1) for m in INCLUDE.finditer(text)}
-        out = []
-        for match in TOKEN.finditer(text):
-            token, start = match.group(0), match.start()
-            if start in kept:
-                out.append(token)
-            elif start in includes:
-                out.append(self.include(token))
-            elif token[0] in '";':
-                out.append(self.masker.text(token))
-            elif self.masker.text(token) != token:
-                out.append(BARE_WORD.sub(self.bare, token))
-            else:
-                out.append(token)
-        return "".join(out)
-
-    def include(self, token: str) -> str:
-        path = token[1:-1]
-        return f'"{self.includes.get(path, path)}"'
-
-    def bare(self, match: re.Match[str]) -> str:
-        """A word outside strings: an account, an amount, a date, a bare metadata value."""
-        word = match.group(0)
-        masked = self.masker.text(word)
-        if masked == word:
-            return word
-        if ":" in word and word[:1].isupper():
-            return self.account(word)
-        # a bare number that masking changed can only stand as a string (a metadata value)
-        return '"' + masked + '"'
-
-    def account(self, name: str) -> str:
-        """An account name cannot hold `*`: hidden digits become X, a hidden given name 某."""
-        masked = mask_numbers(name).replace(STAR, "X")
-        pattern = self.masker.pattern
-        if pattern is None:
-            return masked
-        return pattern.sub(
-            lambda m: self.masker.replacements[m.group(0)].replace(STAR, "某"), masked
-        )
-
+VILLAGES, SHARED = "villages", "shared"
 
 # --- the audit of the originals -----------------------------------------------------------
 
@@ -139,6 +75,8 @@ class Original:
     findings: list[Finding] = field(default_factory=list)
     summaries: dict[str, Any] = field(default_factory=dict)
     names: frozenset[str] = frozenset()
+    vouchers: Vouchers | None = None
+    title: str = ""
     audit: Audit | None = None
     first_day: date = date(2000, 1, 1)
 
@@ -151,6 +89,8 @@ class Original:
         self.findings += run_rules(model, rules)
         self.summaries = collect(model, rules)
         self.names = relief_names(model)
+        self.vouchers = vouchers(loaded.entries)
+        self.title = str(loaded.options.get("title") or "")
         self.files = sorted({Path(p).resolve() for p in loaded.options["include"]} | {self.main})
         self.watched = signatures(self.files)
         self.first_day = min((e.date for e in loaded.entries), default=self.first_day)
@@ -204,7 +144,9 @@ class Publisher:
         self.audits = self.folder / "audit"
         for folder in (self.books, self.audits):
             folder.mkdir(mode=0o700)
-        self.root = Path("/")
+        self.copies: dict[Path, Path] = {}  # original file -> its public copy
+        self.lines: dict[Path, list[tuple[int, int]]] = {}  # entry lines: original, copy
+        self.accounts: dict[str, str] = {}  # original account -> the copy's
         self._lock = threading.Lock()
         self._checked = 0.0
         for original in self.originals:
@@ -219,13 +161,10 @@ class Publisher:
     def served_main(self, original: Original) -> Path:
         if self.private:
             return self.books / original.village / "main.beancount"
-        return self.copy_of(original.main)
+        return self.books / VILLAGES / original.village / "main.beancount"
 
     def sidecar(self, original: Original) -> Path:
         return self.audits / f"{original.village}.json"
-
-    def copy_of(self, path: Path) -> Path:
-        return self.books / path.relative_to(self.root)
 
     def refresh(self, force: bool = False) -> bool:
         """Re-read the villages whose files changed; True when something was republished."""
@@ -238,18 +177,22 @@ class Publisher:
             for original in stale:
                 original.read()
             if stale:
-                self._publish()
+                try:
+                    self._publish()
+                except PublicCopyError as exc:
+                    # the villages concerned are withdrawn; the others are served as they are
+                    print(exc, file=sys.stderr)
             return bool(stale)
 
     def _publish(self) -> None:
-        files = [f for o in self.originals for f in o.files]
-        self.root = Path(os.path.commonpath([str(f.parent) for f in files]))
-        self._write_audits()
-        if self.private:
-            for original in self.originals:
-                self._write_wrapper(original)
-        else:
-            self._write_copies()
+        try:
+            if self.private:
+                for original in self.originals:
+                    self._write_wrapper(original)
+            else:
+                self._write_copies()
+        finally:
+            self._write_audits()
 
     def _write_audits(self) -> None:
         summaries: dict[str, list[tuple[str, Any]]] = {}
@@ -257,10 +200,10 @@ class Publisher:
             for code, summary in original.summaries.items():
                 summaries.setdefault(code, []).append((original.village, summary))
         across = run_across(all_rules(), summaries)
+        masker = self.masker()
         for original in self.originals:
             assert original.audit is not None
             findings = original.findings + [f for f in across if f.village == original.village]
-            masker = Masker(original.names)
             audit = Audit(
                 ledger=str(original.main if self.private else self.served_main(original)),
                 findings=[self._served_finding(f, masker) for f in findings],
@@ -268,40 +211,63 @@ class Publisher:
             )
             write_sidecar(self.sidecar(original), audit, original.village)
 
+    def masker(self) -> Masker:
+        """One masker for every file: a relief recipient of one village stays hidden where
+        another village's books (or the township's) mention them."""
+        return Masker(frozenset().union(*(o.names for o in self.originals)))
+
     def _served_finding(self, finding: Finding, masker: Masker) -> Finding:
-        file = finding.file
-        if not self.private and file and not file.startswith("<"):
-            with contextlib.suppress(ValueError):
-                file = str(self.copy_of(Path(file).resolve()))
-        return replace(finding, file=file, message=masker.text(finding.message))
+        """A finding as the copy has it: its file and line those of the same entry in the copy
+        (the served ledger's own), its message masked and without the originals' paths."""
+        if self.private:
+            return replace(finding, message=masker.text(finding.message))
+        file, line, message = finding.file, finding.line, finding.message
+        for original, copy in self.copies.items():
+            message = message.replace(str(original), copy.name)
+        if file and not file.startswith("<"):
+            path = Path(file).resolve()
+            copy = self.copies.get(path)
+            file = str(copy) if copy else ""
+            line = copy_line(self.lines.get(path, []), line) if copy else 0
+        return replace(finding, file=file, line=line, message=masker.text(message))
 
     def _write_copies(self) -> None:
-        owners: dict[Path, list[Original]] = {}
-        for original in self.originals:
-            for path in original.files:
-                owners.setdefault(path, []).append(original)
-        for path, villages in owners.items():
-            # a file several villages read (the township's) hides every one of their names
-            names = frozenset().union(*(o.names for o in villages))
-            masker = CopyMasker(Masker(names), self._include_map(path))
-            text = masker.source(read_text(path))
-            for original in villages:
-                if path == original.main:
-                    text += (
-                        "\n"
-                        + "\n".join(extension_lines(original.first_day, self.sidecar(original)))
-                        + "\n"
-                    )
-            write_if_changed(self.copy_of(path), text)
+        self.copies = copy_names(self.originals, self.books)
+        copier = PublicCopier(self.masker(), self.copies)
+        self.accounts = copier.accounts
+        mains = {o.main: o for o in self.originals}
+        for path, target in self.copies.items():
+            copied = copier.copy(path)
+            text = copied.text
+            if path in mains:
+                original = mains[path]
+                lines = extension_lines(original.first_day, self.sidecar(original))
+                text += "\n".join(lines) + "\n"
+            self.lines[path] = sorted(copied.lines.items())
+            write_if_changed(target, text)
+        broken = [o for o in self.originals if not self._copy_holds_the_vouchers(o)]
+        for original in broken:
+            self._withdraw(original)
+        if broken:
+            raise PublicCopyError(
+                "；".join(f"{o.main}：公开副本与原账簿的凭证不一致" for o in broken)
+                + "。为免公开错误的数字，这些村暂不发布；请将账簿报告给 village-ledger 的维护者。"
+            )
 
-    def _include_map(self, path: Path) -> dict[str, str]:
-        """Absolute includes point at the originals: the copy must include the copies."""
-        found = {}
-        for match in INCLUDE.finditer(read_text(path)):
-            target = match.group(1)[1:-1]
-            if os.path.isabs(target) and Path(target).resolve().is_relative_to(self.root):
-                found[target] = str(self.books / Path(target).resolve().relative_to(self.root))
-        return found
+    def _copy_holds_the_vouchers(self, original: Original) -> bool:
+        """The copy must hold exactly the original's vouchers: never serve one that does not."""
+        copy = load_ledger(self.served_main(original))
+        assert original.vouchers is not None
+        return vouchers(copy.entries) == original.vouchers.renamed(self.accounts)
+
+    def _withdraw(self, original: Original) -> None:
+        """A copy that failed the check is replaced by an empty ledger of the same title."""
+        title = escape(original.title or original.village)
+        lines = [
+            f'option "title" "{title}"',
+            *extension_lines(original.first_day, self.sidecar(original)),
+        ]
+        write_if_changed(self.served_main(original), "\n".join(lines) + "\n")
 
     def _write_wrapper(self, original: Original) -> None:
         title = ""
@@ -323,6 +289,36 @@ class Publisher:
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class PublicCopyError(Exception):
+    """A public copy that would not show the original's vouchers; the message is for the user."""
+
+
+def copy_names(originals: Sequence[Original], books: Path) -> dict[Path, Path]:
+    """Where each original file's copy goes: `villages/<village>/main.beancount` and numbered
+    files beside it for the files of the village's folder, `shared/<n>.beancount` for the
+    others (the township's). No original name or path is carried over."""
+    names: dict[Path, Path] = {}
+    for original in originals:
+        names[original.main] = books / VILLAGES / original.village / "main.beancount"
+    counts: dict[Path, int] = {}
+    for original in originals:
+        for path in sorted(original.files):
+            if path in names:
+                continue
+            owner = next((o for o in originals if path.is_relative_to(o.main.parent)), None)
+            folder = books / VILLAGES / owner.village if owner else books / SHARED
+            counts[folder] = counts.get(folder, 0) + 1
+            names[path] = folder / f"{counts[folder]}.beancount"
+    return names
+
+
+def copy_line(lines: list[tuple[int, int]], line: int) -> int:
+    """The line in the copy of the entry an original line belongs to (the last entry that
+    starts at or before it)."""
+    index = bisect.bisect_right(lines, (line, sys.maxsize)) - 1
+    return lines[index][1] if index >= 0 else 1
 
 
 def read_text(path: Path) -> str:

@@ -5,6 +5,8 @@ Argument parsing only; what is served and how it is kept safe is in `village_led
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from village_ledger.paths import PathError, find_villages
@@ -41,13 +43,17 @@ def serve(paths: tuple[str, ...], host: str, port: int, private: bool) -> None:
         mains = find_villages(list(paths))
     except PathError as exc:
         raise click.UsageError(str(exc)) from None
-    from village_ledger.serve import run
+    from village_ledger.serve import PublicCopyError, run
 
     def announce(url: str) -> None:
         kind = "内部只读（原始账簿）" if private else "公开副本（已遮蔽个人信息）"
         click.echo(f"村账查阅服务已启动：{url}  共 {len(mains)} 个村，{kind}；按 Ctrl+C 停止。")
 
-    run(mains, host, port, private=private, announce=announce)
+    try:
+        run(mains, host, port, private=private, announce=announce)
+    except PublicCopyError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
 
 
 COMMANDS: list[click.Command] = [serve]

@@ -211,16 +211,19 @@ def mask_numbers(text: str) -> str:
 
 # what stands around a person's name in a relief payee or narration, and is no name
 _BRACKETS = re.compile(r"[（(【\[［〔][^）)】\]］〕]*[）)】\]］〕]")
-_NAME_SEPARATORS = re.compile(r"[^\u3400-\u9fff]+")
+_NOT_CHINESE = re.compile(r"[^\u3400-\u9fff]+")
+# words of relief payments, longest first where one starts another
 RELIEF_WORDS = (
-    "临时救助|救助|救济|补助|补贴|慰问|生活|医疗|教育|住房|低保|五保|特困|困难|残疾|大病|重病|"
-    "孤儿|孤寡|老人|家庭|资金|物资|春节|中秋|元旦|冬季|夏季|季度|半年|全年|上半年|下半年|"
-    "发放|支付|支出|领取|代领|补发|退回|收回|冲回|冲销|更正|调整|审批|批准|现金|转账|"
-    "户主|社员|村民|对象|人员|本村|户|金|款|费|年|月|季|给|向|为|的|之|等|人|及|和|与|代|付|"
-    "一|二|三|四|五|六|七|八|九|十|上|下|本|各|每|名|位|村|组"
+    "临时救助金|临时救助|救助金|救助|救济金|救济|补助金|补助|补贴|慰问金|慰问品|慰问|生活费|生活|"
+    "医疗|教育|住房|低保金|低保|五保|特困|困难|残疾|大病|重病|孤儿|孤寡|老人|家庭|资金|物资|"
+    "春节|中秋|元旦|冬季|夏季|季度|上半年|下半年|半年|全年|发放|支付|支出|领取|代领|补发|"
+    "退回|收回|冲回|冲销|更正|调整|审批|批准|现金|转账|户主|社员|村民|对象|人员|本村|签收"
 )
 _WORDS = re.compile(RELIEF_WORDS)
-_ONLY_WORDS = re.compile(f"(?:{RELIEF_WORDS})+")
+# single characters that stand next to a name (给王淑珍, 李桂芝等, 五保户李桂芝) but may also
+# be part of one (金, 向 and 和 are surnames): a name is looked for with and without them
+EDGE = frozenset("户金款费元年月季给向为的之等人及和与代付本各每名位村组一二三四五六七八九十")
+EDGE_CHARS = "".join(sorted(EDGE))
 NAME_LENGTHS = range(2, 5)
 
 
@@ -228,15 +231,25 @@ def person_names(text: str) -> list[str]:
     """The persons' names in a relief payee or narration: `李桂芝（五保户）` → 李桂芝,
     `刘凤英、陈春花` → both, `发放王淑珍临时救助金` → 王淑珍. What is left after bracketed
     notes, punctuation and the words of relief payments are taken out, if it has a name's
-    length (two to four characters)."""
-    text = _BRACKETS.sub(" ", text)
-    names = []
-    for chunk in _NAME_SEPARATORS.split(text):
-        # both the chunk and what is left of it without the words: 王淑珍等 gives 王淑珍
-        if len(chunk) in NAME_LENGTHS and not _ONLY_WORDS.fullmatch(chunk):
-            names.append(chunk)
-        names += [p for p in _WORDS.split(chunk) if len(p) in NAME_LENGTHS and p != chunk]
-    return names
+    length (two to four characters); errs towards finding more than there is."""
+    found: list[str] = []
+    for chunk in _NOT_CHINESE.split(_BRACKETS.sub(" ", text)):
+        for piece in _WORDS.split(chunk):
+            pieces = [piece]
+            if len(piece) > max(NAME_LENGTHS):  # 刘凤英和陈春花
+                pieces += "".join(" " if ch in EDGE else ch for ch in piece).split()
+            for part in pieces:
+                trimmed = [part.lstrip(EDGE_CHARS), part.rstrip(EDGE_CHARS)]
+                trimmed += [part[1:]] if part[:1] in EDGE else []
+                trimmed += [part[:-1]] if part[-1:] in EDGE else []
+                for candidate in (part, *trimmed):
+                    if _is_name(candidate) and candidate not in found:
+                        found.append(candidate)
+    return found
+
+
+def _is_name(candidate: str) -> bool:
+    return len(candidate) in NAME_LENGTHS and not set(candidate) <= EDGE
 
 
 def given_name(name: str) -> str:
@@ -256,16 +269,18 @@ def hidden_forms(texts: Iterable[str]) -> dict[str, str]:
     whole text, each person's full name in it, and a given name of two or more characters
     alone (秀兰 of 张秀兰, which people write without the surname)."""
     forms: dict[str, str] = {}
+    names: list[str] = []
     for text in texts:
         text = text.strip()
-        if not text:
-            continue
-        forms[text] = mask_name(text)
-        for name in person_names(text):
-            forms[name] = mask_name(name)
-            given = given_name(name)
-            if len(given) >= 2:
-                forms[given] = STAR * len(given)
+        if text:
+            forms[text] = mask_name(text)
+            names += person_names(text)
+    for name in names:
+        forms.setdefault(name, mask_name(name))
+    for name in names:  # after every full name, so that 李桂芝 keeps its surname
+        given = given_name(name)
+        if len(given) >= 2:
+            forms.setdefault(given, STAR * len(given))
     return forms
 
 
