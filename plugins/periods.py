@@ -10,7 +10,8 @@ VL602: a voucher dated inside a sealed quarter that was booked after the seal: i
 after the last number of its month that the seal recorded (`last-vouchers`). Vouchers are
 numbered without gaps, so an entry slipped into a published month must take a later number. The
 finding sits on the voucher itself; the quarter's VL601 fires as well.
-VL603: as of today (or `VILLAGE_LEDGER_TODAY`), a quarter ended more than 公开期限天数 ago and
+VL603: as of the audit's day (`model.as_of`; in bean-check and Fava today, or
+`VILLAGE_LEDGER_TODAY`), a quarter ended more than 公开期限天数 ago and
 has no seal dated on or before today. Quarters before the first voucher are not reported; each
 unsealed quarter is reported once, on line 1 of the main file, where `seal --write` puts the seal.
 """
@@ -253,7 +254,7 @@ def quarter_not_sealed(model: LedgerModel) -> Iterator[Hit]:
     """A quarter ended more than 公开期限天数 ago and has no seal dated on or before today."""
     if not model.vouchers:
         return
-    as_of = today()
+    as_of = model.as_of or today()
     where = {"filename": model.main_file, "lineno": 1}
     quarter = Quarter.of(model.vouchers[0].date)
     while quarter.last_day < as_of:

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from village_ledger import registry
+from village_ledger.audit import audit
 from village_ledger.catalogue import EXAMPLE_ROSTER
-from village_ledger.check import check_paths
 from village_ledger.engine import Selector
 from village_ledger.findings import Finding, Hit, Severity
 from village_ledger.registry import CheckFn
@@ -82,7 +82,7 @@ def make_village(
 
 
 def check(*mains: Path, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Finding]:
-    return check_paths(list(mains), Selector.parse(select, ignore)).findings
+    return audit(list(mains), Selector.parse(select, ignore)).findings
 
 
 def codes(findings: Iterable[Finding]) -> list[str]:

@@ -29,7 +29,7 @@ from tests.test_serve import (
     readable,
     serving,
 )
-from village_ledger.check import check_paths
+from village_ledger.audit import audit
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
 from village_ledger.reports.disclosure import build_disclosure
@@ -105,7 +105,7 @@ def page(browser, server: Server) -> Iterator:
 def report_of(main: Path, quarter: Quarter):
     loaded = load_ledger(main)
     model = build_model(loaded.entries, loaded.options)
-    findings = check_paths([main]).findings
+    findings = audit([main]).findings
     seal = model.seals.get(quarter)
     published = seal.day if seal else date.today()
     return publish(build_disclosure(model, quarter, published=published, findings=findings))
@@ -190,7 +190,7 @@ def test_expenditure_page(page, server: Server, township: Path) -> None:
 
 def test_findings_page_filters(page, server: Server, township: Path) -> None:
     mains = sorted(township.glob("*/main.beancount"))
-    run = check_paths(mains)  # one run over the served villages: invoices reused across them
+    run = audit(mains)  # one run over the served villages: invoices reused across them
     checked = {m: [f for f in run.findings if f.village == m.parent.name] for m in mains}
     main = max(checked, key=lambda m: len(checked[m]))  # the village with planted problems
     expected = checked[main]

@@ -6,8 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.support import check, line_of, make_village
+from village_ledger.audit import audit
+from village_ledger.cli.main import main as cli
+from village_ledger.engine import Selector
 from village_ledger.findings import Finding
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
@@ -246,11 +250,33 @@ def test_vl603_no_vouchers_no_warning(tmp_path: Path, monkeypatch: pytest.Monkey
     assert vl6(make_village(tmp_path)) == []
 
 
-def test_a_malformed_today_is_explained_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_malformed_today_stops_check_with_an_explanation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.setenv("VILLAGE_LEDGER_TODAY", "2025/04/16")
-    [finding] = check(make_village(tmp_path, UNSEALED), select=["VL603", "VL900"])
-    assert finding.rule == "VL900"
-    assert "VILLAGE_LEDGER_TODAY 应为 YYYY-MM-DD" in finding.message
+    result = CliRunner().invoke(cli, ["check", str(make_village(tmp_path, UNSEALED))])
+    assert result.exit_code == 2
+    assert "VILLAGE_LEDGER_TODAY 应为 YYYY-MM-DD" in result.output
+
+
+def test_a_malformed_today_in_bean_check_is_explained_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("VILLAGE_LEDGER_TODAY", "2025/04/16")
+    main_file = make_village(tmp_path, UNSEALED, plugin="village_ledger.plugins.periods")
+    [error] = load_ledger(main_file, run_plugins=True).errors
+    assert error.message.startswith("VL900 ")
+    assert "VILLAGE_LEDGER_TODAY 应为 YYYY-MM-DD" in error.message
+
+
+def test_the_audit_day_is_given_to_the_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("VILLAGE_LEDGER_TODAY", "2025/04/16")  # not read: the day is given
+    main_file = make_village(tmp_path, UNSEALED)
+    on_time = audit([main_file], Selector.parse(["VL6"]), as_of=date(2025, 4, 15))
+    late = audit([main_file], Selector.parse(["VL6"]), as_of=date(2025, 4, 16))
+    assert on_time.findings == []
+    assert [f.rule for f in late.findings] == ["VL603"]
+    assert "至 2025-04-16 仍未封存" in late.findings[0].message
 
 
 def test_plugin_line_reports_broken_seals_in_bean_check(

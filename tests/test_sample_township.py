@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from village_ledger.check import CheckRun, check_paths
+from village_ledger.audit import Audit, audit
 from village_ledger.findings import BEANCOUNT, Finding
 from village_ledger.paths import find_villages
 from village_ledger.registry import get_rule
@@ -78,14 +78,14 @@ def triple(finding: Finding) -> Triple:
 
 
 @pytest.fixture(scope="module")
-def run() -> CheckRun:
+def run() -> Audit:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VILLAGE_LEDGER_TODAY", AS_OF)
-        return check_paths(find_villages([str(LEDGERS)]))
+        return audit(find_villages([str(LEDGERS)]))
 
 
 @pytest.fixture(scope="module")
-def found(run: CheckRun) -> set[Triple]:
+def found(run: Audit) -> set[Triple]:
     return {triple(f) for f in run.findings}
 
 
@@ -104,7 +104,7 @@ def test_every_planted_problem_is_marked_once(expected: set[Triple]) -> None:
     assert all(voucher for _, _, voucher in expected)
 
 
-def test_both_villages_are_checked(run: CheckRun) -> None:
+def test_both_villages_are_checked(run: Audit) -> None:
     assert sorted(v.village for v in run.villages) == ["huangmei", "taibai"]
 
 
@@ -136,7 +136,7 @@ def test_findings_are_exactly_the_planted_problems(
 
 
 def test_nothing_but_planted_problems_is_found(
-    run: CheckRun, expected: set[Triple], found: set[Triple]
+    run: Audit, expected: set[Triple], found: set[Triple]
 ) -> None:
     """Whatever rules exist today, none finds anything in the sample beyond what was planted."""
     extra = found - expected
@@ -148,11 +148,11 @@ def test_nothing_but_planted_problems_is_found(
     assert not details, "\n".join(details)
 
 
-def test_huangmei_has_no_finding(run: CheckRun) -> None:
+def test_huangmei_has_no_finding(run: Audit) -> None:
     assert [f for f in run.findings if f.village == "huangmei"] == []
 
 
-def test_no_beancount_errors(run: CheckRun) -> None:
+def test_no_beancount_errors(run: Audit) -> None:
     assert [f.message for f in run.findings if f.rule == BEANCOUNT] == []
 
 

@@ -26,7 +26,7 @@ import pytest
 from fava.util import slugify
 
 from tests.support import make_village
-from village_ledger.check import check_paths
+from village_ledger.audit import audit as audit_run
 from village_ledger.fava.audit import read_sidecar
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
@@ -216,7 +216,7 @@ def test_originals_are_only_read(tmp_path: Path) -> None:
 
 def test_findings_come_from_the_originals_masked(publisher: Publisher) -> None:
     original = publisher.originals[0]
-    expected = check_paths([original.main]).findings
+    expected = audit_run([original.main]).findings
     audit = read_sidecar(publisher.sidecar(original))
     assert expected, "the planted village should have findings to compare"
     assert sorted((f.rule, f.line) for f in audit.findings) == sorted(
@@ -236,7 +236,7 @@ def test_a_sealed_quarter_stays_intact_in_the_copy(tmp_path: Path) -> None:
         assert audit.seals[Quarter(2025, 1)].intact
         assert "VL601" not in {f.rule for f in audit.findings}
         # what the decision avoids: checked on the masked copy, the seal would look broken
-        on_copy = check_paths(published.served).findings
+        on_copy = audit_run(published.served).findings
         assert "VL601" in {f.rule for f in on_copy}
     finally:
         published.close()

@@ -12,11 +12,12 @@ import click
 from rich.console import Console
 
 from village_ledger import __version__
-from village_ledger.check import check_paths
+from village_ledger.audit import audit
 from village_ledger.engine import CRASH, Selector
 from village_ledger.findings import BEANCOUNT
 from village_ledger.paths import PathError, find_villages
 from village_ledger.registry import all_rules
+from village_ledger.sealing import TodayError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -66,7 +67,10 @@ def check(
         raise click.UsageError(str(exc)) from None
     selector = Selector.parse(select, ignore)
     _reject_unknown_codes(selector)
-    run = check_paths(mains, selector, jobs or os.cpu_count() or 1)
+    try:
+        run = audit(mains, selector, jobs=jobs or os.cpu_count() or 1, keep_models=False)
+    except TodayError as exc:
+        raise click.UsageError(str(exc)) from None
     out = sys.stdout
     if fmt == "json":
         from village_ledger.cli.output import write_json

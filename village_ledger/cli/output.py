@@ -11,12 +11,12 @@ from typing import TextIO
 from rich.console import Console
 from rich.markup import escape
 
-from village_ledger.check import CheckRun
+from village_ledger.audit import Audit
 from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding
 from village_ledger.registry import FAMILIES, family_label
 
 
-def write_json(run: CheckRun, out: TextIO) -> None:
+def write_json(run: Audit, out: TextIO) -> None:
     json.dump([f.to_json() for f in run.findings], out, ensure_ascii=False, indent=2)
     out.write("\n")
 
@@ -35,14 +35,14 @@ def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def write_github(run: CheckRun, out: TextIO) -> None:
+def write_github(run: Audit, out: TextIO) -> None:
     for f in run.findings:
         level = "error" if f.is_error else "warning"
         props = f"file={_escape_property(f.display_file())},line={f.line},title={f.rule}"
         out.write(f"::{level} {props}::{_escape_data(f'[{f.village}] {f.message}')}\n")
 
 
-def write_junit(run: CheckRun, out: TextIO) -> None:
+def write_junit(run: Audit, out: TextIO) -> None:
     root = ET.Element("testsuites", name="village-ledger check")
     codes = [BEANCOUNT, *(family.prefix for family in FAMILIES)]
     for village in run.villages:
@@ -75,7 +75,7 @@ def _line(f: Finding) -> str:
     return f"{f.display_file()}:{f.line} {f.date or ''} {f.rule} {f.message}"
 
 
-def write_text(run: CheckRun, console: Console) -> None:
+def write_text(run: Audit, console: Console) -> None:
     titles = {v.village: v.title for v in run.villages}
     for village in run.villages:
         mine = [f for f in run.findings if f.village == village.village]

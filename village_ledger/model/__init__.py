@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,8 @@ class LedgerModel:
     payments: list[Payment]
     options: dict[str, Any] = field(repr=False)
     config_hits: list[Hit] = field(default_factory=list)
+    # the day today-dependent rules (VL603) judge by; None: `sealing.today()` when they run
+    as_of: date | None = None
 
     @functools.cached_property
     def figures(self) -> Figures:
@@ -90,7 +93,9 @@ def is_opening(entry: data.Transaction) -> bool:
 
 
 @without_gc
-def build_model(entries: list[data.Directive], options_map: dict[str, Any]) -> LedgerModel:
+def build_model(
+    entries: list[data.Directive], options_map: dict[str, Any], as_of: date | None = None
+) -> LedgerModel:
     main_file = str(options_map.get("filename") or "<string>")
     village_dir = (
         os.path.dirname(os.path.abspath(main_file)) if not main_file.startswith("<") else ""
@@ -139,4 +144,5 @@ def build_model(entries: list[data.Directive], options_map: dict[str, Any]) -> L
         payments=payments,
         options=options_map,
         config_hits=config_hits,
+        as_of=as_of,
     )

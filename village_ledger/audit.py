@@ -1,0 +1,196 @@
+"""The audit service: the one place where ledgers are loaded and judged.
+
+`audit(paths, selector, as_of, jobs, keep_models)` finds the villages at the PATHs (a main file,
+a village folder, or a folder of village folders), and for each village, once:
+
+1. loads it with Beancount's loader and validations (`loading.load_ledger`, village-ledger's own
+   plugin lines stepping aside so no rule runs twice);
+2. builds its model (`model.build_model`), judged as of `as_of`;
+3. turns Beancount's errors into `BEANCOUNT` findings, runs every selected rule
+   (`engine.run_rules`) and collects the small summaries cross-village rules need;
+
+then runs the cross-village rules (VL303) over the summaries of the whole run, keeps the
+findings the selector wants and sorts them. Every command that shows findings — `check`,
+`disclose`, `handover`, `overview`, `seal`, `serve` and the Fava extension — takes them from
+here, so a finding reads the same whichever of them shows it.
+
+`as_of` is the day today-dependent rules judge by (VL603: quarters overdue for publication);
+by default `sealing.today()`, which is `VILLAGE_LEDGER_TODAY` or the clock.
+
+With `jobs > 1` villages are audited in worker processes, and only their findings and summaries
+come back: a model is large and not worth sending between processes (`keep_models=False`). A
+caller that needs more than findings from each village in that case passes `derive`, a
+top-level (picklable) function of the `VillageAudit` that runs where the model is, and reads its
+answer from `VillageAudit.derived`. In one process (`jobs=1`) the loaded ledger and the model
+are kept for the caller unless `keep_models=False`.
+
+A caller that re-audits some villages of a run (the dashboard, when a ledger changes) audits
+them with `audit_village` and passes every village's latest result to `combine`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date
+from itertools import repeat
+from typing import Any
+
+from village_ledger.engine import (
+    Selector,
+    beancount_finding,
+    collect,
+    crash_finding,
+    run_across,
+    run_rules,
+)
+from village_ledger.findings import Finding, Severity
+from village_ledger.loading import LoadedLedger, load_ledger
+from village_ledger.model import LedgerModel, build_model, village_of
+from village_ledger.paths import find_villages
+from village_ledger.registry import Rule, all_rules
+from village_ledger.sealing import today
+
+ALL = Selector()
+# Beancount's own checks and no rule: what `seal` needs before it computes a digest
+BEANCOUNT_ONLY = Selector(select=("BEANCOUNT",))
+
+Derive = Callable[["VillageAudit"], Any]
+
+
+@dataclass
+class VillageAudit:
+    """One village's part of a run."""
+
+    village: str  # the folder's name
+    main_file: str
+    title: str = ""  # its `option "title"`
+    # after `combine`: its own findings and the cross-village ones that name it, selected, sorted
+    findings: list[Finding] = field(default_factory=list)
+    summaries: dict[str, Any] = field(default_factory=dict)  # for the cross-village rules
+    ledger: LoadedLedger | None = None  # kept in one process unless keep_models=False
+    model: LedgerModel | None = None  # None also when the model could not be built
+    derived: Any = None  # what `derive` answered for it
+
+    @property
+    def beancount_errors(self) -> list[Any]:
+        return self.ledger.errors if self.ledger is not None else []
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+
+@dataclass
+class Audit:
+    """A whole run: its villages in the order found, and every finding of the run, sorted."""
+
+    villages: list[VillageAudit]
+    findings: list[Finding]
+    as_of: date
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+    def village(self, name: str) -> VillageAudit:
+        for result in self.villages:
+            if result.village == name:
+                return result
+        raise KeyError(name)
+
+
+def audit(
+    paths: Iterable[str | os.PathLike[str]],
+    selector: Selector = ALL,
+    as_of: date | None = None,
+    jobs: int = 1,
+    keep_models: bool = True,
+    derive: Derive | None = None,
+) -> Audit:
+    """Audit every village at `paths`; see the module's docstring.
+
+    Raises `paths.PathError` for a PATH that names no ledger and `sealing.TodayError` when
+    `as_of` is not given and VILLAGE_LEDGER_TODAY is not a date.
+    """
+    mains = find_villages([str(p) for p in paths])
+    day = as_of or today()
+    if jobs > 1 and len(mains) > 1:
+        if keep_models:
+            raise ValueError("models stay in the worker processes: pass keep_models=False")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(mains))) as pool:
+            villages = list(
+                pool.map(
+                    audit_village,
+                    mains,
+                    repeat(selector),
+                    repeat(day),
+                    repeat(False),
+                    repeat(derive),
+                )
+            )
+    else:
+        villages = [audit_village(m, selector, day, keep_models, derive) for m in mains]
+    return combine(villages, selector, day)
+
+
+def audit_village(
+    main_file: str | os.PathLike[str],
+    selector: Selector = ALL,
+    as_of: date | None = None,
+    keep_model: bool = True,
+    derive: Derive | None = None,
+) -> VillageAudit:
+    """One village: load, model, Beancount's findings, the selected rules and the summaries
+    for the cross-village rules. Its findings are neither selected nor sorted until `combine`."""
+    loaded = load_ledger(main_file)
+    result = VillageAudit(village_of(loaded.main_file), loaded.main_file, ledger=loaded)
+    result.findings = [beancount_finding(result.village, e) for e in loaded.errors]
+    rules = selected_rules(selector)
+    try:
+        model = build_model(loaded.entries, loaded.options, as_of=as_of or today())
+    except Exception as exc:  # the ledger's Beancount errors are still worth reporting
+        crash = crash_finding(_MODEL_RULE, None, exc)
+        result.findings.append(replace(crash, village=result.village))
+        model = None
+    if model is not None:
+        result.model = model
+        result.title = model.title
+        result.findings += run_rules(model, rules)
+        result.summaries = collect(model, rules)
+    if derive is not None:
+        result.derived = derive(result)
+    if not keep_model:
+        result.ledger = result.model = None
+    return result
+
+
+def combine(villages: Sequence[VillageAudit], selector: Selector, as_of: date) -> Audit:
+    """The cross-village rules over every village's summaries; then each village's findings and
+    the run's, as the selector wants them and sorted by village, file, line and rule."""
+    summaries: dict[str, list[tuple[str, Any]]] = {}
+    for result in villages:
+        for code, summary in result.summaries.items():
+            summaries.setdefault(code, []).append((result.village, summary))
+    findings = [f for result in villages for f in result.findings]
+    findings += run_across(selected_rules(selector), summaries)
+    findings = sorted((f for f in findings if selector.wants(f.rule)), key=_order)
+    by_village: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_village.setdefault(finding.village, []).append(finding)
+    combined = [replace(r, findings=by_village.get(r.village, [])) for r in villages]
+    return Audit(combined, findings, as_of)
+
+
+def selected_rules(selector: Selector) -> list[Rule]:
+    return [r for r in all_rules() if selector.wants(r.code)]
+
+
+def _order(finding: Finding) -> tuple[str, str, int, str]:
+    return (finding.village, finding.file, finding.line, finding.rule)
+
+
+# stands for the model builder when it fails, so the failure reads like a rule's crash
+_MODEL_RULE = Rule("VL900", "建立账簿模型", Severity.ERROR, (), lambda model: ())
