@@ -186,7 +186,7 @@ def test_findings_point_at_the_same_voucher_in_the_copy(sample_publisher: Publis
     taibai = sample_publisher.originals[1]
     original = {
         (f.rule, f.date, f.amount): (f.file, f.line)
-        for f in check_paths([taibai.main]).findings
+        for f in audit_run([taibai.main]).findings
         if f.line > 1
     }
     served = read_sidecar(sample_publisher.sidecar(taibai)).findings
