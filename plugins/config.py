@@ -5,6 +5,11 @@ VL901: a malformed `任职`/`离任`/`亲属`/`会议决议`/`财务制度`/`公
 policy key, a value of the wrong type, or an account without a usable code.
 VL902: a village policy item looser than the township's (a higher cap or limit, a shorter
 split-payment window, a dropped keyword, a letter no longer required).
+VL903: a `整改` that names no finding (no finding of that code on that voucher or directive,
+dated on or before the 整改), or whose correcting voucher or resolution is not in the books.
+VL904: a `整改` accepted by someone without the standing to accept it (see
+`village_ledger.model.rectifications`: a township inspector or a 监委会 member that day, no
+cadre, no party to the problem and no close relative of one).
 """
 
 from __future__ import annotations
@@ -72,3 +77,20 @@ EXPLAIN_VL902 = Explanation(
 def policy_looser_than_township(model: LedgerModel) -> Iterator[Hit]:
     """A village policy item is looser than the township's ceiling."""
     yield from model.policy.looser
+
+
+@rule("VL903", "整改记录指向不存在的审计发现或凭证")
+def rectification_names_nothing(model: LedgerModel) -> Iterator[Hit]:
+    """整改记录必须指向确实存在的问题：同一规则代码、同一凭证号或指令、日期不晚于整改日期的审计发现；
+    所附整改凭证或决议也必须在账簿中。"""
+    # Only the correcting voucher or resolution is checked here: whether the finding exists is
+    # known once every rule (the cross-village ones too) has run, so `rectification.settle`
+    # adds those VL903 findings at the end of the audit.
+    yield from model.rectifications.missing_evidence
+
+
+@rule("VL904", "整改验收人无权验收")
+def rectification_without_standing(model: LedgerModel) -> Iterator[Hit]:
+    """整改须由乡镇农经员、乡镇纪检员或村务监督委员会主任、委员验收；村干部、问题的经手人、审核人、
+    审批人、收款人及其近亲属不能验收。无权验收的整改不算整改，问题仍未整改。"""
+    yield from model.rectifications.without_standing

@@ -9,7 +9,8 @@ a village folder, or a folder of village folders), and for each village, once:
 3. turns Beancount's errors into `BEANCOUNT` findings, runs every selected rule
    (`engine.run_rules`) and collects the small summaries cross-village rules need;
 
-then runs the cross-village rules (VL303) over the summaries of the whole run, keeps the
+then runs the cross-village rules (VL303) over the summaries of the whole run, settles every
+village's findings against its `整改` (`rectification.settle`: put right, or VL903), keeps the
 findings the selector wants and sorts them. Every command that shows findings — `check`,
 `disclose`, `handover`, `overview`, `seal`, `serve` and the Fava extension — takes them from
 here, so a finding reads the same whichever of them shows it.
@@ -46,10 +47,11 @@ from village_ledger.engine import (
     run_across,
     run_rules,
 )
-from village_ledger.findings import Finding, Severity
+from village_ledger.findings import Finding, Rectification, Severity
 from village_ledger.loading import LoadedLedger, load_ledger
 from village_ledger.model import LedgerModel, build_model, village_of
 from village_ledger.paths import find_villages
+from village_ledger.rectification import needs_every_rule, settle_run
 from village_ledger.registry import Rule, all_rules
 from village_ledger.sealing import today
 
@@ -70,6 +72,7 @@ class VillageAudit:
     # after `combine`: its own findings and the cross-village ones that name it, selected, sorted
     findings: list[Finding] = field(default_factory=list)
     summaries: dict[str, Any] = field(default_factory=dict)  # for the cross-village rules
+    rectifications: list[Rectification] = field(default_factory=list)  # its `整改`
     ledger: LoadedLedger | None = None  # kept in one process unless keep_models=False
     model: LedgerModel | None = None  # None also when the model could not be built
     derived: Any = None  # what `derive` answered for it
@@ -80,7 +83,8 @@ class VillageAudit:
 
     @property
     def has_errors(self) -> bool:
-        return any(f.is_error for f in self.findings)
+        """An open error: one a 整改 put right fails nothing."""
+        return any(f.fails for f in self.findings)
 
 
 @dataclass
@@ -93,7 +97,8 @@ class Audit:
 
     @property
     def has_errors(self) -> bool:
-        return any(f.is_error for f in self.findings)
+        """An open error: one a 整改 put right fails nothing."""
+        return any(f.fails for f in self.findings)
 
     def village(self, name: str) -> VillageAudit:
         for result in self.villages:
@@ -160,6 +165,7 @@ def audit_village(
         result.title = model.title
         result.findings += run_rules(model, rules)
         result.summaries = collect(model, rules)
+        result.rectifications = list(model.rectifications)
     if derive is not None:
         result.derived = derive(result)
     if not keep_model:
@@ -176,6 +182,9 @@ def combine(villages: Sequence[VillageAudit], selector: Selector, as_of: date) -
             summaries.setdefault(code, []).append((result.village, summary))
     findings = [f for result in villages for f in result.findings]
     findings += run_across(selected_rules(selector), summaries)
+    # once every finding of the run is known, each village's 整改 put theirs right
+    records = {r.village: r.rectifications for r in villages}
+    findings = settle_run(findings, records, selector.wants)
     findings = sorted((f for f in findings if selector.wants(f.rule)), key=_order)
     by_village: dict[str, list[Finding]] = {}
     for finding in findings:
@@ -185,6 +194,9 @@ def combine(villages: Sequence[VillageAudit], selector: Selector, as_of: date) -
 
 
 def selected_rules(selector: Selector) -> list[Rule]:
+    """The rules to run: the selected ones, or all when VL903 must know every finding."""
+    if needs_every_rule(selector.wants):
+        return all_rules()
     return [r for r in all_rules() if selector.wants(r.code)]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from village_ledger.findings import BEANCOUNT, Finding, Hit, Severity, meta_location
 from village_ledger.gcpause import without_gc
 from village_ledger.model import LedgerModel
+from village_ledger.model.subjects import subject_at, subject_of
 from village_ledger.registry import Rule
 
 CRASH = "VL900"
@@ -41,7 +42,8 @@ def _codes(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
 
 
-def to_finding(rule: Rule, village: str, hit: Hit) -> Finding:
+def to_finding(rule: Rule, village: str, hit: Hit, model: LedgerModel | None = None) -> Finding:
+    """The finding of a hit; `model` names its subject when it sits on no voucher."""
     file, line = meta_location(hit.meta)
     return Finding(
         village=village,
@@ -53,6 +55,7 @@ def to_finding(rule: Rule, village: str, hit: Hit) -> Finding:
         message=hit.message,
         amount=hit.amount,
         policy=hit.policy,
+        subject=subject_at(model, hit.meta),
     )
 
 
@@ -61,7 +64,9 @@ def run_rules(model: LedgerModel, rules: Sequence[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
         try:
-            findings.extend(to_finding(rule, model.village, hit) for hit in rule.check(model))
+            findings.extend(
+                to_finding(rule, model.village, hit, model) for hit in rule.check(model)
+            )
         except Exception as exc:  # a broken rule must not hide the others' findings
             findings.append(crash_finding(rule, model, exc))
     return findings
@@ -145,4 +150,5 @@ def beancount_finding(village: str, error: Any) -> Finding:
         rule=BEANCOUNT,
         severity=Severity.ERROR,
         message=str(error.message).strip(),
+        subject=subject_of(entry) if entry is not None else "",
     )

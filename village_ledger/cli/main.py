@@ -7,17 +7,29 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
 
 import click
 from rich.console import Console
 
 from village_ledger import __version__
 from village_ledger.audit import audit
+from village_ledger.baseline import (
+    Applied,
+    Baseline,
+    BaselineError,
+    apply_baseline,
+    read_baseline,
+)
+from village_ledger.baseline import write_baseline as write_baseline_file
 from village_ledger.engine import CRASH, Selector
 from village_ledger.findings import BEANCOUNT
 from village_ledger.paths import PathError, find_villages
 from village_ledger.registry import all_rules
 from village_ledger.sealing import TodayError
+from village_ledger.writing import WriteRefused
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -33,9 +45,10 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github", "junit"]),
+    type=click.Choice(["text", "json", "github", "junit", "sarif", "gitlab"]),
     default="text",
-    help="输出格式：text（给人看）、json、github（CI 注释）、junit。",
+    help="输出格式：text（给人看）、json、github（CI 注释）、junit、sarif（代码扫描）、"
+    "gitlab（GitLab 代码质量报告）。",
 )
 @click.option(
     "--jobs",
@@ -48,16 +61,31 @@ def main() -> None:
     "--select", multiple=True, metavar="CODES", help="只报告这些规则代码或前缀（如 VL1,VL402）。"
 )
 @click.option("--ignore", multiple=True, metavar="CODES", help="不报告这些规则代码或前缀。")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="基线文件：其中记录的发现不再报告，并说明其中有几条已不再出现。",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="把本次检查的未整改发现写入基线文件（与 --baseline 同用时只保留仍存在的旧发现，基线只减不增）。",
+)
 def check(
     paths: tuple[str, ...],
     fmt: str,
     jobs: int | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    baseline: str | None,
+    write_baseline: str | None,
 ) -> None:
     """检查村账簿：Beancount 自身检查加全部规则（无论账簿是否启用插件）。
 
     PATH 可以是村的 main.beancount、村文件夹，或包含多个村文件夹的目录。
+    已整改（账簿中有“整改”记录并经有权人员验收）的发现标为已整改，不算错误。
     """
     try:
         mains = find_villages(list(paths))
@@ -67,12 +95,31 @@ def check(
         raise click.UsageError(str(exc)) from None
     selector = Selector.parse(select, ignore)
     _reject_unknown_codes(selector)
+    old = _read_baseline(baseline) if baseline else None
+    _check_writable(write_baseline)
     try:
         run = audit(mains, selector, jobs=jobs or os.cpu_count() or 1, keep_models=False)
     except TodayError as exc:
         raise click.UsageError(str(exc)) from None
+    applied = apply_baseline(run.findings, old or Baseline(Counter()))
+    note = _baseline_note(baseline, old, applied)
+    if write_baseline:
+        # with --baseline, only what it already held: a baseline never takes new findings in
+        kept = applied.baselined if old is not None else [f for f in run.findings if f.is_open]
+        try:
+            count = write_baseline_file(Path(write_baseline), kept)
+        except WriteRefused as exc:
+            click.echo(f"错误：{exc}", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+        applied = apply_baseline(run.findings, Baseline(Counter(f.fingerprint for f in kept)))
+        note += f"已写入基线 {write_baseline}：{count} 条发现。"
+    run = replace(run, findings=applied.shown)
     out = sys.stdout
-    if fmt == "json":
+    if fmt in ("sarif", "gitlab"):
+        from village_ledger.cli.scanning import write_gitlab, write_sarif
+
+        (write_sarif if fmt == "sarif" else write_gitlab)(run.findings, out)
+    elif fmt == "json":
         from village_ledger.cli.output import write_json
 
         write_json(run, out)
@@ -88,7 +135,33 @@ def check(
         from village_ledger.cli.output import write_text
 
         write_text(run, Console(highlight=False, soft_wrap=True))
+    if note:
+        click.echo(note, err=fmt != "text")
     sys.exit(EXIT_FINDINGS if run.has_errors else EXIT_OK)
+
+
+def _read_baseline(path: str) -> Baseline:
+    try:
+        return read_baseline(Path(path))
+    except BaselineError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _check_writable(path: str | None) -> None:
+    if path is not None and not Path(path).resolve().parent.is_dir():
+        raise click.UsageError(f"基线文件所在目录不存在：{Path(path).parent}")
+
+
+def _baseline_note(path: str | None, old: Baseline | None, applied: Applied) -> str:
+    if old is None:
+        return ""
+    note = f"基线 {path}：{len(applied.baselined)} 条发现已在基线中，不再报告"
+    if applied.gone:
+        note += (
+            f"；基线中有 {applied.gone} 条已不再出现（已更正或已整改），"
+            f"可运行 --baseline {path} --write-baseline {path} 缩减基线"
+        )
+    return note + "。"
 
 
 def _ensure_readable(path: os.PathLike[str]) -> None:

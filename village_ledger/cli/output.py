@@ -1,4 +1,9 @@
-"""Check output formats: text for people, json for scripts, github annotations, junit for CI."""
+"""Check output formats: text for people, json for scripts, github annotations, junit for CI
+(SARIF and GitLab code quality are in `cli.scanning`).
+
+A finding put right by a 整改 (已整改) is shown in text, json and junit with its 整改, and fails
+nothing; github annotations leave it out.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from village_ledger.audit import Audit
-from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding
+from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding, Rectification
 from village_ledger.registry import FAMILIES, family_label
 
 
@@ -37,6 +42,8 @@ def _escape_data(text: str) -> str:
 
 def write_github(run: Audit, out: TextIO) -> None:
     for f in run.findings:
+        if not f.is_open:
+            continue
         level = "error" if f.is_error else "warning"
         props = f"file={_escape_property(f.display_file())},line={f.line},title={f.rule}"
         out.write(f"::{level} {props}::{_escape_data(f'[{f.village}] {f.message}')}\n")
@@ -54,14 +61,14 @@ def write_junit(run: Audit, out: TextIO) -> None:
             case = ET.SubElement(
                 suite, "testcase", classname=village.village, name=family_label(code)
             )
-            errors = [f for f in group if f.is_error]
+            errors = [f for f in group if f.fails]
             if errors:
                 failures += 1
                 failure = ET.SubElement(
                     case, "failure", message=f"{len(errors)} 条错误", type="village-ledger"
                 )
                 failure.text = "\n".join(_line(f) for f in errors)
-            warnings = [f for f in group if not f.is_error]
+            warnings = [f for f in group if not f.fails]
             if warnings:
                 ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in warnings)
         suite.set("tests", str(len(codes)))
@@ -72,7 +79,13 @@ def write_junit(run: Audit, out: TextIO) -> None:
 
 
 def _line(f: Finding) -> str:
-    return f"{f.display_file()}:{f.line} {f.date or ''} {f.rule} {f.message}"
+    done = f"（{rectified_text(f.rectified)}）" if f.rectified else ""
+    return f"{f.display_file()}:{f.line} {f.date or ''} {f.rule} {f.message}{done}"
+
+
+def rectified_text(record: Rectification) -> str:
+    evidence = f"，整改凭证 {record.evidence}" if record.evidence else ""
+    return f"已整改：{record.day} {record.way}，{record.accepted_by}验收{evidence}"
 
 
 def write_text(run: Audit, console: Console) -> None:
@@ -85,9 +98,15 @@ def write_text(run: Audit, console: Console) -> None:
             continue
         console.print(f"[bold]{escape(header)}[/]：{_count_line(mine)}")
         for f in mine:
-            style = "red" if f.is_error else "yellow"
             where = f"{f.display_file()}:{f.line}"
             day = f.date.isoformat() if f.date else "          "
+            if f.rectified is not None:
+                console.print(
+                    f"  [dim]{escape(where)}  {day}  {f.rule} 已整改  {escape(f.message)}"
+                    f"（{escape(rectified_text(f.rectified))}）[/]"
+                )
+                continue
+            style = "red" if f.is_error else "yellow"
             console.print(
                 f"  [dim]{escape(where)}[/]  {day}  [{style}]{f.rule} "
                 f"{SEVERITY_ZH[str(f.severity)]}[/]  {escape(f.message)}"
@@ -96,16 +115,22 @@ def write_text(run: Audit, console: Console) -> None:
     write_summary(run.findings, len(run.villages), console)
 
 
+def _status(f: Finding) -> str:
+    return str(f.severity) if f.is_open else "rectified"
+
+
 def _count_line(findings: Iterable[Finding]) -> str:
-    counts = Counter(str(f.severity) for f in findings)
-    return f"错误 {counts['error']} 条，预警 {counts['warning']} 条"
+    counts = Counter(_status(f) for f in findings)
+    done = f"，已整改 {counts['rectified']} 条" if counts["rectified"] else ""
+    return f"错误 {counts['error']} 条，预警 {counts['warning']} 条{done}"
 
 
 def write_summary(findings: list[Finding], villages: int, console: Console) -> None:
     console.print(f"[bold]汇总[/]：检查 {villages} 个村，{_count_line(findings)}")
     by_family: dict[str, Counter[str]] = {}
     for f in findings:
-        by_family.setdefault(family_label(f.rule), Counter())[str(f.severity)] += 1
+        by_family.setdefault(family_label(f.rule), Counter())[_status(f)] += 1
     for label in sorted(by_family):
         counts = by_family[label]
-        console.print(f"  {escape(label)}：错误 {counts['error']}，预警 {counts['warning']}")
+        done = f"，已整改 {counts['rectified']}" if counts["rectified"] else ""
+        console.print(f"  {escape(label)}：错误 {counts['error']}，预警 {counts['warning']}{done}")

@@ -27,6 +27,7 @@ from village_ledger.model.meetings import Meeting, Meetings
 from village_ledger.model.payments import Payment, as_payment
 from village_ledger.model.period import Period
 from village_ledger.model.policy import Policy
+from village_ledger.model.rectifications import Rectifications
 from village_ledger.model.roster import Roster
 from village_ledger.model.seals import Quarter, Seals
 
@@ -62,6 +63,7 @@ class LedgerModel:
     policy: Policy
     seals: Seals
     payments: list[Payment]
+    rectifications: Rectifications
     options: dict[str, Any] = field(repr=False)
     config_hits: list[Hit] = field(default_factory=list)
     # the day today-dependent rules (VL603) judge by; None: `sealing.today()` when they run
@@ -116,18 +118,20 @@ def build_model(
             else:
                 by_kind[read.kind].append(read)
 
+    def from_township(d: Directive) -> bool:
+        return is_township_file(str(d.meta.get("filename", "")), village_dir)
+
     chart = Chart(opens)
-    roster = Roster(by_kind[vocab.APPOINT] + by_kind[vocab.LEAVE] + by_kind[vocab.RELATIVE])
+    people = by_kind[vocab.APPOINT] + by_kind[vocab.LEAVE] + by_kind[vocab.RELATIVE]
+    roster = Roster(people, from_township)
     meetings = Meetings(by_kind[vocab.RESOLUTION])
     seals = Seals(by_kind[vocab.SEAL])
-
-    policy = Policy(
-        by_kind[vocab.POLICY],
-        lambda d: is_township_file(str(d.meta.get("filename", "")), village_dir),
-    )
+    policy = Policy(by_kind[vocab.POLICY], from_township)
     vouchers = [t for t in transactions if t.flag != flags.FLAG_PADDING and not is_opening(t)]
     payments = [p for p in (as_payment(t, chart) for t in vouchers) if p is not None]
+    rectifications = Rectifications(by_kind[vocab.RECTIFY], roster, meetings, vouchers, people)
     config_hits += chart.hits + roster.hits + meetings.hits + policy.hits + seals.hits
+    config_hits += rectifications.hits
     return LedgerModel(
         village=village_of(main_file) if village_dir else "",
         title=str(options_map.get("title") or ""),
@@ -142,6 +146,7 @@ def build_model(
         policy=policy,
         seals=seals,
         payments=payments,
+        rectifications=rectifications,
         options=options_map,
         config_hits=config_hits,
         as_of=as_of,

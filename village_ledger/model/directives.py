@@ -26,7 +26,10 @@ SHAPES: dict[str, tuple[str, ...]] = {
     vocab.RESOLUTION: ("决议编号", "会议类型", "事项", "金额"),
     vocab.POLICY: ("项目", "值"),
     vocab.SEAL: ("期间", "摘要值"),
+    vocab.RECTIFY: ("规则代码", "凭证号或指令编号", "整改方式", "验收人", "整改凭证或决议"),
 }
+# how many of the last values a directive may leave out
+OPTIONAL: dict[str, int] = {vocab.RECTIFY: 1}
 
 TYPE_NAMES: dict[type, str] = {
     str: "文字",
@@ -70,9 +73,13 @@ def read_directive(entry: data.Custom) -> Directive | Hit:
         known = "、".join(vocab.DIRECTIVES)
         return Hit(entry.meta, f"未知的指令类型“{entry.type}”，应为：{known}", entry.date)
     values = tuple(v.value for v in entry.values)
-    if len(values) != len(shape):
-        expected = " ".join(f"<{name}>" for name in shape)
-        return bad(entry, f"应有 {len(shape)} 个值（{expected}），实有 {len(values)} 个")
+    least = len(shape) - OPTIONAL.get(entry.type, 0)
+    if not least <= len(values) <= len(shape):
+        expected = " ".join(
+            f"<{name}>" if i < least else f"[<{name}>]" for i, name in enumerate(shape)
+        )
+        count = f"{len(shape)}" if least == len(shape) else f"{least} 至 {len(shape)}"
+        return bad(entry, f"应有 {count} 个值（{expected}），实有 {len(values)} 个")
     return Directive(entry.type, entry.date, values, entry)
 
 

@@ -1,13 +1,15 @@
 """Who holds which role on a date, and who is whose close relative (近亲属).
 
 A `任职` starts a term on its date; a `离任` ends it: its date is the first day the person no
-longer holds the role.
+longer holds the role. The township's inspectors (`vocab.TOWNSHIP_ROLES`: 乡镇农经员, 乡镇纪检员)
+are appointed and relieved only in the township's shared files: a village's own books cannot
+give anyone a township post (it would let a village choose who accepts its 整改).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,7 +37,12 @@ class Term:
 
 
 class Roster:
-    def __init__(self, directives: Iterable[Directive]) -> None:
+    def __init__(
+        self,
+        directives: Iterable[Directive],
+        is_township: Callable[[Directive], bool] = lambda d: False,
+    ) -> None:
+        self._is_township = is_township
         self.terms: list[Term] = []
         self.hits: list[Hit] = []
         self._relatives: dict[str, dict[str, str]] = defaultdict(dict)
@@ -59,6 +66,14 @@ class Roster:
             self.hits.append(problem)
             return
         person, role = d.values[0].strip(), d.values[1]
+        if role in vocab.TOWNSHIP_ROLES and not self._is_township(d):
+            self.hits.append(
+                bad(
+                    d.entry,
+                    f"{role}是乡镇职务，只能在乡镇共用的账簿文件中{d.kind}，不能写在本村账簿中",
+                )
+            )
+            return
         current = open_terms.get((person, role))
         if d.kind == vocab.APPOINT:
             if current is not None:

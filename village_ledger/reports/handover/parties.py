@@ -151,7 +151,8 @@ def check_supervisor(
         raise HandoverError("监交人的姓名不能为空（监交人由乡镇派出）")
     if supervisor in (outgoing, incoming):
         raise HandoverError(f"监交人不能由移交人或接交人担任（{supervisor}）")
-    roles = roster.roles_of(supervisor, day - timedelta(days=1)) | roster.roles_of(supervisor, day)
+    held = roster.roles_of(supervisor, day - timedelta(days=1)) | roster.roles_of(supervisor, day)
+    roles = held - vocab.TOWNSHIP_ROLES  # a township inspector is who the township sends
     if roles:
         raise HandoverError(
             f"监交人{supervisor}在 {day} 任本村{'、'.join(sorted(roles, key=_role_order))}；"
