@@ -79,7 +79,44 @@ def policy_looser_than_township(model: LedgerModel) -> Iterator[Hit]:
     yield from model.policy.looser
 
 
-@rule("VL903", "整改记录指向不存在的审计发现或凭证")
+# a payment whose reviewer never signed (VL101), the ground of both examples below
+UNREVIEWED = """\
+2025-05-13 * "九池乡兴旺文具店" "办公用品"
+  voucher: "2025-05-001"
+  handler: "吴志强"
+  approver: "王建国"
+  invoice: "25320000000012345678"
+  Expenses:513-管理费用:51302-办公费   386.00 CNY
+  Assets:102-银行存款:10201-农商行    -386.00 CNY
+"""
+REVIEWED = UNREVIEWED.replace(
+    '  approver: "王建国"\n', '  reviewer: "钱秀英"\n  approver: "王建国"\n'
+)
+
+EXPLAIN_VL903 = Explanation(
+    checks=(
+        "`整改` 记录指向的审计发现不存在：账簿中没有同一规则代码、同一凭证号（或同一指令）上、"
+        "日期不晚于整改日期的审计发现；或者所附的整改凭证、决议编号在账簿中找不到。"
+    ),
+    why=(
+        "整改记录使一条审计发现标为已整改、不再算作错误。写错凭证号或规则代码的整改什么也没有整改，"
+        "却让人以为问题已经解决；指向不存在的整改凭证，验收就没有依据。"
+    ),
+    compliant=UNREVIEWED + '2025-06-02 custom "整改" "VL101" "2025-05-001" "补签审核人" "赵德明"\n',
+    offending=REVIEWED + '2025-06-02 custom "整改" "VL101" "2025-05-001" "补签审核人" "赵德明"\n',
+    decisions=(
+        "整改用“问题的名称”指向审计发现：凭证号；会议决议的决议编号；公开封存的季度；其他指令写"
+        "日期、指令类型和各个值（如 `2024-03-15 任职 张三 会计`）。不用行号，账簿文件增删调整不受影响。",
+        "整改日期早于问题日期的，视为指向不存在的问题。",
+        "第 5 个值（可省略）是整改凭证的凭证号或会议决议编号，必须在账簿中存在。",
+        "问题是否存在要等全部规则（包括跨村规则）检查完才知道，所以只选 VL903 检查时也会运行全部规则。",
+    ),
+    fix="照 `village-ledger check --format json` 中该发现的 `rule` 和 `subject` 改正整改记录；"
+    "问题已直接更正、不再出现的，删去整改记录。",
+)
+
+
+@rule("VL903", "整改记录指向不存在的审计发现或凭证", explain=EXPLAIN_VL903)
 def rectification_names_nothing(model: LedgerModel) -> Iterator[Hit]:
     """整改记录必须指向确实存在的问题：同一规则代码、同一凭证号或指令、日期不晚于整改日期的审计发现；
     所附整改凭证或决议也必须在账簿中。"""
@@ -89,7 +126,29 @@ def rectification_names_nothing(model: LedgerModel) -> Iterator[Hit]:
     yield from model.rectifications.missing_evidence
 
 
-@rule("VL904", "整改验收人无权验收")
+EXPLAIN_VL904 = Explanation(
+    checks=(
+        "`整改` 的验收人无权验收：整改日期那天他不是乡镇农经员、乡镇纪检员或本村监委会主任、委员；"
+        "或者同时担任本村书记、主任、副主任、委员、会计、出纳、报账员；或者是该问题凭证的经手人、"
+        "证明人、审核人、审批人、收款人（指令所涉人员），或其近亲属。"
+    ),
+    why=(
+        "整改由谁验收，决定了“已整改”是否可信。村干部不能验收自己账务的整改，当事人及其近亲属应当回避；"
+        "验收应由乡镇（农经站、纪委）或村务监督委员会负责。"
+    ),
+    compliant=UNREVIEWED + '2025-06-02 custom "整改" "VL101" "2025-05-001" "补签审核人" "赵德明"\n',
+    offending=UNREVIEWED + '2025-06-02 custom "整改" "VL101" "2025-05-001" "补签审核人" "王建国"\n',
+    decisions=(
+        "乡镇农经员、乡镇纪检员是乡镇职务，只能在乡镇共用的账簿文件（村文件夹以外）中任免，"
+        "村账簿中写的是 VL901：村里不能自己指定验收人。",
+        "民主理财小组成员可以审核凭证，但不能验收整改。",
+        "无权验收的整改不算整改：问题仍按未整改报告。",
+    ),
+    fix="请有权的人验收后，改正整改记录中的验收人和日期。",
+)
+
+
+@rule("VL904", "整改验收人无权验收", explain=EXPLAIN_VL904)
 def rectification_without_standing(model: LedgerModel) -> Iterator[Hit]:
     """整改须由乡镇农经员、乡镇纪检员或村务监督委员会主任、委员验收；村干部、问题的经手人、审核人、
     审批人、收款人及其近亲属不能验收。无权验收的整改不算整改，问题仍未整改。"""

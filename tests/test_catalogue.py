@@ -28,6 +28,7 @@ WITH_EXAMPLES = [e for e in ENTRIES if e.code != CRASH]  # no sound ledger is me
 ALSO = {
     "VL204": {"VL202"},  # cash kept unbanked is cash over the limit
     "VL602": {"VL601"},  # a voucher slipped into a sealed quarter changes its books as well
+    "VL904": {"VL101"},  # a 整改 without standing leaves its finding open
 }
 # a crash has no threshold to miss
 EXEMPT = {"fires": set(), "near_miss": {CRASH}}
@@ -68,8 +69,9 @@ def judge(entry: Entry, text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     if ex.as_of:
         monkeypatch.setenv(TODAY_VARIABLE, ex.as_of)
     findings = check(make_village(tmp_path, text))
-    # old quarters of an example are never sealed: VL603 counts only where the example sets a day
-    return {f.rule for f in findings if ex.as_of or f.rule != "VL603"}
+    # old quarters of an example are never sealed: VL603 counts only where the example sets a day;
+    # a finding put right by a 整改 is reported as such and counts against nothing
+    return {f.rule for f in findings if f.is_open and (ex.as_of or f.rule != "VL603")}
 
 
 @pytest.mark.parametrize("entry", WITH_EXAMPLES, ids=lambda e: e.code)

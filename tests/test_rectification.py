@@ -88,12 +88,14 @@ REVIEWED_LATER = """
 """
 
 
+@pytest.mark.near_miss("VL903", "VL904")
 def test_a_supervisory_committee_chair_may_accept(tmp_path: Path) -> None:
     findings = check(village(tmp_path, rectify("赵德明")))
     assert codes(findings) == ["VL101"]
     assert not only(findings, "VL101").is_open
 
 
+@pytest.mark.fires("VL904")
 @pytest.mark.parametrize(
     ("who", "why"),
     [
@@ -112,6 +114,7 @@ def test_vl904_someone_without_an_accepting_role(tmp_path: Path, who: str, why: 
     assert vl904.line == line_of(main, '"整改"')
 
 
+@pytest.mark.fires("VL904")
 def test_vl904_the_reviewer_of_the_voucher_cannot_accept(tmp_path: Path) -> None:
     # 赵德明 chairs the supervisory committee, but he reviewed the voucher whose approver is missing
     unapproved = UNREVIEWED.replace('approver: "王建国"', 'reviewer: "赵德明"')
@@ -123,6 +126,7 @@ def test_vl904_the_reviewer_of_the_voucher_cannot_accept(tmp_path: Path) -> None
     assert "审核人" in only(findings, "VL904").message
 
 
+@pytest.mark.fires("VL904")
 def test_vl904_a_committee_member_who_handled_the_payment(tmp_path: Path) -> None:
     body = '2024-01-01 custom "任职" "孙明" "监委会委员"\n' + rectify("孙明")
     township = make_township(tmp_path)
@@ -133,6 +137,7 @@ def test_vl904_a_committee_member_who_handled_the_payment(tmp_path: Path) -> Non
     assert "孙明" in message and "经手人" in message
 
 
+@pytest.mark.fires("VL904")
 def test_vl904_a_committee_member_who_is_also_a_cadre(tmp_path: Path) -> None:
     # 郑国庆 is a 委员 of the village committee: a cadre, whatever else he is
     body = '2024-01-01 custom "任职" "郑国庆" "监委会委员"\n' + rectify("郑国庆")
@@ -140,6 +145,7 @@ def test_vl904_a_committee_member_who_is_also_a_cadre(tmp_path: Path) -> None:
     assert "村干部" in only(findings, "VL904").message
 
 
+@pytest.mark.fires("VL904")
 def test_vl904_a_close_relative_of_the_handler(tmp_path: Path) -> None:
     relatives = '2024-01-01 custom "亲属" "刘振华" "吴志强" "兄弟"\n'
     findings = check(village(tmp_path, relatives + rectify("刘振华")))
@@ -148,11 +154,13 @@ def test_vl904_a_close_relative_of_the_handler(tmp_path: Path) -> None:
     assert only(findings, "VL101").fails
 
 
+@pytest.mark.fires("VL904")
 def test_vl904_after_the_inspector_left(tmp_path: Path) -> None:
     staff = STAFF + '2026-03-01 custom "离任" "刘振华" "乡镇农经员"\n'
     assert "VL904" in codes(check(village(tmp_path, rectify("刘振华"), staff=staff)))
 
 
+@pytest.mark.near_miss("VL904")
 def test_vl904_near_miss_the_day_before_the_inspector_left(tmp_path: Path) -> None:
     staff = STAFF + '2026-04-03 custom "离任" "刘振华" "乡镇农经员"\n'
     findings = check(village(tmp_path, rectify("刘振华"), staff=staff))
@@ -160,6 +168,7 @@ def test_vl904_near_miss_the_day_before_the_inspector_left(tmp_path: Path) -> No
     assert not only(findings, "VL101").is_open
 
 
+@pytest.mark.fires("VL901", "VL904")
 def test_a_village_cannot_appoint_a_township_inspector(tmp_path: Path) -> None:
     own = '2024-01-01 custom "任职" "刘振华" "乡镇农经员"\n'
     findings = check(village(tmp_path, own + rectify("刘振华"), staff=""))
@@ -167,6 +176,7 @@ def test_a_village_cannot_appoint_a_township_inspector(tmp_path: Path) -> None:
     assert "乡镇共用" in only(findings, "VL901").message
 
 
+@pytest.mark.fires("VL903")
 def test_vl903_a_rectification_naming_another_voucher(tmp_path: Path) -> None:
     main = village(tmp_path, rectify("刘振华", on="2025-05-002"))
     findings = check(main)
@@ -177,20 +187,24 @@ def test_vl903_a_rectification_naming_another_voucher(tmp_path: Path) -> None:
     assert only(findings, "VL101").fails
 
 
+@pytest.mark.fires("VL903")
 def test_vl903_a_rectification_naming_another_rule(tmp_path: Path) -> None:
     assert codes(check(village(tmp_path, rectify("刘振华", code="VL102")))) == ["VL101", "VL903"]
 
 
+@pytest.mark.fires("VL903")
 def test_vl903_a_rectification_dated_before_the_finding(tmp_path: Path) -> None:
     findings = check(village(tmp_path, rectify("刘振华", day="2025-05-12")))
     assert codes(findings) == ["VL101", "VL903"]
 
 
+@pytest.mark.near_miss("VL903")
 def test_vl903_near_miss_a_rectification_on_the_findings_day(tmp_path: Path) -> None:
     findings = check(village(tmp_path, rectify("刘振华", day="2025-05-13")))
     assert codes(findings) == ["VL101"]
 
 
+@pytest.mark.fires("VL903")
 def test_vl903_evidence_that_is_not_in_the_books(tmp_path: Path) -> None:
     findings = check(village(tmp_path, rectify("刘振华", extra=' "2026-04-009"')))
     assert codes(findings) == ["VL101", "VL903"]
@@ -199,6 +213,7 @@ def test_vl903_evidence_that_is_not_in_the_books(tmp_path: Path) -> None:
     assert not only(findings, "VL101").is_open
 
 
+@pytest.mark.near_miss("VL903")
 def test_vl903_near_miss_evidence_naming_a_resolution(tmp_path: Path) -> None:
     resolution = '2026-03-01 custom "会议决议" "2026-03-两委-1" "两委联席会议" "补办" 100.00 CNY\n'
     body = resolution + rectify("刘振华", extra=' "2026-03-两委-1"')
@@ -211,6 +226,7 @@ def test_vl903_sees_every_rule_even_when_only_it_is_selected(tmp_path: Path) -> 
     assert check(main, select=("VL9",)) == []
 
 
+@pytest.mark.fires("VL901")
 @pytest.mark.parametrize(
     ("directive", "complaint"),
     [

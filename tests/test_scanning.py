@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.support import REPO, make_township, make_village
+from village_ledger.catalogue import lookup
 from village_ledger.cli.main import main
 from village_ledger.cli.scanning import sarif_document, unique_fingerprints
 from village_ledger.findings import Finding, Rectification, Severity
@@ -60,8 +61,11 @@ def test_sarif_has_one_rule_object_per_code_explained_in_chinese(sample: Any) ->
     assert len(ids) == len(set(ids))
     assert set(ids) == {r.code for r in all_rules()} | {"BEANCOUNT", "VL900"}
     for rule in rules:
-        text = rule["fullDescription"]["text"]
-        assert any("\u4e00" <= ch <= "\u9fff" for ch in text), rule["id"]
+        entry = lookup(rule["id"])
+        assert entry is not None and entry.explanation is not None
+        assert rule["shortDescription"]["text"] == entry.title
+        assert entry.explanation.checks in rule["fullDescription"]["text"]
+        assert entry.explanation.why in rule["fullDescription"]["text"]
     vl903 = next(r for r in rules if r["id"] == "VL903")
     assert "整改" in vl903["shortDescription"]["text"]
 

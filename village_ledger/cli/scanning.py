@@ -1,8 +1,8 @@
 """Check output for code scanning: SARIF 2.1.0 (GitHub code scanning and any SARIF viewer) and
 GitLab's code quality report.
 
-SARIF carries one rule object per code with its Chinese title and explanation, and one result per
-finding at its file and line. A finding put right by a `整改` is a result with an in-source
+SARIF carries one rule object per code with its Chinese title and explanation (the catalogue's,
+as `village-ledger rule CODE` shows it), and one result per finding at its file and line. A finding put right by a `整改` is a result with an in-source
 suppression (status `accepted`, the 整改's date, way and acceptor as its justification), so code
 scanning closes it rather than forgetting it. GitLab's code quality format has no such notion:
 rectified findings are left out of it.
@@ -20,50 +20,38 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from village_ledger import __version__
-from village_ledger.engine import CRASH
-from village_ledger.findings import BEANCOUNT, Finding, Rectification
-from village_ledger.registry import Rule, all_rules, family_label
+from village_ledger.catalogue import Entry, entries, explanation_markdown
+from village_ledger.findings import Finding, Rectification
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "villageLedger/v1"
 
-# codes that are no rule function of a family, with their title and explanation
-PSEUDO_RULES = {
-    BEANCOUNT: ("Beancount 基本检查", "Beancount 自身的检查：语法、借贷平衡、余额断言、科目开设等。"),
-    CRASH: ("规则执行出错", "某条规则执行时出错；其余规则照常检查。请把该发现报告给 village-ledger 的维护者。"),
-}  # fmt: skip
 
-
-def explanation(rule: Rule) -> str:
-    """The rule's Chinese explanation, as `village-ledger rules` shows it."""
-    return f"{rule.title}。{rule.doc}" if rule.doc else rule.title
+def explanation(entry: Entry) -> str:
+    """The code's Chinese explanation, as `village-ledger rule CODE` gives it: what it checks and
+    why."""
+    ex = entry.explanation
+    return f"{ex.checks}\n\n{ex.why}" if ex else entry.title
 
 
 def rule_objects() -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """One SARIF reportingDescriptor per code, and each code's index among them."""
-    objects: list[dict[str, Any]] = []
-    for rule in all_rules():
-        text = explanation(rule)
-        reads = f"\n读取的财务制度项目：{'、'.join(rule.reads)}" if rule.reads else ""
-        objects.append(
-            descriptor(rule.code, rule.title, text + reads, "error" if rule.is_error else "warning")
-        )
-    for code, (title, text) in PSEUDO_RULES.items():
-        objects.append(descriptor(code, title, text, "error"))
+    """One SARIF reportingDescriptor per code of the catalogue (every rule, Beancount's own
+    checks and VL900), and each code's index among them."""
+    objects = [descriptor(entry) for entry in entries()]
     return objects, {o["id"]: i for i, o in enumerate(objects)}
 
 
-def descriptor(code: str, title: str, text: str, level: str) -> dict[str, Any]:
+def descriptor(entry: Entry) -> dict[str, Any]:
     return {
-        "id": code,
-        "name": code,
-        "shortDescription": {"text": title},
-        "fullDescription": {"text": text},
-        "help": {"text": f"{code} {title}\n\n{text}"},
-        "defaultConfiguration": {"level": level},
-        "properties": {"family": family_label(code), "tags": [family_label(code)]},
+        "id": entry.code,
+        "name": entry.code,
+        "shortDescription": {"text": entry.title},
+        "fullDescription": {"text": explanation(entry)},
+        "help": {"text": explanation_markdown(entry), "markdown": explanation_markdown(entry)},
+        "defaultConfiguration": {"level": str(entry.severity)},
+        "properties": {"family": entry.label, "tags": [entry.label]},
     }
 
 
