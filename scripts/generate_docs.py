@@ -8,6 +8,7 @@
   `<!-- BEGIN GENERATED name -->` and `<!-- END GENERATED name -->`, where name is one of
   `rule-table` (the codes, linking to the catalogue), `chart` (the standard chart of
   `ledgers/township/chart.beancount`), `policy` (the policy items and the rules reading them),
+  `directives` and `roles` (the custom directives and the roles of `village_ledger.model.vocab`),
   `commands` (every command of `village-ledger` and its options, from the click definitions).
 """
 
@@ -25,6 +26,8 @@ from beancount.parser import parser
 
 from village_ledger.catalogue import catalogue_markdown, entries, table_markdown
 from village_ledger.cli.main import main as cli
+from village_ledger.model import vocab
+from village_ledger.model.directives import OPTIONAL, SHAPES
 from village_ledger.model.policy import ITEMS, show
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,6 +91,44 @@ def policy_table(path: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def directive_table(path: Path) -> str:
+    lines = ["| 指令 | 写法 |", "|---|---|"]
+    for kind in vocab.DIRECTIVES:
+        shape = SHAPES[kind]
+        optional = OPTIONAL.get(kind, 0)
+        values = [
+            f"[{written_value(name)}]" if i >= len(shape) - optional else written_value(name)
+            for i, name in enumerate(shape)
+        ]
+        lines.append(f'| `{kind}` | `日期 custom "{kind}" {" ".join(values)}` |')
+    return "\n".join(lines) + "\n"
+
+
+def written_value(name: str) -> str:
+    """A directive's value as the ledger writes it: text in quotes, an amount with its currency."""
+    if name == "金额":
+        return "<金额> CNY"
+    if name == "值":
+        return "<值>"  # a policy value: an amount, a number, TRUE/FALSE or quoted text
+    return f'"<{name}>"'
+
+
+def role_table(path: Path) -> str:
+    def mark(role: str, roles: frozenset[str]) -> str:
+        return "✓" if role in roles else ""
+
+    lines = [
+        "| 职务 | 审批支出 | 审核支出 | 验收整改 | 只在乡镇文件中任命 |",
+        "|---|---|---|---|---|",
+    ]
+    for role in vocab.ROLES:
+        lines.append(
+            f"| `{role}` | {mark(role, vocab.APPROVING_ROLES)} | {mark(role, vocab.REVIEWING_ROLES)} "
+            f"| {mark(role, vocab.ACCEPTING_ROLES)} | {mark(role, vocab.TOWNSHIP_ROLES)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def as_written(kind: str, value: object) -> str:
     """A policy value as a `财务制度` directive writes it."""
     if kind == "amount":
@@ -135,6 +176,8 @@ GENERATORS: dict[str, Callable[[Path], str]] = {
     "rule-table": rule_table,
     "chart": chart_table,
     "policy": policy_table,
+    "directives": directive_table,
+    "roles": role_table,
     "commands": commands_reference,
 }
 
