@@ -1,7 +1,8 @@
 #!/bin/sh
 # The main job on the sample township: check every village, then render its reports into OUT:
-# each village's latest quarter's 财务公开 (HTML, the A3 board as PDF, Excel), the township
-# overview, and the handover audit of the 2026 村两委换届.
+# each village's latest quarter's 财务公开 (HTML, the A3 board as PDF, Excel), its books (科目余额表,
+# 总账, 日记账, the month's 记账凭证), the township overview, and the handover audit of the 2026
+# 村两委换届.
 BIN="$1"
 OUT="$2"
 PERIOD=2026Q3   # the sample books run to 2026-09: their latest quarter
@@ -26,6 +27,17 @@ for main in ledgers/*/main.beancount; do
   run "$BIN/village-ledger" disclose "$main" --period "$PERIOD" --format pdf --paper a3 -o "$OUT/$village-$PERIOD-a3.pdf"
   run "$BIN/village-ledger" disclose "$main" --period "$PERIOD" --format xlsx -o "$OUT/$village-$PERIOD.xlsx"
   echo "  $OUT/$village-$PERIOD.html, $village-$PERIOD-a3.pdf, $village-$PERIOD.xlsx"
+done
+
+echo "== 会计账簿 $PERIOD"
+for main in ledgers/*/main.beancount; do
+  village=$(basename "$(dirname "$main")")
+  run "$BIN/village-ledger" books "$main" --book 科目余额表 --period "$PERIOD" -o "$OUT/$village-$PERIOD-科目余额表.pdf"
+  run "$BIN/village-ledger" books "$main" --book 总分类账 --period 2026 -o "$OUT/$village-2026-总分类账.xlsx"
+  run "$BIN/village-ledger" books "$main" --book 现金日记账 --period "$PERIOD" -o "$OUT/$village-$PERIOD-现金日记账.pdf"
+  run "$BIN/village-ledger" books "$main" --book 银行存款日记账 --period "$PERIOD" -o "$OUT/$village-$PERIOD-银行存款日记账.pdf"
+  run "$BIN/village-ledger" vouchers "$main" --period 2026-09 -o "$OUT/$village-2026-09-记账凭证.pdf"
+  echo "  $OUT/$village-$PERIOD-科目余额表.pdf, 2026-总分类账.xlsx, 日记账, 2026-09-记账凭证.pdf"
 done
 
 echo "== 乡镇总览"
