@@ -36,11 +36,11 @@ from beancount import loader
 
 from village_ledger.model import LedgerModel
 from village_ledger.model import depreciation as dep
+from village_ledger.model.figures import CLOSING, is_closing
 from village_ledger.model.period import Period
 from village_ledger.money import CURRENCY, fmt_yuan
 
 ZERO = Decimal(0)
-CLOSING_META = "closing"
 CURRENT_YEAR = "Equity:321-本年收益"
 DISTRIBUTION = "Equity:322-收益分配"
 RESERVE = "Equity:311-公积公益金"
@@ -141,11 +141,6 @@ def depreciation_entry(model: LedgerModel, month: Period) -> Entry | None:
 # ---- year-end close ----
 
 
-def is_closing(entry: object) -> bool:
-    meta = getattr(entry, "meta", None) or {}
-    return meta.get(CLOSING_META) is True
-
-
 def profit_and_loss_accounts(model: LedgerModel) -> list[str]:
     return [a for a in model.figures.accounts if a.startswith(("Income:", "Expenses:"))]
 
@@ -188,7 +183,7 @@ def closing_entries(model: LedgerModel, year: int, resolution: str | None) -> li
 
 
 def _closing(period: Period, payee: str, narration: str, postings: list[Posting]) -> Entry:
-    meta = ((CLOSING_META, "TRUE"), ("receipt", _quoted("内部凭证")))
+    meta = ((CLOSING, "TRUE"), ("receipt", _quoted("内部凭证")))
     return Entry(period.last, payee, narration, meta, tuple(postings))
 
 

@@ -41,13 +41,21 @@ BOOK_NAMES = {
     "明细分类账": "subsidiary-ledger",
     "现金日记账": "cash-journal",
     "银行存款日记账": "bank-journal",
+    "资产负债表": "balance-sheet",
+    "收益及收益分配表": "income-statement",
 }
 ALIASES = {alias: name for name, alias in BOOK_NAMES.items()}
 
 
 def book_name(text: str) -> str | None:
     """The Chinese name of a book given by its name or English alias (总账 and 明细账 too)."""
-    short = {"总账": "总分类账", "明细账": "明细分类账", "余额表": "科目余额表"}
+    short = {
+        "总账": "总分类账",
+        "明细账": "明细分类账",
+        "余额表": "科目余额表",
+        "收益分配表": "收益及收益分配表",
+        "收益表": "收益及收益分配表",
+    }
     value = text.strip()
     if value in BOOK_NAMES:
         return value
@@ -443,6 +451,11 @@ def build_book(
 ) -> Book:
     if name == "科目余额表":
         return trial_balance(model, period, level)
+    if name in ("资产负债表", "收益及收益分配表"):
+        from village_ledger.books.statements import balance_sheet_book, income_statement_book
+
+        statement = balance_sheet_book if name == "资产负债表" else income_statement_book
+        return statement(model, period)
     return BUILDERS[name](model, period, account)
 
 

@@ -110,6 +110,24 @@ class _Ledger:
         return Movement(self.debits[account][i - 1], self.credits[account][i - 1])
 
 
+CLOSING = "closing"
+
+
+def is_closing(entry: data.Transaction) -> bool:
+    """A year-end closing entry (年终结账, `closing: TRUE`)."""
+    return entry.meta.get(CLOSING) is True
+
+
+CARRIED = ("Income:", "Expenses:", "Equity:321-", "Equity:322-")
+
+
+def is_carrying(entry: data.Transaction) -> bool:
+    """A closing entry that only carries the year's income and spending to 本年收益 and 收益分配
+    (not the distribution, which moves 收益分配 to 公积公益金 and 应付款): the published income,
+    spending and balance-sheet figures are the same with or without it."""
+    return is_closing(entry) and all(p.account.startswith(CARRIED) for p in entry.postings)
+
+
 class Figures:
     """The figures of one model; see the module docstring. Build with `model.figures`."""
 
@@ -198,6 +216,30 @@ class Figures:
             moved = self.movement(child, period)
             total = Movement(total.debit - moved.debit, total.credit - moved.credit)
         return total
+
+    @functools.cached_property
+    def _closings(self) -> _Ledger:
+        return _Ledger(e for e in self.model.transactions if is_closing(e))
+
+    def operating_movement(self, account: str, period: Period) -> Movement:
+        """`movement` without the year-end closing entries (`closing: TRUE`): what the year's
+        income and spending really were, which the 财务公开 and the 收益及收益分配表 print; the
+        closing entries only carry them to 本年收益 and 收益分配."""
+        moved = self.movement(account, period)
+        closed = Movement()
+        first, last = period.opening_day.toordinal(), period.last.toordinal()
+        ledger = self._closings
+        for name in self._subtree(account):
+            if name in ledger.days:
+                before, after = ledger.totals(name, first), ledger.totals(name, last)
+                closed += Movement(after.debit - before.debit, after.credit - before.credit)
+        return Movement(moved.debit - closed.debit, moved.credit - closed.credit)
+
+    def closing_movement(self, account: str, period: Period) -> Movement:
+        """What the year-end closing entries within `period` posted to `account` and below."""
+        full = self.movement(account, period)
+        operating = self.operating_movement(account, period)
+        return Movement(full.debit - operating.debit, full.credit - operating.credit)
 
     def first_level_balances(self, day: date) -> dict[str, Decimal]:
         """The balance of each first-level account code (`"102"`) at the end of `day`."""

@@ -1,13 +1,15 @@
 """The books as pandas frames, built in one pass over the ledger, and the national statement.
 
-`Books.of(model)` reads every transaction once (padding included, since it moves balances) into
+`Books.of(model)` reads every transaction once (padding included, since it moves balances; the
+year-end entries that only carry income and spending to 本年收益/收益分配 left out) into
 a postings frame (transaction, day, account, 分) and a transactions frame; every table of every
 report is then a filter and a group-by over them. Amounts are integer 分: a 元 amount with more
 than two decimals is rounded half up per posting.
 
 The balance sheet follows the line items of 《农村集体经济组织会计制度》 (财会〔2023〕14号, its 资产负债表 and 收益及收益分配表).
-Beancount keeps Income and Expenses open across years, so 未分配收益 is what balances the sheet:
-the credit balance of every account that is neither an asset, a liability, 资本 nor 公积公益金.
+未分配收益 is what balances the sheet: the credit balance of every account that is neither an
+asset, a liability, 资本 nor 公积公益金 — the income and spending not yet carried forward
+together with 本年收益 and 收益分配, so it is the same before and after the year-end close.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pandas as pd
 from beancount.core import data
 
 from village_ledger.model import LedgerModel
+from village_ledger.model.figures import is_carrying
 from village_ledger.money import posting_cny
 
 PADDING_NARRATION = "余额调整（pad 自动补记）"
@@ -69,6 +72,9 @@ class Books:
         post_rows: list[tuple[int, int, str, int]] = []
         txn_rows: list[dict[str, Any]] = []
         for index, entry in enumerate(model.transactions):
+            if is_carrying(entry):
+                # the year-end carrying forward: Q4's income and spending stay the year's real ones
+                continue
             day = entry.date.toordinal()
             money = 0
             debits = 0
@@ -273,4 +279,30 @@ def balance_sheet(figures: Lines) -> list[tuple[str, str, int]]:
         *equity,
         ("所有者权益合计", "total", equity_total),
         ("负债和所有者权益总计", "total", liabilities_total + equity_total),
+    ]
+
+
+def balance_sheet_records(
+    books: Books, opening_day: date, closing_day: date
+) -> list[dict[str, Any]]:
+    """The balance sheet's rows (项目, 年初数, 期末数, role) in 分, as the 财务公开 and the
+    资产负债表 print it. 年初数 is left empty, not 0.00, when the books began after
+    `opening_day`: there was nothing to bring forward, not a balance of zero."""
+    begun = bool(len(books.txns)) and int(books.txns["day"].min()) <= opening_day.toordinal()
+    opening = balance_sheet(sheet_figures(books.balances(opening_day), books.accounts))
+    closing = balance_sheet(sheet_figures(books.balances(closing_day), books.accounts))
+    opening_by_label = {label: value for label, _, value in opening}
+    closing_by_label = {label: value for label, _, value in closing}
+    roles = {label: role for label, role, _ in opening + closing}
+    labels = list(dict.fromkeys(label for label, _, _ in opening + closing))
+    return [
+        {
+            "item": label,
+            "opening": None
+            if roles[label] == "heading" or not begun
+            else opening_by_label.get(label, 0),
+            "closing": None if roles[label] == "heading" else closing_by_label.get(label, 0),
+            "role": roles[label],
+        }
+        for label in labels
     ]
