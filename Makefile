@@ -26,6 +26,7 @@ demo: setup
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q -n auto
 
 # the rule tables, the rule catalogue and the guide's chart, policy and command reference

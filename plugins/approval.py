@@ -233,12 +233,13 @@ def approver_without_authority(model: LedgerModel) -> Iterator[Hit]:
     cols = payment_columns(model)
     offices = Offices(model, vocab.APPROVING_ROLES)
     signed = list(zip(cols.approvers, cols.days, strict=True))
-    wrong = {pair for pair in set(signed) if pair[0] is not None and not offices.hold(*pair)}
+    wrong = {
+        (who, day) for who, day in set(signed) if who is not None and not offices.hold(who, day)
+    }
     if not wrong:
         return
-    for i, pair in enumerate(signed):
-        if pair in wrong:
-            approver, day = pair
+    for i, (approver, day) in enumerate(signed):
+        if approver is not None and (approver, day) in wrong:
             yield cols.hit(
                 i,
                 f"审批人 {approver} {why_not_approver(model, approver, day)}，"

@@ -400,8 +400,7 @@ def cadre_pay_without_resolution(model: LedgerModel) -> Iterator[Hit]:
     """Cadre pay, bonuses and allowances cite the 村民代表会议 or 村民会议 resolution that set them."""
     for entry in ledger_index(model).entries(CADRE_PAY):
         payment = as_payment(entry, model.chart) if entry.flag != flags.FLAG_PADDING else None
-        amount = cadre_pay(payment) if payment is not None else ZERO
-        if not amount:
+        if payment is None or not (amount := cadre_pay(payment)):
             continue
         cited = payment.get("meeting")
         meeting = model.meetings.get(cited) if cited else None

@@ -346,7 +346,12 @@ def first_uses(cols: VoucherColumns) -> list[int]:
     if len(set(map(numbers.__getitem__, rows))) == len(rows):
         return rows
     seen: set[str | None] = set()
-    return [i for i in rows if not (numbers[i] in seen or seen.add(numbers[i]))]
+    first = []
+    for i in rows:
+        if numbers[i] not in seen:
+            seen.add(numbers[i])
+            first.append(i)
+    return first
 
 
 class InvoiceUses(NamedTuple):
@@ -441,9 +446,9 @@ def invoice_reused(model: LedgerModel) -> Iterator[Hit]:
     rows = invoice_uses(cols)
     if len(set(map(numbers.__getitem__, rows))) == len(rows):
         return
-    first: dict[str, int] = {}
+    first: dict[str | None, int] = {}  # rows are those with a number: never None here
     for i in rows:
-        earlier = first.setdefault(numbers[i], i)  # type: ignore[arg-type]
+        earlier = first.setdefault(numbers[i], i)
         if earlier != i:
             entry, previous = cols.entries[i], cols.entries[earlier]
             yield Hit(

@@ -46,7 +46,7 @@ def deferred() -> Iterator[None]:
 
 
 def wants_warnings(config: str | None) -> bool:
-    return bool(config) and ("warnings" in config or "预警" in config)
+    return config is not None and ("warnings" in config or "预警" in config)
 
 
 def make_plugin(*families: str) -> PluginFn:
@@ -97,7 +97,7 @@ def with_padding(entries: list[Any], options_map: dict[str, Any]) -> list[Any]:
     ]
     inserted: dict[int, list[data.Transaction]] = {}
     owner: int | None = None
-    for entry in pad.pad(relevant, options_map)[0]:
+    for entry in pad.pad(relevant, options_map)[0]:  # type: ignore[no-untyped-call]  # Beancount's pad plugin has no annotations
         # `pad` puts what it generates right after the directive that asked for it
         if isinstance(entry, data.Pad):
             owner = id(entry)

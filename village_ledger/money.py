@@ -3,6 +3,8 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from beancount.core import data
+from beancount.core.amount import Amount
+from beancount.core.position import Cost
 
 CURRENCY = "CNY"
 CENT = Decimal("0.01")
@@ -26,6 +28,11 @@ def posting_cny(posting: data.Posting) -> Decimal | None:
     if units.currency == CURRENCY:
         return units.number
     for other in (posting.cost, posting.price):
-        if other is not None and isinstance(other.number, Decimal) and other.currency == CURRENCY:
+        # a booked posting's cost is a Cost (a CostSpec has no single number)
+        if (
+            isinstance(other, Cost | Amount)
+            and isinstance(other.number, Decimal)
+            and other.currency == CURRENCY
+        ):
             return units.number * other.number
     return None

@@ -153,7 +153,7 @@ def transaction_form(entry: data.Transaction) -> list[Any]:
 # one encoder for every record: json.dumps would build a new one per call
 dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # how that encoder writes a string
-quote: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+quote: Callable[[str], str] = json.encoder.encode_basestring
 
 
 # A check computes the records of every sealed quarter, a hundred thousand vouchers in a large
@@ -194,10 +194,10 @@ def transaction_text(entry: data.Transaction) -> str:
             and type(units) is Amount
             and type(units.number) is Decimal
         ):
-            flag = "null" if posting.flag is None else quote(posting.flag)
+            posting_flag = "null" if posting.flag is None else quote(posting.flag)
             postings.append(
                 f'[{quoted(posting.account)},["{number(units.number)}",{quoted(units.currency)}],'
-                f"null,null,{flag},{meta_text(posting.meta)}]"
+                f"null,null,{posting_flag},{meta_text(posting.meta)}]"
             )
         else:
             postings.append(dumps(posting_form(posting)))

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from village_ledger.fava.audit import Audit, audit_in_process, read_sidecar
 from village_ledger.model import LedgerModel, Quarter, build_model
@@ -47,7 +47,7 @@ class Village:
         with self._lock:
             if key not in self._memo:
                 self._memo[key] = build()
-            return self._memo[key]
+            return cast(T, self._memo[key])  # what `build` returned for this key
 
     def quarter(self, text: str | None) -> Quarter | None:
         """The quarter asked for, if the books have it; else the latest."""
@@ -86,7 +86,8 @@ def load_village(ledger: FavaLedger, sidecar: Path | None) -> Village:
         # a served copy or wrapper stands in for the village's main file: the model must know
         # which folder is the village (its policy may only tighten the township's)
         options["filename"] = audit.ledger
-    model = build_model(list(ledger.all_entries), options)
+    # fava types its entries with its own protocol classes; they are Beancount's directives
+    model = build_model(list(ledger.all_entries), options)  # type: ignore[arg-type]
     if audit is None:
         audit = audit_in_process(model)
     return Village(

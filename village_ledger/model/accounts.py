@@ -8,7 +8,7 @@ account's last component (`10201-农商行` -> `10201`); it must agree with both
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -127,7 +127,7 @@ class Chart:
             self._money_kind[account] = kind
         return kind
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[AccountInfo]:
         return iter(self._info.values())
 
     def inherited(self, account: str, key: str) -> Any:

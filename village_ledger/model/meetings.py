@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -45,7 +45,7 @@ class Meetings:
             self.hits.append(problem)
             return None
         ident, body, subject, amount = d.values
-        if not isinstance(amount, Amount) or amount.currency != CURRENCY:
+        if not isinstance(amount, Amount) or amount.currency != CURRENCY or amount.number is None:
             self.hits.append(
                 bad(d.entry, f"第 4 个值“金额”应为 CNY 金额（如 150000.00 CNY），实为 {amount}")
             )
@@ -64,5 +64,5 @@ class Meetings:
     def get(self, ident: str) -> Meeting | None:
         return self.by_id.get(ident)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Meeting]:
         return iter(sorted(self.by_id.values(), key=lambda m: (m.day, m.id)))

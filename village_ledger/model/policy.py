@@ -87,7 +87,7 @@ def show(item: PolicyItem, value: Value) -> str:
 def parse_value(item: PolicyItem, raw: Any) -> Value | str:
     """The typed value, or a Chinese complaint (a str) saying what was expected."""
     if item.kind == "amount":
-        if not isinstance(raw, Amount) or raw.currency != CURRENCY:
+        if not isinstance(raw, Amount) or raw.currency != CURRENCY or raw.number is None:
             return f"应为 CNY 金额（如 1000.00 CNY），实为{type_name(raw)} {raw}"
         return raw.number if raw.number >= 0 else f"金额不能为负数（{raw}）"
     if item.kind == "integer":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -108,5 +108,5 @@ class Seals:
     def get(self, quarter: Quarter) -> Seal | None:
         return self.by_quarter.get(quarter)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Seal]:
         return iter(sorted(self.by_quarter.values(), key=lambda s: s.quarter))

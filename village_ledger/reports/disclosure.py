@@ -215,7 +215,7 @@ def income_table(books: Books, quarter: Quarter) -> Table:
     rows["name"] = info["name"]
     rows["order"] = info["root"].map({"Income": 0, "Expenses": 1})
     rows = rows.sort_values(["order", "code", "name"]).reset_index(drop=True)
-    totals = []
+    totals: list[dict[str, Any]] = []
     for kind in ("收入", "支出"):
         part = rows[rows["kind"] == kind]
         totals.append({"kind": f"{kind}合计", **{k: int(part[k].sum()) for k in windows}})
@@ -298,7 +298,9 @@ RECEPTION_COLUMNS = (
 )
 
 
-def _category_postings(books: Books, categories: Iterable[str], first: date, last: date):
+def _category_postings(
+    books: Books, categories: Iterable[str], first: date, last: date
+) -> pd.DataFrame:
     wanted = books.accounts.index[books.accounts["category"].isin(tuple(categories))]
     window = books.window(first, last)
     return window[window["account"].isin(wanted)]

@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -144,7 +145,7 @@ def disclosure_html(public: Public[Disclosure], paper: str = "a4") -> bytes:
 
 @Disclosure.renderers.register("pdf")
 def disclosure_pdf(public: Public[Disclosure], paper: str = "a4") -> bytes:
-    return weasy(_laid_out(public.report, paper)).write_pdf()
+    return bytes(weasy(_laid_out(public.report, paper)).write_pdf())
 
 
 @Disclosure.renderers.register("json")
@@ -210,7 +211,7 @@ def disclosure_xlsx(public: Public[Disclosure], paper: str = "a4") -> bytes:
     heading = f"{report.title} {report.label}财务公开"
     period = f"公开期间：{report.quarter.first_day} 至 {report.quarter.last_day}"
     money = report.money
-    rows = [
+    rows: list[list[Any]] = [
         [heading],
         [period],
         ["项目", "期初余额", "本季收入", "本季支出", "期末余额"],

@@ -135,7 +135,7 @@ def weasy(html: str) -> Any:
 
 def html_to_pdf(html: bytes) -> bytes:
     """A PDF of any report page."""
-    return weasy(html.decode("utf-8")).write_pdf()
+    return bytes(weasy(html.decode("utf-8")).write_pdf())
 
 
 # --- JSON, CSV, Excel -------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from village_ledger.engine import beancount_finding, run_rules
-from village_ledger.findings import BEANCOUNT
+from village_ledger.findings import BEANCOUNT, Finding
 from village_ledger.loading import load_ledger
 from village_ledger.model import LedgerModel, Quarter, build_model
 from village_ledger.registry import FAMILIES, all_rules, family_of
@@ -100,7 +100,9 @@ def village_row(main: Path, day: date) -> dict[str, Any]:
     return summarize(model, Books.of(model), findings, day)
 
 
-def summarize(model: LedgerModel, books: Books, findings: list, day: date) -> dict[str, Any]:
+def summarize(
+    model: LedgerModel, books: Books, findings: list[Finding], day: date
+) -> dict[str, Any]:
     balances = books.with_info(books.window(None, day))
     money = balances[balances["is_money"]]
     cash = int(money[money["is_cash"]]["cents"].sum())

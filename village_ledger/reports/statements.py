@@ -118,7 +118,9 @@ class Books:
         return self.txns[(days >= first.toordinal()) & (days <= last.toordinal())]
 
 
-def _txn_record(index: int, entry: data.Transaction, day: int, money: int, debits: int) -> dict:
+def _txn_record(
+    index: int, entry: data.Transaction, day: int, money: int, debits: int
+) -> dict[str, Any]:
     padding = entry.flag == "P"
     meta = entry.meta or {}
     record: dict[str, Any] = {
@@ -213,7 +215,19 @@ ASSET_LINES = (
     SheetLine("长期待摊费用", _fl("171")),
     SheetLine("待处理财产损溢", _fl("181")),
 )
-ASSET_CODES = ("101", "102", "111", "112", "121", "401", "131", "132", "133", "134", "141")
+ASSET_CODES: tuple[str, ...] = (
+    "101",
+    "102",
+    "111",
+    "112",
+    "121",
+    "401",
+    "131",
+    "132",
+    "133",
+    "134",
+    "141",
+)
 ASSET_CODES += ("151", "152", "153", "154", "161", "162", "171", "181")
 
 LIABILITY_LINES = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -58,7 +59,12 @@ def write_table(sheet: Worksheet, table: Table, heading: Iterable[str]) -> None:
 
 
 def _append(
-    sheet: Worksheet, columns: tuple[Column, ...], record: dict, widths: list[int], *, bold: bool
+    sheet: Worksheet,
+    columns: tuple[Column, ...],
+    record: dict[str, Any],
+    widths: list[int],
+    *,
+    bold: bool,
 ) -> None:
     sheet.append([cell_number(c, record[c.key]) for c in columns])
     row = sheet._current_row  # max_row would scan every cell, once per row appended

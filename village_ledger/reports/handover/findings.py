@@ -108,7 +108,7 @@ def advances_table(model: LedgerModel, books: Books, cutoff: date) -> Table:
     upto = books.window(None, cutoff)
     upto = upto[upto["account"].isin(accounts)]
     limit = int(model.policy.value("借支期限天数", cutoff))
-    records = []
+    records: list[dict[str, Any]] = []
     for account, group in upto.groupby("account", sort=True):
         balance = int(group["cents"].sum())
         if balance <= 0:

@@ -261,6 +261,7 @@ def _meetings_text(model: LedgerModel, term: Span) -> str:
 
 
 def handover_debts_table(books: Books, cutoff: date) -> Table:
+    # Span answers as a Quarter
     table = debts_table(books, Span(cutoff, cutoff))  # type: ignore[arg-type]
     rows = table.rows
     if len(rows):

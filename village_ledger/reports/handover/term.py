@@ -5,6 +5,7 @@ the yearly limits (entertainment against its cap, cadre pay against the approvin
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from village_ledger.model import LedgerModel
 from village_ledger.reports.handover.parties import Span
@@ -38,7 +39,7 @@ def term_income_table(books: Books, term: Span) -> Table:
     rows["order"] = info["root"].map({"Income": 0, "Expenses": 1})
     rows = rows.sort_values(["order", "code", "name"]).reset_index(drop=True)
     keys = [*(f"y{year}" for year in years), "total"]
-    totals = []
+    totals: list[dict[str, Any]] = []
     for kind in ("收入", "支出"):
         part = rows[rows["kind"] == kind]
         totals.append({"kind": f"{kind}合计", **{k: int(part[k].sum()) for k in keys}})
@@ -60,7 +61,7 @@ NET_COLUMNS = (
 
 def net_assets_table(start: dict[str, int], end: dict[str, int], income: Table) -> Table:
     profit = next(t["total"] for t in income.totals if t["kind"] == "收益")
-    records = [
+    records: list[dict[str, Any]] = [
         {"item": label, "start": start.get(key, 0), "end": end.get(key, 0), "role": "line"}
         for label, key in (
             ("资产总计", "资产总计"),
