@@ -31,6 +31,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
+from typing import Any
+
+from village_ledger.model.policy import ITEMS as POLICY_ITEMS
 
 REPO = Path(__file__).resolve().parent.parent
 TOWNSHIP = REPO / "ledgers" / "township"
@@ -38,13 +41,25 @@ TOWNSHIP = REPO / "ledgers" / "township"
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
-# township policy (ledgers/township/policy.beancount); the generator stays well inside it
-CASH_PAYMENT_LIMIT = Decimal(1000)
-CASH_ON_HAND_LIMIT = Decimal(5000)
-JOINT_TIER = Decimal(2000)  # 两委联席会议
-REPS_TIER = Decimal(10000)  # 村民代表会议
-PAYEE_GAP_DAYS = 9  # no two payments to one payee within the split-payment window (7 days)
-ENTERTAINMENT_BUDGET = Decimal(2200)  # under 80% of the 3,000 annual cap
+
+def limit(key: str) -> Any:
+    """A policy item's default, the township's ceiling where it sets none; the sample township's
+    policy file (ledgers/township/policy.beancount) states the same values."""
+    return POLICY_ITEMS[key].default
+
+
+# the generator stays well inside the policy
+CASH_PAYMENT_LIMIT = limit("现金支付限额")
+CASH_ON_HAND_LIMIT = limit("库存现金限额")
+# no two payments to one payee within the split-payment window, with two days to spare
+PAYEE_GAP_DAYS = limit("拆分支付窗口天数") + 2
+# receptions stop 200 元 short of the warning line (招待费预警比例 of 招待费年度限额)
+ENTERTAINMENT_BUDGET = limit("招待费年度限额") * limit("招待费预警比例") - 200
+# an advance is settled within 8 to 24 days (a few more to reach a workday), well inside this
+ADVANCE_DAYS = limit("借支期限天数")
+# a reception stays 20 元 under 招待费单次限额 and 12 元 a head under 招待费人均限额
+RECEPTION_MAX = limit("招待费单次限额") - 20
+HEAD_MAX = int(limit("招待费人均限额")) - 12
 CASH_FLOAT = Decimal(3000)
 
 CASH = "Assets:101-库存现金"
@@ -628,7 +643,9 @@ class VillageGenerator:
                 p
                 for p in self.spec.advancers
                 if any(t.person == p and t.covers(day) for t in self.roster.terms)
-                and not self.advance_open(p, day - timedelta(days=3), day + timedelta(days=30))
+                and not self.advance_open(
+                    p, day - timedelta(days=3), day + timedelta(days=ADVANCE_DAYS)
+                )
             ]
             if not free:
                 return None
@@ -667,7 +684,7 @@ class VillageGenerator:
         rng = self.rng
         guests = guests or rng.randint(3, 7)
         hosts = hosts or min(3, rng.randint(1, 3))
-        amount = amount or yuan(min(780, rng.randint(45, 88) * (guests + hosts)))
+        amount = amount or yuan(min(RECEPTION_MAX, rng.randint(45, HEAD_MAX) * (guests + hosts)))
         if not force and self.entertainment[day.year] + amount > self.reception_budget(day.year):
             return None
         picked = self.pick_payee(self.restaurants, day)
