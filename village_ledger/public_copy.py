@@ -247,7 +247,8 @@ def accounts_of(entry: data.Directive) -> Iterable[str]:
 
 def options_of(path: Path) -> list[tuple[str, str]]:
     """The `option` lines of a file, read with Beancount's lexer, less those never public."""
-    tokens = lexer.lex_iter_string(read_text(path), str(path))
+    # Beancount's lexer has no annotations
+    tokens = lexer.lex_iter_string(read_text(path), str(path))  # type: ignore[no-untyped-call]
     found: list[tuple[str, str]] = []
     pending: list[str] | None = None
     for kind, _, _, value in tokens:
@@ -308,5 +309,6 @@ def vouchers(entries: Iterable[data.Directive]) -> Vouchers:
         for posting in entry.postings:
             units = posting.units
             if units is not None and isinstance(units.number, Decimal):
-                sums[(posting.account, units.currency)] += units.number
+                # Counter adds Decimals as it adds ints; typeshed types its counts as int
+                sums[(posting.account, units.currency)] += units.number  # type: ignore[assignment]
     return Vouchers(count, Counter({k: v for k, v in sums.items() if v}))

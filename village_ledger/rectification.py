@@ -10,7 +10,7 @@ A finding is never dropped: a rectified one stays in every report, marked 已整
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from village_ledger.findings import Finding, Hit, Rectification
@@ -31,7 +31,7 @@ def settle(
         named = [
             i
             for i in by_identity.get((record.code, record.subject), ())
-            if settled[i].date is None or settled[i].date <= record.day
+            if (day := settled[i].date) is None or day <= record.day
         ]
         if not named:
             unmatched.append(record)
@@ -64,7 +64,7 @@ def rectification_subject(record: Rectification) -> str:
 
 def settle_run(
     findings: Iterable[Finding],
-    records: dict[str, Sequence[Rectification]],
+    records: Mapping[str, Sequence[Rectification]],
     wants: Callable[[str], bool],
 ) -> list[Finding]:
     """Every village's findings settled against its 整改 (`records` by village), with a VL903

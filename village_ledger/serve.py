@@ -226,9 +226,9 @@ class Publisher:
             message = message.replace(str(original), copy.name)
         if file and not file.startswith("<"):
             path = Path(file).resolve()
-            copy = self.copies.get(path)
-            file = str(copy) if copy else ""
-            line = copy_line(self.lines.get(path, []), line) if copy else 0
+            copied = self.copies.get(path)
+            file = str(copied) if copied else ""
+            line = copy_line(self.lines.get(path, []), line) if copied else 0
         return replace(finding, file=file, line=line, message=masker.text(message))
 
     def _write_copies(self) -> None:

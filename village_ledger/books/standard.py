@@ -113,7 +113,7 @@ def trial_balance(model: LedgerModel, period: Period, level: int | None = None) 
         code, name = account_label(line.account)
         opening_debit, opening_credit = _sides(line.opening)
         closing_debit, closing_credit = _sides(line.closing)
-        record = {
+        record: dict[str, Any] = {
             "code": code or line.code,
             "name": "　" * (line.level - 1) + name,
             "opening_debit": opening_debit,

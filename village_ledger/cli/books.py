@@ -7,7 +7,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 import click
 
@@ -15,9 +15,6 @@ from village_ledger.books.standard import BOOK_NAMES
 from village_ledger.cli.common import check_output, readable_village, write_output
 from village_ledger.model import LedgerModel, Quarter
 from village_ledger.model.period import Period
-
-if TYPE_CHECKING:
-    from village_ledger.model import LedgerModel
 
 EXIT_CANNOT_RUN = 2
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
