@@ -244,3 +244,23 @@ def test_pages_request_nothing_from_outside(huangmei: Dashboard) -> None:
         content = article.rsplit("<script", 1)[0]  # Fava's page title follows the content
         assert "http://" not in content.replace('xmlns="http://www.w3.org/2000/svg"', "")
         assert "https://" not in content and "<script" not in content
+
+
+def test_findings_page_shows_a_villager_which_problems_were_put_right(tmp_path: Path) -> None:
+    root = tmp_path / "ledgers"
+    shutil.copytree(REPO / "ledgers", root)
+    (root / "township" / "staff.beancount").write_text(
+        '2024-01-01 custom "任职" "刘振华" "乡镇农经员"\n', encoding="utf-8"
+    )
+    main = root / "taibai" / "main.beancount"
+    text = main.read_text(encoding="utf-8").replace(
+        'include "../township/policy.beancount"\n',
+        'include "../township/policy.beancount"\ninclude "../township/staff.beancount"\n',
+    )
+    rectified = '2026-11-20 custom "整改" "VL101" "2025-05-006" "补签审核人" "刘振华"\n'
+    main.write_text(text + ENABLE + rectified, encoding="utf-8")
+    page = Dashboard(main).page("VillageFindings")
+    assert "VL101" not in finding_rules(page)  # no longer among the open problems
+    done = page.split("<h2>已整改的问题")[1]
+    assert 'class="rectified" data-rule="VL101"' in done
+    assert "2026-11-20" in done and "补签审核人" in done and "刘振华" in done

@@ -248,3 +248,24 @@ def test_a_rectification_of_a_directive(tmp_path: Path) -> None:
     findings = check(village(tmp_path, body + rectify("刘振华", code="VL205", on=on)))
     assert not only(findings, "VL205").is_open
     assert only(findings, "VL205").subject == on
+
+
+def bean_check(main: Path) -> list[str]:
+    from beancount import loader
+
+    _, errors, _ = loader.load_file(str(main))
+    return [e.message for e in errors]
+
+
+def test_bean_check_no_longer_fails_on_a_rectified_finding(tmp_path: Path) -> None:
+    main = village(tmp_path, "")
+    main.write_text(
+        main.read_text(encoding="utf-8").replace(
+            'option "operating_currency" "CNY"\n',
+            'option "operating_currency" "CNY"\nplugin "village_ledger.plugins.all"\n',
+        ),
+        encoding="utf-8",
+    )
+    assert any(m.startswith("VL101") for m in bean_check(main))
+    main.write_text(main.read_text(encoding="utf-8") + rectify("刘振华"), encoding="utf-8")
+    assert not any(m.startswith(("VL101", "VL903")) for m in bean_check(main))

@@ -27,9 +27,10 @@ from beancount.core import data, flags
 from beancount.ops import pad
 
 from village_ledger.engine import run_rules
-from village_ledger.findings import to_beancount_error
-from village_ledger.model import build_model
-from village_ledger.registry import rules_of
+from village_ledger.findings import Finding, to_beancount_error
+from village_ledger.model import LedgerModel, build_model
+from village_ledger.rectification import settle_run
+from village_ledger.registry import FAMILIES, rules_of
 
 _DEFERRED: ContextVar[bool] = ContextVar("village_ledger_plugins_deferred", default=False)
 
@@ -57,15 +58,24 @@ def make_plugin(*families: str) -> PluginFn:
             return entries, []
         model = build_model(with_padding(entries, options_map), options_map)
         show_warnings = wants_warnings(config)
+        findings = settled(model, run_rules(model, rules_of(families)), families)
         errors = [
-            to_beancount_error(f)
-            for f in run_rules(model, rules_of(families))
-            if f.is_error or show_warnings
+            to_beancount_error(f) for f in findings if f.fails or (show_warnings and f.is_open)
         ]
         return entries, errors
 
     village_ledger_rules.__name__ = f"village_ledger_{'_'.join(families)}"
     return village_ledger_rules
+
+
+def settled(
+    model: LedgerModel, findings: list[Finding], families: tuple[str, ...]
+) -> list[Finding]:
+    """The findings a 整改 put right no longer fail bean-check; a 整改 that names no finding is
+    VL903 only where every family runs (with one family enabled, the finding may be another's)."""
+    every = {family.module for family in FAMILIES} <= set(families)
+    records = {model.village: list(model.rectifications)}
+    return settle_run(findings, records, lambda code: every)
 
 
 def with_padding(entries: list[Any], options_map: dict[str, Any]) -> list[Any]:

@@ -50,10 +50,11 @@ from typing import Any
 
 from village_ledger.engine import beancount_finding, collect, run_across, run_rules
 from village_ledger.fava.audit import Audit, seal_states, write_sidecar
-from village_ledger.findings import Finding
+from village_ledger.findings import Finding, Rectification
 from village_ledger.loading import load_ledger
 from village_ledger.model import build_model, village_of
 from village_ledger.public_copy import PublicCopier, Vouchers, escape, vouchers
+from village_ledger.rectification import settle_run
 from village_ledger.registry import all_rules
 from village_ledger.reports.masking import Masker, relief_names
 
@@ -74,6 +75,7 @@ class Original:
     watched: dict[Path, tuple[int, int]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     summaries: dict[str, Any] = field(default_factory=dict)
+    rectifications: list[Rectification] = field(default_factory=list)
     names: frozenset[str] = frozenset()
     vouchers: Vouchers | None = None
     title: str = ""
@@ -88,6 +90,7 @@ class Original:
         self.findings = [beancount_finding(self.village, e) for e in loaded.errors]
         self.findings += run_rules(model, rules)
         self.summaries = collect(model, rules)
+        self.rectifications = list(model.rectifications)
         self.names = relief_names(model)
         self.vouchers = vouchers(loaded.entries)
         self.title = str(loaded.options.get("title") or "")
@@ -204,6 +207,8 @@ class Publisher:
         for original in self.originals:
             assert original.audit is not None
             findings = original.findings + [f for f in across if f.village == original.village]
+            records = {original.village: original.rectifications}
+            findings = settle_run(findings, records, lambda code: True)
             audit = Audit(
                 ledger=str(original.main if self.private else self.served_main(original)),
                 findings=[self._served_finding(f, masker) for f in findings],

@@ -45,13 +45,13 @@ def readable_village(path: str, too_many: str) -> Path:
     return main
 
 
-def option_date(text: str, example: str) -> date:
-    """The value of --date, or a usage error showing how to write one, like `example`."""
+def option_date(text: str, example: str, option: str = "--date") -> date:
+    """The value of a date option, or a usage error showing how to write one, like `example`."""
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise click.UsageError(
-            f"--date “{text}”不是日期，应写作 YYYY-MM-DD（如 {example}）"
+            f"{option} “{text}”不是日期，应写作 YYYY-MM-DD（如 {example}）"
         ) from None
 
 

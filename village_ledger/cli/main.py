@@ -236,9 +236,19 @@ def list_rules(fmt: str) -> None:
 
 def _register_commands() -> None:
     # each family of commands lives in its own module; main only wires them in
-    from village_ledger.cli import books, handover, init, period_end, reports, rule, seal, serve
+    from village_ledger.cli import (
+        books,
+        handover,
+        init,
+        period_end,
+        rectification,
+        reports,
+        rule,
+        seal,
+        serve,
+    )
 
-    for module in (init, books, period_end, seal, reports, serve, handover, rule):
+    for module in (init, books, period_end, seal, reports, serve, handover, rule, rectification):
         for command in module.COMMANDS:
             main.add_command(command)
 

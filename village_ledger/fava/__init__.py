@@ -26,7 +26,7 @@ from flask import request
 from village_ledger.fava import base
 from village_ledger.fava.charts import Bar, Line, Progress, column_chart, progress_chart
 from village_ledger.fava.views import Village, year_quarters
-from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding
+from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding, Rectification
 from village_ledger.model import Quarter
 from village_ledger.registry import FAMILIES, get_rule
 from village_ledger.reports.disclosure import entertainment_table
@@ -176,7 +176,10 @@ class VillageFindings(base.VillagePage):
             "period": period,
             "counts": family_counts(findings),
             "total": len(findings),
-            "rows": [finding_row(self, village, f, vouchers) for f in shown],
+            "rectified_total": sum(not f.is_open for f in findings),
+            # open problems first; those put right are shown apart, never dropped
+            "rows": [finding_row(self, village, f, vouchers) for f in shown if f.is_open],
+            "rectified": [finding_row(self, village, f, vouchers) for f in shown if not f.is_open],
         }
 
 
@@ -193,11 +196,22 @@ def family_labels() -> dict[str, str]:
 
 
 def family_counts(findings: list[Finding]) -> list[dict[str, Any]]:
-    counts = Counter((family_key(f.rule), str(f.severity)) for f in findings)
+    """Open errors, open warnings and rectified findings of each family."""
+    counts = Counter(
+        (family_key(f.rule), str(f.severity) if f.is_open else "rectified") for f in findings
+    )
     rows = []
     for key, label in family_labels().items():
         errors, warnings = counts[(key, "error")], counts[(key, "warning")]
-        rows.append({"key": key, "label": label, "errors": errors, "warnings": warnings})
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "errors": errors,
+                "warnings": warnings,
+                "rectified": counts[(key, "rectified")],
+            }
+        )
     return rows
 
 
@@ -231,4 +245,16 @@ def finding_row(
         "where": page.where(village, finding.file, finding.line),
         "message": village.masker.text(finding.message),
         "amount": yuan_display(cents(finding.amount)) if finding.amount is not None else "",
+        "rectification": rectification_row(village, finding.rectified),
+    }
+
+
+def rectification_row(village: Village, record: Rectification | None) -> dict[str, str] | None:
+    if record is None:
+        return None
+    return {
+        "day": record.day.isoformat(),
+        "way": village.masker.text(record.way),
+        "accepted_by": record.accepted_by,
+        "evidence": record.evidence,
     }

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from village_ledger.engine import run_rules
-from village_ledger.findings import Finding, Severity
+from village_ledger.findings import Finding, Rectification, Severity
 from village_ledger.model import LedgerModel, Quarter
+from village_ledger.rectification import settle_run
 from village_ledger.registry import all_rules
 
 BROKEN_SEAL = "VL601"
@@ -62,8 +63,10 @@ def seal_states(model: LedgerModel, findings: Iterable[Finding]) -> dict[Quarter
 
 
 def audit_in_process(model: LedgerModel) -> Audit:
-    """The audit of a ledger served as it is (no sidecar): every rule over its model."""
+    """The audit of a ledger served as it is (no sidecar): every rule over its model, settled
+    against its 整改."""
     findings = run_rules(model, all_rules())
+    findings = settle_run(findings, {model.village: list(model.rectifications)}, lambda c: True)
     return Audit(model.main_file, findings, seal_states(model, findings))
 
 
@@ -80,7 +83,35 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "amount": str(finding.amount) if finding.amount is not None else None,
         "policy": finding.policy,
+        "subject": finding.subject,
+        "rectified": rectification_record(finding.rectified) if finding.rectified else None,
     }
+
+
+def rectification_record(record: Rectification) -> dict[str, Any]:
+    return {
+        "code": record.code,
+        "subject": record.subject,
+        "day": record.day.isoformat(),
+        "way": record.way,
+        "accepted_by": record.accepted_by,
+        "evidence": record.evidence,
+        "file": record.file,
+        "line": record.line,
+    }
+
+
+def rectification_of(record: dict[str, Any]) -> Rectification:
+    return Rectification(
+        code=str(record["code"]),
+        subject=str(record["subject"]),
+        day=date.fromisoformat(record["day"]),
+        way=str(record["way"]),
+        accepted_by=str(record["accepted_by"]),
+        evidence=str(record.get("evidence") or ""),
+        file=str(record.get("file") or ""),
+        line=int(record.get("line") or 0),
+    )
 
 
 def finding_of(village: str, record: dict[str, Any]) -> Finding:
@@ -94,6 +125,8 @@ def finding_of(village: str, record: dict[str, Any]) -> Finding:
         message=str(record["message"]),
         amount=Decimal(record["amount"]) if record.get("amount") is not None else None,
         policy=record.get("policy"),
+        subject=str(record.get("subject") or ""),
+        rectified=rectification_of(record["rectified"]) if record.get("rectified") else None,
     )
 
 
