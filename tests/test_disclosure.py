@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.reporting import bq_sum
 from tests.support import make_village
+from village_ledger.audit import audit
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
 from village_ledger.reports.chinese_amount import capital_amount, capital_cents
@@ -200,10 +201,14 @@ def sample_village(root: Path, name: str = "testcun", extra: str = "") -> Path:
 
 
 def disclose(main: Path, quarter: Quarter = Q2) -> tuple[Disclosure, object]:
-    loaded = load_ledger(main)
+    village = audit([main]).villages[0]
+    loaded, model = village.ledger, village.model
+    assert loaded is not None and model is not None
     assert not loaded.errors, loaded.errors
-    model = build_model(loaded.entries, loaded.options)
-    return build_disclosure(model, quarter, published=date(2025, 7, 10)), loaded
+    report = build_disclosure(
+        model, quarter, published=date(2025, 7, 10), findings=village.findings
+    )
+    return report, loaded
 
 
 def between(quarter: Quarter) -> str:

@@ -19,9 +19,11 @@ from openpyxl import load_workbook
 
 from tests.reporting import bq_sum, pdf_text
 from tests.support import REPO, make_village
+from village_ledger.audit import audit
 from village_ledger.cli.main import main as cli
-from village_ledger.loading import load_ledger
-from village_ledger.model import build_model
+from village_ledger.findings import Finding
+from village_ledger.loading import LoadedLedger, load_ledger
+from village_ledger.model import LedgerModel, build_model
 from village_ledger.reports.handover import (
     Handover,
     HandoverError,
@@ -177,11 +179,16 @@ LEDGER = f"""
 """
 
 
+def audited(main: Path) -> tuple[LedgerModel, list[Finding], LoadedLedger]:
+    village = audit([main]).villages[0]
+    assert village.model is not None and village.ledger is not None
+    return village.model, village.findings, village.ledger
+
+
 def handover_of(main: Path, day: date = DAY, supervisor: str = WATCH) -> tuple[Handover, object]:
-    loaded = load_ledger(main)
-    model = build_model(loaded.entries, loaded.options)
+    model, findings, loaded = audited(main)
     parties = resolve_parties(model, day, OUT, IN, supervisor)
-    return build_handover(model, parties), loaded
+    return build_handover(model, parties, findings=findings), loaded
 
 
 @pytest.fixture(scope="module")
@@ -567,10 +574,9 @@ SAMPLE_HANDOVERS = [("huangmei", "陈国华", "黄志远"), ("taibai", "孙建�
 @pytest.mark.parametrize(("village_name", "outgoing", "incoming"), SAMPLE_HANDOVERS)
 def test_the_sample_villages_hand_over_at_the_election(village_name, outgoing, incoming) -> None:
     main = REPO / "ledgers" / village_name / "main.beancount"
-    loaded = load_ledger(main)
-    model = build_model(loaded.entries, loaded.options)
+    model, findings, loaded = audited(main)
     parties = resolve_parties(model, date(2026, 3, 20), outgoing, incoming, "乡农经站刘振华")
-    report = build_handover(model, parties)
+    report = build_handover(model, parties, findings=findings)
     assert parties.roles == ("主任",)
     assert report.term.last_day == date(2026, 3, 19)
     before = "date < 2026-03-20"

@@ -14,13 +14,12 @@ from openpyxl import load_workbook
 
 from tests.reporting import bq_sum
 from tests.test_disclosure import sample_village
+from village_ledger.audit import audit
 from village_ledger.cli.main import main as cli
-from village_ledger.engine import run_rules
 from village_ledger.loading import load_ledger
-from village_ledger.model import build_model
 from village_ledger.paths import find_villages
-from village_ledger.registry import all_rules, family_of
-from village_ledger.reports.overview import Overview, build_overview
+from village_ledger.registry import family_of
+from village_ledger.reports.overview import Overview, build_overview, township_name
 from village_ledger.reports.render import render
 
 DAY = date(2025, 8, 1)
@@ -58,9 +57,8 @@ def test_money_and_year_figures_match_beanquery(township: Path, overview: Overvi
 
 
 def test_findings_are_counted_by_family(township: Path, overview: Overview) -> None:
-    loaded = load_ledger(township / "xishan" / "main.beancount")
-    model = build_model(loaded.entries, loaded.options)
-    findings = [f for f in run_rules(model, all_rules()) if f.date is None or f.date <= DAY]
+    run = audit([township], as_of=DAY)  # what `check` finds with VILLAGE_LEDGER_TODAY=DAY
+    findings = [f for f in run.village("xishan").findings if f.date is None or f.date <= DAY]
     expected = Counter(family_of(f.rule).prefix for f in findings)
     row = rows(overview)["xishan"]
     for prefix, count in expected.items():
@@ -134,3 +132,16 @@ def test_overview_refuses_bad_arguments(township: Path, args, message: str) -> N
 def test_overview_refuses_a_folder_without_villages(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["overview", str(tmp_path)])
     assert result.exit_code == 2 and "没有村账簿" in result.output
+
+
+def test_the_township_is_named_as_given_or_left_unnamed(township: Path) -> None:
+    given = build_overview(find_villages([str(township)]), DAY, township="九池乡")
+    assert given.title == "九池乡村级财务概览"
+    assert township_name(["黄梅村股份经济合作社", "太白村股份经济合作社"]) == ""
+    assert Overview(DAY, "", given.table).title == "村级财务概览"
+
+
+def test_findings_split_into_errors_and_warnings(overview: Overview) -> None:
+    for row in rows(overview).values():
+        families = sum(v for k, v in row.items() if k.startswith("f_"))
+        assert row["findings"] == families == row["errors"] + row["warnings"]

@@ -48,15 +48,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from village_ledger.engine import beancount_finding, collect, run_across, run_rules
+from village_ledger.audit import ALL, VillageAudit, audit_village, combine
 from village_ledger.fava.audit import Audit, seal_states, write_sidecar
-from village_ledger.findings import Finding, Rectification
+from village_ledger.findings import Finding
 from village_ledger.loading import load_ledger
-from village_ledger.model import build_model, village_of
+from village_ledger.model import village_of
 from village_ledger.public_copy import PublicCopier, Vouchers, escape, vouchers
-from village_ledger.rectification import settle_run
-from village_ledger.registry import all_rules
 from village_ledger.reports.masking import Masker, relief_names
+from village_ledger.sealing import today
 
 EXTENSION = "village_ledger.fava"
 DEFAULT_PAGE = "extension/VillageDisclosure/"
@@ -73,9 +72,7 @@ class Original:
     village: str
     files: list[Path] = field(default_factory=list)
     watched: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    summaries: dict[str, Any] = field(default_factory=dict)
-    rectifications: list[Rectification] = field(default_factory=list)
+    result: VillageAudit | None = None  # its audit, without the ledger and model
     names: frozenset[str] = frozenset()
     vouchers: Vouchers | None = None
     title: str = ""
@@ -83,21 +80,22 @@ class Original:
     first_day: date = date(2000, 1, 1)
 
     def read(self) -> None:
-        """Load and check the original, as `village-ledger check` does."""
-        loaded = load_ledger(self.main)
-        model = build_model(loaded.entries, loaded.options)
-        rules = all_rules()
-        self.findings = [beancount_finding(self.village, e) for e in loaded.errors]
-        self.findings += run_rules(model, rules)
-        self.summaries = collect(model, rules)
-        self.rectifications = list(model.rectifications)
+        """Load and audit the original (`village_ledger.audit`), as `village-ledger check` does;
+        what the copies need is read from the same load."""
+        result = audit_village(self.main)
+        loaded, model = result.ledger, result.model
+        assert loaded is not None
+        if model is None:
+            crash = next((f.message for f in result.findings if f.rule == "VL900"), "")
+            raise PublicCopyError(f"{self.main}：无法读取账簿：{crash}")
+        self.result = replace(result, ledger=None, model=None)
         self.names = relief_names(model)
         self.vouchers = vouchers(loaded.entries)
         self.title = str(loaded.options.get("title") or "")
         self.files = sorted({Path(p).resolve() for p in loaded.options["include"]} | {self.main})
         self.watched = signatures(self.files)
         self.first_day = min((e.date for e in loaded.entries), default=self.first_day)
-        self.audit = Audit(str(self.main), [], seal_states(model, self.findings))
+        self.audit = Audit(str(self.main), [], seal_states(model, result.findings))
 
     def changed(self) -> bool:
         return signatures(self.files) != self.watched
@@ -198,17 +196,11 @@ class Publisher:
             self._write_audits()
 
     def _write_audits(self) -> None:
-        summaries: dict[str, list[tuple[str, Any]]] = {}
-        for original in self.originals:
-            for code, summary in original.summaries.items():
-                summaries.setdefault(code, []).append((original.village, summary))
-        across = run_across(all_rules(), summaries)
+        run = combine([o.result for o in self.originals if o.result is not None], ALL, today())
         masker = self.masker()
         for original in self.originals:
             assert original.audit is not None
-            findings = original.findings + [f for f in across if f.village == original.village]
-            records = {original.village: original.rectifications}
-            findings = settle_run(findings, records, lambda code: True)
+            findings = run.village(original.village).findings
             audit = Audit(
                 ledger=str(original.main if self.private else self.served_main(original)),
                 findings=[self._served_finding(f, masker) for f in findings],

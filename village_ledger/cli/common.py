@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from village_ledger.paths import PathError, find_villages
+
+if TYPE_CHECKING:
+    from village_ledger.audit import VillageAudit
+    from village_ledger.engine import Selector
 
 
 def usage_error(message: str) -> NoReturn:
@@ -72,3 +76,25 @@ def write_output(data: bytes, fmt: str, out: str | None) -> None:
     target = Path(out)
     # a BOM lets Excel open a Chinese CSV file as UTF-8
     target.write_bytes(b"\xef\xbb\xbf" + data if fmt == "csv" else data)
+
+
+def audited_village(
+    main: Path,
+    selector: Selector | None = None,
+    as_of: date | None = None,
+    fail: Callable[[str], NoReturn] = usage_error,
+) -> VillageAudit:
+    """The audit of the one village at `main` (`village_ledger.audit`), its model built. A day
+    that cannot be read or a model that cannot be built calls `fail` with the reason."""
+    from village_ledger.audit import ALL, audit
+    from village_ledger.sealing import TodayError
+
+    try:
+        run = audit([main], selector or ALL, as_of)
+    except TodayError as exc:
+        fail(str(exc))
+    village = run.villages[0]
+    if village.model is None:
+        crash = next((f.message for f in village.findings if f.rule == "VL900"), "")
+        fail(f"无法读取账簿 {main}：{crash}")
+    return village

@@ -13,7 +13,13 @@ from typing import IO, Any
 
 import click
 
-from village_ledger.cli.common import check_output, option_date, readable_village, write_output
+from village_ledger.cli.common import (
+    audited_village,
+    check_output,
+    option_date,
+    readable_village,
+    write_output,
+)
 
 EXIT_LEDGER_ERRORS, EXIT_CANNOT_RUN = 1, 2
 
@@ -74,29 +80,24 @@ def handover(
     when = option_date(day, "2026-03-20")
     main = readable_village(ledger, "{path} 下有 {count} 个村账簿，交接审计一次只做一个村")
     check_output(fmt, out, ("json",))
-    from village_ledger.engine import beancount_finding, run_rules
-    from village_ledger.loading import load_ledger
-    from village_ledger.model import build_model
-    from village_ledger.registry import all_rules
     from village_ledger.reports.handover import HandoverError, build_handover, resolve_parties
     from village_ledger.reports.render import render
 
-    loaded = load_ledger(main)
-    model = build_model(loaded.entries, loaded.options)
+    village = audited_village(main)
+    model = village.model
+    assert model is not None
     try:
         parties = resolve_parties(model, when, outgoing, incoming, supervisor)
     except HandoverError as exc:
         raise CannotRun(str(exc)) from None
-    findings = [beancount_finding(model.village, e) for e in loaded.errors]
-    findings += run_rules(model, all_rules())
-    report = build_handover(model, parties, findings=findings)
+    report = build_handover(model, parties, findings=village.findings)
     write_output(render(report, fmt), fmt, out)
     if report.differences:
         click.echo(f"注意：移交清单中有 {report.differences} 项核实数与账面数不符。", err=True)
-    if loaded.errors:
+    if village.beancount_errors:
         click.echo(
-            f"注意：账簿有 {len(loaded.errors)} 处 Beancount 错误（见任期审计发现），报表数字可能不准确；"
-            "请先用 village-ledger check 查看并更正。",
+            f"注意：账簿有 {len(village.beancount_errors)} 处 Beancount 错误（见任期审计发现），"
+            "报表数字可能不准确；请先用 village-ledger check 查看并更正。",
             err=True,
         )
         sys.exit(EXIT_LEDGER_ERRORS)

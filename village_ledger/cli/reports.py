@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from village_ledger.cli.common import (
+    audited_village,
     check_output,
     option_date,
     readable_village,
@@ -81,26 +82,21 @@ def disclose(ledger: str, period: str, fmt: str, out: str | None, paper: str) ->
     quarter = _quarter(period)
     main = readable_village(ledger, "{path} 下有 {count} 个村账簿，disclose 一次只公开一个村")
     check_output(fmt, out, TEXT_FORMATS)
-    from village_ledger.engine import beancount_finding, run_rules
-    from village_ledger.loading import load_ledger
-    from village_ledger.model import build_model
-    from village_ledger.registry import all_rules
     from village_ledger.reports.disclosure import build_disclosure, township_relief_names
     from village_ledger.reports.render import render
 
-    loaded = load_ledger(main)
-    model = build_model(loaded.entries, loaded.options)
-    findings = [beancount_finding(model.village, e) for e in loaded.errors]
-    findings += run_rules(model, all_rules())
+    village = audited_village(main)
+    model = village.model
+    assert model is not None
     seal = model.seals.get(quarter)
     published = seal.day if seal else _today()
-    report = build_disclosure(model, quarter, published=published, findings=findings)
+    report = build_disclosure(model, quarter, published=published, findings=village.findings)
     report.relief_payees |= township_relief_names(main)
     write_output(render(report, fmt, paper), fmt, out)
-    if loaded.errors:
+    if village.beancount_errors:
         click.echo(
-            f"注意：账簿有 {len(loaded.errors)} 处 Beancount 错误（见审计发现），报表数字可能不准确；"
-            "请先用 village-ledger check 查看并更正。",
+            f"注意：账簿有 {len(village.beancount_errors)} 处 Beancount 错误（见审计发现），"
+            "报表数字可能不准确；请先用 village-ledger check 查看并更正。",
             err=True,
         )
         sys.exit(EXIT_LEDGER_ERRORS)
@@ -127,10 +123,19 @@ def disclose(ledger: str, period: str, fmt: str, out: str | None, paper: str) ->
     default=None,
     help="并行读取的村数，默认为 CPU 核数。",
 )
-def overview(path: str, day: str | None, fmt: str, out: str | None, jobs: int | None) -> None:
+@click.option(
+    "--title",
+    "township",
+    default="",
+    metavar="NAME",
+    help='乡镇名称，如 九池乡；默认取各村名称（option "title"）共同的乡镇部分。',
+)
+def overview(
+    path: str, day: str | None, fmt: str, out: str | None, jobs: int | None, township: str
+) -> None:
     """乡镇各村财务概览：现金与存款、本年收支、招待费与限额、各类审计发现、最近封存季度、逾期未公开。
 
-    PATH 是包含各村文件夹的目录（也可以是一个村）。
+    PATH 是包含各村文件夹的目录（也可以是一个村）。审计发现与 check 相同（含跨村发现），按截至概览日期判断。
     """
     when = _day(day)
     mains = village_mains(path)
@@ -138,7 +143,7 @@ def overview(path: str, day: str | None, fmt: str, out: str | None, jobs: int | 
     from village_ledger.reports.overview import build_overview
     from village_ledger.reports.render import render
 
-    report = build_overview(mains, when, jobs or os.cpu_count() or 1)
+    report = build_overview(mains, when, jobs or os.cpu_count() or 1, township)
     write_output(render(report, fmt), fmt, out)
 
 

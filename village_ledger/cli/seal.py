@@ -14,10 +14,10 @@ from typing import NoReturn
 
 import click
 
-from village_ledger.cli.common import one_village
+from village_ledger.audit import BEANCOUNT_ONLY
+from village_ledger.cli.common import audited_village, one_village
 from village_ledger.findings import meta_location
-from village_ledger.loading import load_ledger
-from village_ledger.model import Quarter, build_model
+from village_ledger.model import Quarter
 from village_ledger.sealing import TodayError, quarter_books, seal_lines, today
 from village_ledger.writing import WriteRefused, write_file
 
@@ -107,13 +107,15 @@ def read_or_refuse(path: Path) -> bytes:
 
 def seal_directive(main_file: Path, period: Quarter, day: date) -> list[str]:
     """The directive's lines, once the ledger is known to load cleanly and the quarter is open."""
-    loaded = load_ledger(main_file)
-    if loaded.errors:
-        for error in loaded.errors:
+    village = audited_village(main_file, BEANCOUNT_ONLY, day, refuse)
+    errors = village.beancount_errors
+    if errors:
+        for error in errors:
             file, line = meta_location(getattr(error, "source", None))
             click.echo(f"{file}:{line}  {str(error.message).strip()}", err=True)
-        refuse(f"账簿有 {len(loaded.errors)} 处 Beancount 错误，改正后才能封存")
-    model = build_model(loaded.entries, loaded.options)
+        refuse(f"账簿有 {len(errors)} 处 Beancount 错误，改正后才能封存")
+    model = village.model
+    assert model is not None
     existing = model.seals.get(period)
     if existing is not None:
         file, line = meta_location(existing.entry.meta)

@@ -6,7 +6,7 @@ narrations, so rules run over a copy would report broken seals and other problem
 only in the copy. The messages are masked before they are written, like every public text.
 
 Without a sidecar (the extension enabled in a ledger and run with plain `fava`), the extension
-computes the same from the ledger it is given.
+asks the audit service (`village_ledger.audit`) about the ledger's main file.
 """
 
 from __future__ import annotations
@@ -21,11 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from village_ledger.engine import run_rules
 from village_ledger.findings import Finding, Rectification, Severity
 from village_ledger.model import LedgerModel, Quarter
-from village_ledger.rectification import settle_run
-from village_ledger.registry import all_rules
 
 BROKEN_SEAL = "VL601"
 FORMAT = 1
@@ -62,12 +59,15 @@ def seal_states(model: LedgerModel, findings: Iterable[Finding]) -> dict[Quarter
     return states
 
 
-def audit_in_process(model: LedgerModel) -> Audit:
-    """The audit of a ledger served as it is (no sidecar): every rule over its model, settled
-    against its 整改."""
-    findings = run_rules(model, all_rules())
-    findings = settle_run(findings, {model.village: list(model.rectifications)}, lambda c: True)
-    return Audit(model.main_file, findings, seal_states(model, findings))
+def audit_in_process(main_file: str) -> tuple[Audit, LedgerModel | None]:
+    """The audit of a ledger served as it is (no sidecar): the audit service's over its main
+    file, the same findings `village-ledger check` reports, and the model it built."""
+    from village_ledger.audit import audit
+
+    village = audit([main_file]).villages[0]
+    model = village.model
+    seals = seal_states(model, village.findings) if model is not None else {}
+    return Audit(village.main_file, village.findings, seals), model
 
 
 # --- the sidecar ------------------------------------------------------------------------

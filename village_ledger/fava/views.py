@@ -86,10 +86,12 @@ def load_village(ledger: FavaLedger, sidecar: Path | None) -> Village:
         # a served copy or wrapper stands in for the village's main file: the model must know
         # which folder is the village (its policy may only tighten the township's)
         options["filename"] = audit.ledger
-    # fava types its entries with its own protocol classes; they are Beancount's directives
-    model = build_model(list(ledger.all_entries), options)  # type: ignore[arg-type]
+    model: LedgerModel | None = None
     if audit is None:
-        audit = audit_in_process(model)
+        audit, model = audit_in_process(ledger.beancount_file_path)
+    if model is None:
+        # fava types its entries with its own protocol classes; they are Beancount's directives
+        model = build_model(list(ledger.all_entries), options)  # type: ignore[arg-type]
     return Village(
         model=model,
         books=Books.of(model),

@@ -18,10 +18,9 @@ from typing import Any, ClassVar
 import pandas as pd
 from beancount.core import data
 
-from village_ledger.engine import run_rules
 from village_ledger.findings import SEVERITY_ZH, Finding
 from village_ledger.model import LedgerModel, Quarter, build_model
-from village_ledger.registry import all_rules, family_label
+from village_ledger.registry import family_label
 from village_ledger.reports.chinese_amount import capital_cents
 from village_ledger.reports.masking import relief_names, relief_texts
 from village_ledger.reports.render import Renderers
@@ -101,15 +100,13 @@ def build_disclosure(
     quarter: Quarter,
     *,
     published: date | None = None,
-    findings: Sequence[Finding] | None = None,
+    findings: Sequence[Finding],
     books: Books | None = None,
 ) -> Disclosure:
-    """The report of `quarter`; `findings` default to every registered rule over the model."""
+    """The report of `quarter`; `findings` are the audit's (`village_ledger.audit`), all of them."""
     books = books or Books.of(model)
     seal = model.seals.get(quarter)
     published = published or (seal.day if seal else quarter.last_day)
-    if findings is None:
-        findings = run_rules(model, all_rules())
     money = money_summary(books, quarter)
     income = income_table(books, quarter)
     sheet = balance_sheet_table(books, quarter)

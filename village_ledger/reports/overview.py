@@ -1,26 +1,33 @@
 """The township overview: one row per village, what a township accounting centre reads first.
 
 For each village at a date: cash and bank, this year's income and spending, entertainment
-against its cap, findings by rule family (every finding dated on or before the date), the last
-sealed quarter, and the quarters whose publication is overdue (ended more than 公开期限天数
-before the date and still unsealed).
+against its cap, findings by rule family, the last sealed quarter, and the quarters whose
+publication is overdue (ended more than 公开期限天数 before the date and still unsealed).
+
+The findings are those of the audit service (`village_ledger.audit`) over every village of the
+overview, judged as of the overview's date: the same findings `village-ledger check` reports
+over the same PATH with `VILLAGE_LEDGER_TODAY` set to that date, cross-village ones (an invoice
+booked in two villages) included, less those dated after the date. Each family's column counts
+its errors and warnings together; 发现合计 adds the family columns, and 错误 and 预警 split it
+by severity, as `check` counts them.
+
+The township's name: the one the caller gives (`overview --title`), else the part the villages'
+titles share up to its 乡, 镇 or 街道 (九池乡黄梅村… and 九池乡太白村… -> 九池乡), else none: the
+overview is then titled 村级财务概览, never after a folder.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any, ClassVar
 
-from village_ledger.engine import beancount_finding, run_rules
+from village_ledger.audit import ALL, VillageAudit, audit
 from village_ledger.findings import BEANCOUNT, Finding
-from village_ledger.loading import load_ledger
-from village_ledger.model import LedgerModel, Quarter, build_model
-from village_ledger.registry import FAMILIES, all_rules, family_of
+from village_ledger.model import LedgerModel, Quarter
+from village_ledger.registry import FAMILIES, family_of
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.statements import Books, cents
 from village_ledger.reports.tables import Column, Table, frame
@@ -28,6 +35,11 @@ from village_ledger.reports.tables import Column, Table, frame
 FAMILY_COLUMNS = (
     *(Column(f"f_{family.prefix}", family.title, "int") for family in FAMILIES),
     Column(f"f_{BEANCOUNT}", "基本检查", "int"),
+)
+COUNT_COLUMNS = (
+    Column("findings", "发现合计", "int"),
+    Column("errors", "错误", "int"),
+    Column("warnings", "预警", "int"),
 )
 COLUMNS = (
     Column("village", "村", width=2.3),
@@ -39,70 +51,94 @@ COLUMNS = (
     Column("entertainment", "本年招待费", "amount", width=2.1),
     Column("cap", "招待费限额", "amount", width=2.1),
     *FAMILY_COLUMNS,
-    Column("errors", "错误合计", "int"),
+    *COUNT_COLUMNS,
     Column("last_sealed", "最近封存季度"),
     Column("overdue", "逾期未公开"),
 )
 SUMMED = (
-    *("cash", "bank", "income", "expense", "entertainment", "errors"),
+    *("cash", "bank", "income", "expense", "entertainment"),
     *(c.key for c in FAMILY_COLUMNS),
+    *(c.key for c in COUNT_COLUMNS),
 )
+UNNAMED = "村级财务概览"
 
 
 @dataclass
 class Overview:
     day: date
-    township: str
+    township: str  # "" when no name was given and the titles share none
     table: Table
 
     renderers: ClassVar[Renderers[Overview]] = Renderers("village_ledger.reports.overview_render")
 
     @property
     def title(self) -> str:
-        return f"{self.township}村级财务概览"
+        return f"{self.township}{UNNAMED}" if self.township else UNNAMED
 
 
-def build_overview(mains: Sequence[Path], day: date, jobs: int = 1) -> Overview:
-    if jobs > 1 and len(mains) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(mains))) as pool:
-            rows = list(pool.map(village_row, mains, [day] * len(mains)))
-    else:
-        rows = [village_row(main, day) for main in mains]
+def build_overview(
+    paths: Sequence[str | os.PathLike[str]], day: date, jobs: int = 1, township: str = ""
+) -> Overview:
+    """The overview of the villages at `paths` at `day`; `township` names it (see above)."""
+    run = audit(paths, ALL, day, jobs=jobs, keep_models=False, derive=village_figures)
+    rows = [{**(v.derived or unread(v)), **finding_counts(v.findings, day)} for v in run.villages]
     rows.sort(key=lambda r: r["village"])
     table = Table("overview", "各村财务概览", COLUMNS, frame(rows, COLUMNS))
     table.totals = [{"village": "合计", **{k: sum(int(r[k]) for r in rows) for k in SUMMED}}]
     table.note = (
         f"金额为 {day} 日终余额及 {day.year} 年 1 月 1 日至 {day} 的发生额；"
-        "审计发现为截至该日的全部发现条数；逾期未公开指季度结束超过公开期限天数仍未封存。"
+        f"审计发现为截至该日的发现条数（含跨村发现），各类为错误与预警之和，"
+        "发现合计分为错误与预警；逾期未公开指季度结束超过公开期限天数仍未封存。"
     )
     table.empty = "没有村账簿"
-    return Overview(day, township_name([r["title"] for r in rows], mains), table)
+    name = township.strip() or township_name([r["title"] for r in rows])
+    return Overview(day, name, table)
 
 
-def township_name(titles: list[str], mains: Sequence[Path]) -> str:
-    """The township the villages' titles share (九池乡黄梅村… and 九池乡太白村… -> 九池乡)."""
+def township_name(titles: Iterable[str]) -> str:
+    """The township the villages' titles share (九池乡黄梅村… and 九池乡太白村… -> 九池乡), or ""."""
+    named = [t for t in titles if t]
     # character by character is the point here: these are names, not paths
-    prefix = os.path.commonprefix([t for t in titles if t]) if titles else ""  # noqa: RUF071
+    prefix = os.path.commonprefix(named) if named else ""  # noqa: RUF071
     cut = max(
         prefix.rfind(unit) + len(unit) if unit in prefix else 0 for unit in ("乡", "镇", "街道")
     )
-    if cut:
-        return prefix[:cut]
-    parents = {Path(m).resolve().parent.parent.name for m in mains}
-    return parents.pop() if len(parents) == 1 else "各村"
+    return prefix[:cut]
 
 
-def village_row(main: Path, day: date) -> dict[str, Any]:
-    loaded = load_ledger(main)
-    model = build_model(loaded.entries, loaded.options)
-    findings = [beancount_finding(model.village, e) for e in loaded.errors]
-    findings += run_rules(model, all_rules())
-    return summarize(model, Books.of(model), findings, day)
+def village_figures(village: VillageAudit) -> dict[str, Any] | None:
+    """A village's row but its findings, computed where its model is (a worker process)."""
+    model = village.model
+    if model is None or model.as_of is None:
+        return None
+    return summarize(model, Books.of(model), model.as_of)
 
 
-def summarize(
-    model: LedgerModel, books: Books, findings: list[Finding], day: date
-) -> dict[str, Any]:
+def unread(village: VillageAudit) -> dict[str, Any]:
+    """The row of a village whose model could not be built: its findings say why."""
+    row: dict[str, Any] = {c.key: 0 for c in COLUMNS}
+    return row | {
+        "village": village.village,
+        "title": "（账簿无法读取）",
+        "last_sealed": "无",
+        "overdue": "否",
+    }
+
+
+def finding_counts(findings: Iterable[Finding], day: date) -> dict[str, int]:
+    """Findings dated on or before `day` (or undated), by family and by severity."""
+    counts = {c.key: 0 for c in (*FAMILY_COLUMNS, *COUNT_COLUMNS)}
+    for finding in findings:
+        if finding.date is not None and finding.date > day:
+            continue
+        family = family_of(finding.rule)
+        counts[f"f_{family.prefix}" if family else f"f_{BEANCOUNT}"] += 1
+        counts["findings"] += 1
+        counts["errors" if finding.is_error else "warnings"] += 1
+    return counts
+
+
+def summarize(model: LedgerModel, books: Books, day: date) -> dict[str, Any]:
     balances = books.with_info(books.window(None, day))
     money = balances[balances["is_money"]]
     cash = int(money[money["is_cash"]]["cents"].sum())
@@ -120,15 +156,6 @@ def summarize(
         "entertainment": int(reception["cents"].sum()),
         "cap": cents(model.policy.value("招待费年度限额", day)),
     }
-    row.update({c.key: 0 for c in FAMILY_COLUMNS})
-    row["errors"] = 0
-    for finding in findings:
-        if finding.date is not None and finding.date > day:
-            continue
-        family = family_of(finding.rule)
-        key = f"f_{family.prefix}" if family else f"f_{BEANCOUNT}"
-        row[key] = row.get(key, 0) + 1
-        row["errors"] += finding.is_error
     last = max((s for s in model.seals if s.day <= day), key=lambda s: s.quarter, default=None)
     row["last_sealed"] = str(last.quarter) if last else "无"
     overdue = overdue_quarters(model, books, day)

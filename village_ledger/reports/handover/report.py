@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
-from village_ledger.engine import run_rules
 from village_ledger.findings import Finding
 from village_ledger.model import LedgerModel
-from village_ledger.registry import all_rules
 from village_ledger.reports.chinese_amount import capital_cents
 from village_ledger.reports.disclosure import relief_payees
 from village_ledger.reports.handover.findings import (
@@ -81,13 +79,11 @@ def build_handover(
     model: LedgerModel,
     parties: Parties,
     *,
-    findings: Sequence[Finding] | None = None,
+    findings: Sequence[Finding],
     books: Books | None = None,
 ) -> Handover:
-    """Every table of the handover; `findings` default to every registered rule over the model."""
+    """Every table of the handover; `findings` are the audit's (`village_ledger.audit`)."""
     books = books or Books.of(model)
-    if findings is None:
-        findings = run_rules(model, all_rules())
     cutoff = parties.day - timedelta(days=1)
     first_voucher = model.vouchers[0].date if model.vouchers else model.transactions[0].date
     term = Span(max(parties.term_start, min(first_voucher, cutoff)), cutoff)
