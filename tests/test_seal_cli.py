@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tests.support import check, make_village
-from village_ledger.cli import seal as seal_module
+from village_ledger import audit as audit_module
 from village_ledger.cli.main import main as cli
 
 BOOKS = """
@@ -108,7 +108,7 @@ def test_write_failure_leaves_the_original_intact(main_file: Path, monkeypatch: 
 def test_write_refuses_when_the_ledger_changed_meanwhile(
     main_file: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    real_load = seal_module.load_ledger
+    real_load = audit_module.load_ledger
 
     def load_then_edit(path: Path):  # the accountant saves the file while seal is running
         loaded = real_load(path)
@@ -116,7 +116,7 @@ def test_write_refuses_when_the_ledger_changed_meanwhile(
             handle.write("; 新加的注释\n")
         return loaded
 
-    monkeypatch.setattr(seal_module, "load_ledger", load_then_edit)
+    monkeypatch.setattr(audit_module, "load_ledger", load_then_edit)
     result = run(str(main_file), "--period", "2025Q1", "--write")
     assert result.exit_code == 2
     assert "被修改" in result.stderr
