@@ -25,6 +25,7 @@ from typing import Any
 
 from beancount.core import data
 
+from village_ledger.books import BOOK_NAMES
 from village_ledger.model import LedgerModel
 from village_ledger.model.accounts import parent_of
 from village_ledger.model.period import Period
@@ -35,15 +36,6 @@ from village_ledger.reports.tables import Column, Table, frame
 ZERO = Decimal(0)
 
 # option values: the Chinese name of each book and its English alias
-BOOK_NAMES = {
-    "科目余额表": "trial-balance",
-    "总分类账": "general-ledger",
-    "明细分类账": "subsidiary-ledger",
-    "现金日记账": "cash-journal",
-    "银行存款日记账": "bank-journal",
-    "资产负债表": "balance-sheet",
-    "收益及收益分配表": "income-statement",
-}
 ALIASES = {alias: name for name, alias in BOOK_NAMES.items()}
 
 

@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from village_ledger.books.standard import BOOK_NAMES
+from village_ledger.books import BOOK_NAMES
 from village_ledger.cli.common import check_output, readable_village, write_output
 from village_ledger.model import LedgerModel, Quarter
 from village_ledger.model.period import Period
