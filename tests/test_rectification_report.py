@@ -146,3 +146,25 @@ def test_the_command_refuses_bad_options(
 ) -> None:
     code, output = invoke("rectification", str(rectified_village), *args)
     assert code == 2 and complaint in output
+
+
+def test_reports_show_open_and_rectified_findings_apart(rectified_village: Path) -> None:
+    from village_ledger.audit import audit
+    from village_ledger.model import Quarter
+    from village_ledger.reports.disclosure import build_disclosure
+
+    run = audit([rectified_village], as_of=date(2026, 6, 30))
+    (village,) = run.villages
+    assert village.model is not None
+    findings = run.findings
+    # published before the 整改: the 2025Q2 sheet showed the problem, and still does
+    before = build_disclosure(
+        village.model, Quarter(2025, 2), published=date(2025, 7, 10), findings=findings
+    )
+    assert "VL101" in list(before.tables["findings"].rows["rule"])
+    # the quarter of the 整改 tells villagers it was put right
+    after = build_disclosure(
+        village.model, Quarter(2026, 2), published=date(2026, 7, 10), findings=findings
+    )
+    (row,) = after.tables["rectified"].records()
+    assert (row["rule"], row["voucher"], row["way"]) == ("VL101", "2025-05-001", "补签审核人")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 
 from village_ledger.findings import Finding, Hit, Rectification
 
@@ -93,3 +94,8 @@ def settle_run(
 def needs_every_rule(wants: Callable[[str], bool]) -> bool:
     """VL903 asks whether a finding exists: every rule must run for it, shown or not."""
     return wants(UNMATCHED)
+
+
+def open_on(finding: Finding, day: date) -> bool:
+    """Whether the finding still stood on `day`: not yet put right by then."""
+    return finding.rectified is None or finding.rectified.day > day

@@ -13,6 +13,7 @@ import pandas as pd
 
 from village_ledger.findings import Finding
 from village_ledger.model import LedgerModel, Quarter
+from village_ledger.rectification import open_on
 from village_ledger.registry import family_label
 from village_ledger.reports.disclosure import (
     finding_records,
@@ -44,9 +45,14 @@ FAMILY_COLUMNS = (
 def findings_tables(
     model: LedgerModel, findings: Iterable[Finding], term: Span
 ) -> tuple[Table, Table]:
+    # what the incoming team takes over: the term's problems still standing at its end; those
+    # put right by then are counted in the note, never silently dropped
+    within = [f for f in findings if f.date is not None and term.contains(f.date)]
+    standing = [f for f in within if open_on(f, term.last_day)]
+    rectified = len(within) - len(standing)
     mine = finding_records(
         model,
-        findings,
+        standing,
         term.contains,
         key=lambda f: (family_label(f.rule), not f.is_error, f.date, f.rule, f.line),
     )
@@ -61,7 +67,9 @@ def findings_tables(
     listing = Table(
         "findings", "任期审计发现明细", FINDING_COLUMNS, frame(records, FINDING_COLUMNS)
     )
-    listing.empty = "任期内未发现问题"
+    listing.empty = "任期内未发现问题" if not rectified else "任期内发现的问题均已整改"
+    if rectified:
+        listing.note = f"另有 {rectified} 条任期内发现的问题已于交接前整改（见整改台账）。"
     summary = Table(
         "families", "任期审计发现（按类别和级别）", FAMILY_COLUMNS, *_family_rows(records)
     )
