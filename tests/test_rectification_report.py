@@ -152,6 +152,7 @@ def test_reports_show_open_and_rectified_findings_apart(rectified_village: Path)
     from village_ledger.audit import audit
     from village_ledger.model import Quarter
     from village_ledger.reports.disclosure import build_disclosure
+    from village_ledger.reports.overview import finding_counts
 
     run = audit([rectified_village], as_of=date(2026, 6, 30))
     (village,) = run.villages
@@ -168,3 +169,6 @@ def test_reports_show_open_and_rectified_findings_apart(rectified_village: Path)
     )
     (row,) = after.tables["rectified"].records()
     assert (row["rule"], row["voucher"], row["way"]) == ("VL101", "2025-05-001", "补签审核人")
+    counts = finding_counts(findings, date(2026, 6, 30))
+    assert (counts["rectified"], counts["f_VL1"]) == (1, 0)
+    assert finding_counts(findings, date(2026, 4, 1))["f_VL1"] == 1  # the day before the 整改

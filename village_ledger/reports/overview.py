@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 from village_ledger.audit import ALL, VillageAudit, audit
 from village_ledger.findings import BEANCOUNT, Finding
 from village_ledger.model import LedgerModel, Quarter
+from village_ledger.rectification import open_on
 from village_ledger.registry import FAMILIES, family_of
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.statements import Books, cents
@@ -40,6 +41,7 @@ COUNT_COLUMNS = (
     Column("findings", "发现合计", "int"),
     Column("errors", "错误", "int"),
     Column("warnings", "预警", "int"),
+    Column("rectified", "已整改", "int"),
 )
 COLUMNS = (
     Column("village", "村", width=2.3),
@@ -126,10 +128,14 @@ def unread(village: VillageAudit) -> dict[str, Any]:
 
 
 def finding_counts(findings: Iterable[Finding], day: date) -> dict[str, int]:
-    """Findings dated on or before `day` (or undated), by family and by severity."""
+    """Findings dated on or before `day` (or undated) and still open then, by family and by
+    severity; those a 整改 put right by `day` are counted apart (已整改), never dropped."""
     counts = {c.key: 0 for c in (*FAMILY_COLUMNS, *COUNT_COLUMNS)}
     for finding in findings:
         if finding.date is not None and finding.date > day:
+            continue
+        if not open_on(finding, day):
+            counts["rectified"] += 1
             continue
         family = family_of(finding.rule)
         counts[f"f_{family.prefix}" if family else f"f_{BEANCOUNT}"] += 1
