@@ -7,20 +7,33 @@ of random vouchers and looks for it on every route of the served dashboard.
 
 from __future__ import annotations
 
+import html
+import re
 import textwrap
+import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from fava.util import slugify
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from tests.support import make_village
+from tests.test_masking import cards, identity18, mobiles
+from village_ledger.cli.main import main as cli
 from village_ledger.loading import load_ledger
 from village_ledger.public_copy import PublicCopier, vouchers
-from village_ledger.serve import PublicCopyError, Publisher
+from village_ledger.serve import PublicCopyError, Publisher, make_app
 
 RELIEF = "Expenses:514-公益支出:51401-救助"
 BANK = "Assets:102-银行存款:10201-农商行"
+OFFICE = "Expenses:513-管理费用:51302-办公费"
 SIGNED = '  handler: "吴志强"\n  approver: "李红梅"\n  reviewer: "赵德明"\n  receipt: "内部凭证"\n'
 
 
@@ -275,3 +288,258 @@ def test_relief_recipients_however_written_in_every_field_and_village(
     for name in ("李桂芝", "桂芝", "刘凤英", "凤英", "陈春花", "春花", "王淑珍", "淑珍"):
         assert name not in text, name
     assert "李**" in text and "王**" in text
+
+
+# --- planted anywhere, shown nowhere (property) ------------------------------------------
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+FORMS = {
+    "plain": lambda n: n,
+    "dots": lambda n: ".".join(n[i : i + 4] for i in range(0, len(n), 4)),
+    "spaces": lambda n: " ".join(n[i : i + 4] for i in range(0, len(n), 4)),
+    "dashes": lambda n: "-".join(n[i : i + 3] for i in range(0, len(n), 3)),
+    "full-width": lambda n: n.translate(FULL_WIDTH),
+}
+# places where a number may be written in any form, and those where only plain digits parse
+FREE_PLACES = ("payee", "narration", "meta", "posting-meta", "comment", "note", "event", "custom")
+STRICT_PLACES = ("tag", "link", "account", "meta-key")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶"
+GIVEN = (
+    "淑珍",
+    "桂芝",
+    "凤英",
+    "春花",
+    "秀兰",
+    "玉梅",
+    "金花",
+    "丽娟",
+    "桂英",
+    "翠兰",
+    "素琴",
+    "月娥",
+)
+NAME_PLACES = ("narration", "meta", "note", "comment", "other-village", "given-name")
+RELIEF_FORMS = ("{0}", "{0}（五保户）", "{0}、{1}", "")
+
+
+@dataclass
+class Draft:
+    """A voucher being written, with room for what a test plants in it."""
+
+    payee: str
+    narration: str
+    head: str = ""  # tags and links
+    meta: str = ""
+    account: str = OFFICE
+    posting_meta: str = ""
+
+    def text(self, day: str, number: str) -> str:
+        return (
+            f'\n{day} * "{self.payee}" "{self.narration}"{self.head}\n'
+            f'  voucher: "{number}"\n{SIGNED}{self.meta}'
+            f"  {self.account}  10.00 CNY\n{self.posting_meta}  {BANK}\n"
+        )
+
+
+@st.composite
+def plans(draw: st.DrawFn) -> dict[str, Any]:
+    numbers = []
+    for number in draw(
+        st.lists(st.one_of(identity18, mobiles, cards), min_size=1, max_size=4, unique=True)
+    ):
+        place = draw(st.sampled_from(FREE_PLACES + STRICT_PLACES))
+        form = "plain" if place in STRICT_PLACES else draw(st.sampled_from(sorted(FORMS)))
+        numbers.append((number, place, FORMS[form](number), draw(st.integers(0, 3))))
+    surnames = draw(st.lists(st.sampled_from(SURNAMES), min_size=2, max_size=2, unique=True))
+    given = draw(st.lists(st.sampled_from(GIVEN), min_size=2, max_size=2, unique=True))
+    return {
+        "numbers": numbers,
+        "names": [s + g for s, g in zip(surnames, given, strict=True)],
+        "relief_form": draw(st.sampled_from(RELIEF_FORMS)),
+        "name_place": draw(st.sampled_from(NAME_PLACES)),
+    }
+
+
+def plant_number(drafts: list[Draft], number: tuple[str, str, str, int]) -> str:
+    """Write one number into a draft; what goes outside the vouchers is returned."""
+    _, place, written, index = number
+    draft = drafts[index]
+    if place == "payee":
+        draft.payee += written
+    elif place == "narration":
+        draft.narration += f"，电话{written}"
+    elif place == "meta":
+        draft.meta += f'  contact{draft.meta.count(chr(10))}: "{written}"\n'
+    elif place == "posting-meta":
+        draft.posting_meta += f'    contact{draft.posting_meta.count(chr(10))}: "{written}"\n'
+    elif place == "tag":
+        draft.head += f" #tel{written}"
+    elif place == "link":
+        draft.head += f" ^hz-{written}"
+    elif place == "meta-key":
+        draft.meta += f'  no{written}: "x"\n'
+    elif place == "account":
+        draft.account = f"Assets:112-应收款:11201-个人借支:1120109-借{written}"
+        return f"\n2024-01-01 open {draft.account} CNY\n"
+    else:
+        return {
+            "comment": f"\n; 联系人 {written}\n",
+            "note": f'\n2025-02-20 note {BANK} "联系 {written}"\n',
+            "event": f'\n2025-02-21 event "联系" "{written}"\n',
+            "custom": f'\n2025-02-22 custom "联系人" "{written}"\n',
+        }[place]
+    return ""
+
+
+def planted_books(root: Path, plan: dict[str, Any]) -> tuple[Path, Path]:
+    """Four ordinary vouchers and a relief payment, with the plan's data planted in them, and
+    a second village of the township."""
+    drafts = [
+        Draft(p, n)
+        for p, n in (
+            ("供销社", "办公用品"),
+            ("文具店", "文具"),
+            ("印务", "印刷费"),
+            ("电力公司", "电费"),
+        )
+    ]
+    body = "".join(plant_number(drafts, n) for n in plan["numbers"])
+    body += "".join(
+        d.text(f"2025-02-{10 + k}", f"2025-02-{k + 1:03d}") for k, d in enumerate(drafts)
+    )
+    first, second = plan["names"]
+    form = plan["relief_form"]
+    payee = form.format(first, second) if form else None
+    body += voucher(
+        "2025-03-01",
+        payee,
+        "临时救助" if form else f"发放{first}临时救助金",
+        "2025-03-001",
+        "300.00",
+    )
+    mentions = {
+        "narration": Draft("供销社", f"送{first}米面").text("2025-03-02", "2025-03-002"),
+        "meta": Draft("供销社", "米面", meta=f'  receiver: "{first}"\n').text(
+            "2025-03-02", "2025-03-002"
+        ),
+        "note": f'\n2025-03-02 note {BANK} "{first}来电"\n',
+        "comment": f"\n; {first} 来电\n",
+        "given-name": Draft("供销社", f"{first[1:]}家房屋维修").text("2025-03-02", "2025-03-002"),
+    }
+    place = plan["name_place"]
+    main = make_village(root, body + mentions.get(place, ""), name="plantcun")
+    other = make_village(
+        root, mentions["narration"] if place == "other-village" else "", name="othercun"
+    )
+    other.write_text(
+        other.read_text(encoding="utf-8").replace("测试乡测试村", "测试乡另一村"), encoding="utf-8"
+    )
+    return main, other
+
+
+def readable(text: str) -> str:
+    """JSON escapes Chinese and HTML escapes entities: undo both so a name is found as
+    written, and read every digit as ASCII without separators so a number is found however
+    it is written."""
+    text = html.unescape(text)
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def digits_of(text: str) -> str:
+    return re.sub(r"[\s.\-/_·+]", "", unicodedata.normalize("NFKC", text))
+
+
+ROUTES = (
+    "income_statement/",
+    "balance_sheet/",
+    "trial_balance/",
+    "journal/",
+    "errors/",
+    "events/",
+    "api/journal",
+    "api/journal_page?page=1&order=asc",
+    "api/errors",
+    "api/events",
+    "api/income_statement",
+    "api/balance_sheet",
+    "api/trial_balance",
+    "extension/VillageDisclosure/?period=2025Q1",
+    "extension/VillageExpenditure/?period=2025Q1",
+    "extension/VillageFindings/",
+)
+
+
+def served_texts(publisher: Publisher) -> list[tuple[str, str]]:
+    """Every reading route of every served village, and each account's page and journal."""
+    client = make_app(publisher).test_client()
+    texts = []
+    for served in publisher.served:
+        loaded = load_ledger(served)
+        slug = slugify(loaded.options["title"])
+        accounts = sorted(vouchers(loaded.entries).sums)
+        routes = list(ROUTES)
+        for account, _ in accounts:
+            routes += [f"account/{account}/", f"api/account_report?a={account}&r=journal"]
+        for route in routes:
+            answer = client.get(f"/{slug}/{route}")
+            assert answer.status_code == 200, route
+            texts.append((route, readable(answer.get_data(as_text=True))))
+    return texts
+
+
+def disclosed_texts(main: Path, tmp: Path) -> list[tuple[str, str]]:
+    texts = []
+    for fmt in ("html", "json", "csv", "xlsx"):
+        out = tmp / f"out.{fmt}"
+        result = CliRunner().invoke(
+            cli, ["disclose", str(main), "--period", "2025Q1", "--format", fmt, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        if fmt == "xlsx":
+            book = load_workbook(out)
+            text = "\n".join(
+                str(cell)
+                for sheet in book.worksheets
+                for row in sheet.iter_rows(values_only=True)
+                for cell in row
+                if cell is not None
+            )
+        else:
+            text = out.read_text(encoding="utf-8-sig")
+        texts.append((f"disclose {fmt}", readable(text)))
+    return texts
+
+
+def hidden_in(plan: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The planted numbers (as digits) and names (full, and given name alone)."""
+    numbers = [n for n, *_ in plan["numbers"]]
+    names = [n for name in plan["names"][:1] for n in (name, name[1:])]
+    if plan["relief_form"] == "{0}、{1}":
+        names += [plan["names"][1], plan["names"][1][1:]]
+    return numbers, names
+
+
+@settings(max_examples=6, deadline=None)
+@given(plan=plans())
+def test_planted_personal_data_appears_on_no_route_and_in_no_output(
+    tmp_path_factory: pytest.TempPathFactory, plan: dict[str, Any]
+) -> None:
+    root = tmp_path_factory.mktemp("planted")
+    main, other = planted_books(root, plan)
+    original = load_ledger(main)
+    assert original.errors == [], original.errors  # what was planted is valid Beancount
+    publisher = Publisher([main, other], check_interval=3600)
+    try:
+        texts = served_texts(publisher)
+        served = load_ledger(publisher.served[0])
+    finally:
+        publisher.close()
+    texts += disclosed_texts(main, root)
+    numbers, names = hidden_in(plan)
+    for where, text in texts:
+        flat = digits_of(text).upper()
+        for number in numbers:
+            assert number.upper() not in flat, (where, number, plan)
+        for name in names:
+            assert name not in text, (where, name, plan)
+    assert vouchers(served.entries).count == vouchers(original.entries).count
