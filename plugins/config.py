@@ -10,11 +10,15 @@ dated on or before the 整改), or whose correcting voucher or resolution is not
 VL904: a `整改` accepted by someone without the standing to accept it (see
 `village_ledger.model.rectifications`: a township inspector or a 监委会 member that day, no
 cadre, no party to the problem and no close relative of one).
+VL905: the books include a file that is neither in the village's folder nor one of the
+township's own files (the folder the chart comes from).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+
+from beancount.core import data
 
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit
@@ -65,7 +69,8 @@ EXPLAIN_VL902 = Explanation(
     compliant='2025-01-01 custom "财务制度" "现金支付限额" 800.00 CNY\n',
     offending='2025-01-01 custom "财务制度" "现金支付限额" 2000.00 CNY\n',
     decisions=(
-        "本村文件夹以外的文件（乡镇的 `policy.beancount`）中的财务制度是上限；本村文件中的可以收紧。",
+        "乡镇共用文件（科目表所在的文件夹，如 `ledgers/township/`）中的财务制度是上限；"
+        "其余文件中的可以收紧（从本村文件夹和乡镇文件夹以外引入的文件另报 VL905）。",
         "乡镇没有规定的项目，以本工具的默认值为上限（见用户指南的财务制度表）。",
         "宽松的项目报告后按乡镇的值执行，其余规则不受影响。",
     ),
@@ -153,3 +158,71 @@ def rectification_without_standing(model: LedgerModel) -> Iterator[Hit]:
     """整改须由乡镇农经员、乡镇纪检员或村务监督委员会主任、委员验收；村干部、问题的经手人、审核人、
     审批人、收款人及其近亲属不能验收。无权验收的整改不算整改，问题仍未整改。"""
     yield from model.rectifications.without_standing
+
+
+EXPLAIN_VL905 = Explanation(
+    checks=(
+        "账簿引入（include）的文件既不在本村文件夹（`main.beancount` 所在的文件夹及其子文件夹）内，"
+        "也不是乡镇共用文件（科目表所在的文件夹，如 `ledgers/township/`），而其中有记录计入了本村账簿。"
+        "每个这样的文件报告一次，报在它的第一条记录上。"
+    ),
+    why=(
+        "一个村的账就是本村文件夹里的文件加上乡镇统一的科目表和财务制度。放在别处的文件不归本村、"
+        "也不归乡镇，审计和监委会查账时容易漏看；曾有人借这样的文件在已公开封存的季度里补记凭证。"
+    ),
+    compliant='include "2025.beancount"            ; 本村文件夹内的年度账\n',
+    offending=(
+        'include "../extra.beancount"        ; 各村文件夹的上一级，不是乡镇共用文件夹\n'
+        "; ../extra.beancount 中有一笔 2025-02-14 的凭证\n"
+    ),
+    decisions=(
+        "乡镇共用文件夹是本村文件夹以外、开设一级科目（如 `Assets:101-库存现金`）最多的文件所在的文件夹；"
+        "若它就是各村文件夹的上一级，只有这一级本身的文件算乡镇共用文件，下面各村的文件夹不算。",
+        "这样的文件中的记录照样计入本村账簿和公开封存的摘要值，其中的财务制度按本村制度对待（只能更严）。",
+        "编入配置类（VL9xx）而不是期间与公开类：它与是否封存无关；VL604 已留给“逾期封存”。",
+        "报告中不写文件名：位置由报告的文件和行号给出，文件名可能含有不宜公开的内容。",
+    ),
+    fix="把该文件移入本村文件夹（本村的账）或乡镇共用文件夹（全乡统一的科目表、财务制度），改正 include。",
+)
+
+
+@rule("VL905", "账簿引入了本村文件夹和乡镇共用文件以外的文件", explain=EXPLAIN_VL905)
+def file_outside_the_books(model: LedgerModel) -> Iterator[Hit]:
+    """Entries come from a file outside the village's folder and the township's own files.
+
+    A village's books are its folder plus the township's shared files, the folder its chart of
+    accounts comes from (`LedgerModel.is_township_file`). A file anywhere else (`include
+    "../extra.beancount"`) is nobody's: it is not in the village's folder, where its history
+    is reviewed, and not the township's, which the village cannot change. Such a file once
+    passed for a township file and escaped the seal's digest; now its entries are covered like
+    the village's own, and the file itself is this finding, once per file, on its first entry.
+
+    Why VL9xx and not VL6xx: it is about what the books are made of, not about publication; it
+    fires whether or not any quarter is sealed, and VL604 is reserved for a late seal. Why an
+    error: policy directives in such a file count as the village's (they may tighten, never
+    loosen), but anything in it is outside every place an auditor is told to look.
+    """
+    first: dict[str, data.Directive] = {}  # file -> its first entry
+    counts: dict[str, int] = {}
+    foreign: dict[str, bool] = {}  # few files, many entries: decide each file once
+    for entry in model.entries:
+        filename = str((entry.meta or {}).get("filename", ""))
+        outside = foreign.get(filename)
+        if outside is None:
+            outside = foreign[filename] = model.is_foreign_file(filename)
+        if not outside:
+            continue
+        counts[filename] = counts.get(filename, 0) + 1
+        seen = first.get(filename)
+        if seen is None or entry.meta.get("lineno", 0) < seen.meta.get("lineno", 0):
+            first[filename] = entry
+    for filename, entry in sorted(first.items()):
+        # no path in the message: the finding's file and line say where, and a file's name may
+        # carry what a public page must not show
+        yield Hit(
+            entry.meta,
+            f"此文件既不在本村文件夹内，也不在乡镇共用文件夹（科目表所在的文件夹）内，其中 "
+            f"{counts[filename]} 条记录计入了本村账簿；本村的凭证、任职、决议和财务制度应写在"
+            "本村文件夹内的文件中，乡镇共用的科目表和财务制度放在乡镇共用文件夹中",
+            entry.date,
+        )

@@ -3,9 +3,11 @@
 A quarter is sealed after its 财务公开 is published, by a `公开封存` directive carrying the digest
 of its books (`village-ledger seal`; what the digest covers is in `village_ledger.sealing`).
 
-VL601: a sealed quarter's books no longer match its digest. The finding sits on the seal
-directive and says, from the figures the seal command recorded, how the count of vouchers and
-their debit total changed.
+VL601: a sealed quarter's books no longer match its digest, whichever file changed: the
+village's own, one it includes from elsewhere, or the township's (a backdated appointment or
+policy item there changes the quarter as much). The finding sits on the seal directive and says,
+from what the seal command recorded, whether the township's files changed and how the count of
+vouchers and their debit total changed.
 VL602: a voucher dated inside a sealed quarter that was booked after the seal: its number comes
 after the last number of its month that the seal recorded (`last-vouchers`). Vouchers are
 numbered without gaps, so an entry slipped into a published month must take a later number. The
@@ -14,28 +16,30 @@ VL603: as of the audit's day (`model.as_of`; in bean-check and Fava today, or
 `VILLAGE_LEDGER_TODAY`), a quarter ended more than 公开期限天数 ago and
 has no seal dated on or before today. Quarters before the first voucher are not reported; each
 unsealed quarter is reported once, on line 1 of the main file, where `seal --write` puts the seal.
+
+VL601 and VL603 read the quarters' seal states (`village_ledger.sealing.checked_seals` and
+`seal_states`), the same answer the reports and the dashboard show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
 from decimal import Decimal
 
 from beancount.core import data
 
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
-from village_ledger.model import LedgerModel, Quarter
-from village_ledger.model.seals import Seal
+from village_ledger.model import LedgerModel
 from village_ledger.money import fmt_yuan, to_cents
 from village_ledger.registry import Explanation, rule
 from village_ledger.sealing import (
     QuarterBooks,
     SealedFigures,
-    quarter_books,
+    SealState,
+    checked_seals,
+    seal_states,
     sealed_figures,
-    today,
     voucher_number,
 )
 
@@ -118,20 +122,32 @@ EXPLAIN_VL601 = Explanation(
 @rule("VL601", "已公开封存的账目被改动", explain=EXPLAIN_VL601)
 def sealed_books_changed(model: LedgerModel) -> Iterator[Hit]:
     """A sealed quarter's entries no longer match the digest of its `公开封存` directive."""
-    seals = {seal.quarter: seal for seal in model.seals}
-    if not seals:
-        return
-    books = quarter_books(model.entries, seals, model.is_township_file)
-    for quarter, seal in seals.items():
-        now = books[quarter]
-        if now.digest != seal.digest:
+    for state in checked_seals(model):
+        if state.broken and state.seal is not None and state.books is not None:
+            seal, quarter, now = state.seal, state.quarter, state.books
             yield Hit(
                 seal.entry.meta,
                 f"{quarter.label}（{quarter}）已于 {seal.day} 公开封存，但账目与封存摘要不符，"
-                f"公开后被改动：{what_changed(sealed_figures(seal), now)}；{CORRECTION}",
+                f"公开后被改动：{how_changed(state)}；{CORRECTION}",
                 seal.day,
                 amount=total_change(sealed_figures(seal), now),
             )
+
+
+def how_changed(state: SealState) -> str:
+    """Which side changed, when the seal recorded the township files' digest, and how the
+    village's vouchers changed."""
+    assert state.seal is not None and state.books is not None
+    village = what_changed(sealed_figures(state.seal), state.books)
+    if not state.township_changed:
+        return village
+    township = f"乡镇共用文件中{TOWNSHIP_ITEMS}与封存时不同"
+    if state.village_changed is False:
+        return f"{township}，本村账目未变"
+    return f"{township}；本村账目也有改动，{village}"
+
+
+TOWNSHIP_ITEMS = "本季度及以前的任职、会议决议、财务制度等记录"
 
 
 def what_changed(then: SealedFigures, now: QuarterBooks) -> str:
@@ -199,7 +215,7 @@ def voucher_added_after_seal(model: LedgerModel) -> Iterator[Hit]:
         if last is None:
             continue
         added = added_after(voucher, last)
-        if added is not None and not model.is_township_file(voucher.meta.get("filename", "")):
+        if added is not None:
             seal = seals[key]
             yield Hit(
                 voucher.meta,
@@ -254,23 +270,16 @@ def quarter_not_sealed(model: LedgerModel) -> Iterator[Hit]:
     """A quarter ended more than 公开期限天数 ago and has no seal dated on or before today."""
     if not model.vouchers:
         return
-    as_of = model.as_of or today()
     where = {"filename": model.main_file, "lineno": 1}
-    quarter = Quarter.of(model.vouchers[0].date)
-    while quarter.last_day < as_of:
-        days = model.policy.value("公开期限天数", quarter.last_day)
-        deadline = quarter.last_day + timedelta(days=days)
-        if as_of > deadline and not sealed_by(model.seals.get(quarter), as_of):
+    for state in seal_states(model).values():
+        if state.overdue:
+            quarter = state.quarter
+            days = (state.deadline - quarter.last_day).days
             yield Hit(
                 where,
                 f"{quarter.label}（{quarter}）已于 {quarter.last_day} 结束，"
-                f"应在 {days} 天内（最迟 {deadline}）公开并封存，至 {as_of} 仍未封存；"
+                f"应在 {days} 天内（最迟 {state.deadline}）公开并封存，至 {state.as_of} 仍未封存；"
                 f"公开后运行 village-ledger seal --period {quarter} 生成“公开封存”指令",
-                deadline,
+                state.deadline,
                 policy="公开期限天数",
             )
-        quarter = quarter.next()
-
-
-def sealed_by(seal: Seal | None, as_of: date) -> bool:
-    return seal is not None and seal.day <= as_of

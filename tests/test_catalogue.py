@@ -23,7 +23,11 @@ from village_ledger.registry import Explanation, all_rules
 from village_ledger.sealing import TODAY_VARIABLE
 
 ENTRIES = entries()
-WITH_EXAMPLES = [e for e in ENTRIES if e.code != CRASH]  # no sound ledger is meant to crash
+# examples that include a second file, which the one-file example village cannot hold: their
+# tests write that file (VL905: tests/test_seal_coverage.py)
+OTHER_FILES = {"VL905"}
+# no sound ledger is meant to crash
+WITH_EXAMPLES = [e for e in ENTRIES if e.code != CRASH and e.code not in OTHER_FILES]
 # what an offending example may also report, and why
 ALSO = {
     "VL204": {"VL202"},  # cash kept unbanked is cash over the limit
@@ -44,7 +48,7 @@ def test_every_code_is_explained_with_all_parts(entry: Entry) -> None:
     ex = explanation_of(entry)
     assert ex.checks.strip() and ex.why.strip(), entry.code
     assert ex.decisions and all(d.strip() for d in ex.decisions), entry.code
-    if entry in WITH_EXAMPLES:
+    if entry in WITH_EXAMPLES or entry.code in OTHER_FILES:
         assert ex.compliant.strip() and ex.offending.strip(), entry.code
 
 

@@ -29,8 +29,18 @@ def custom(
     return data.Custom(data.new_metadata(filename, line), day, kind, typed)
 
 
+# the township's chart: its folder is what makes TOWNSHIP_FILE the township's
+CHART = data.Open(
+    data.new_metadata("/books/township/chart.beancount", 1),
+    date(2000, 1, 1),
+    "Assets:101-库存现金",
+    ["CNY"],
+    None,
+)
+
+
 def model_of(entries: list[data.Directive]):  # type: ignore[no-untyped-def]
-    return build_model(sorted(entries, key=data.entry_sortkey), {"filename": MAIN})
+    return build_model(sorted([CHART, *entries], key=data.entry_sortkey), {"filename": MAIN})
 
 
 # --- roster ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -53,11 +54,12 @@ def test_prints_the_directive_and_leaves_the_ledger_alone(main_file: Path):
     assert result.exit_code == 0, result.output
     first, *meta = result.stdout.splitlines()
     assert first.startswith('2025-04-12 custom "公开封存" "2025Q1" "sha256:')
-    assert meta == [
+    assert meta[:3] == [
         "  vouchers: 2",
         "  total: 420.00",
         '  last-vouchers: "2025-01-001,2025-03-001"',
     ]
+    assert re.fullmatch(r'  township: "sha256:[0-9a-f]{64}"', meta[3])
     assert main_file.read_bytes() == before
 
 

@@ -24,11 +24,14 @@ from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
 from village_ledger.sealing import (
     FORM,
+    FORM_1,
+    QuarterBooks,
     digest_of,
     dumps,
     number,
     quarter_books,
     record,
+    seal_books,
     seal_lines,
     today,
     transaction_form,
@@ -288,11 +291,61 @@ def test_what_the_digest_covers_besides_vouchers(tmp_path: Path, extra: str):
     assert quarter_digest(write_books(tmp_path, [example()], Layout(), extra)) != plain
 
 
-def test_township_files_are_not_the_villages_books(tmp_path: Path):
-    plain = quarter_digest(write_books(tmp_path, [example()], Layout()))
+def books_of(main: Path, quarter: Quarter = Q1) -> QuarterBooks:
+    loaded = load_ledger(main)
+    assert loaded.errors == [], loaded.errors
+    return seal_books(build_model(loaded.entries, loaded.options), [quarter])[quarter]
+
+
+def test_township_files_are_hashed_apart_and_still_covered(tmp_path: Path):
+    plain = books_of(write_books(tmp_path, [example()], Layout()))
     policy = tmp_path / "township" / "policy.beancount"
     policy.write_text(policy.read_text(encoding="utf-8") + POLICY, encoding="utf-8")
-    assert quarter_digest(write_books(tmp_path, [example()], Layout())) == plain
+    changed = books_of(write_books(tmp_path, [example()], Layout()))
+    assert changed.records == plain.records and changed.standing == plain.standing
+    assert changed.township_digest != plain.township_digest
+    assert changed.digest != plain.digest
+    # what the seal records lets the check tell the township's change from the village's
+    assert changed.digest_with(plain.township_digest) == plain.digest
+
+
+def test_a_township_item_dated_after_the_quarter_leaves_it_alone(tmp_path: Path):
+    plain = books_of(write_books(tmp_path, [example()], Layout()))
+    policy = tmp_path / "township" / "policy.beancount"
+    later = POLICY.replace("2025-02-01", "2025-04-01")
+    policy.write_text(policy.read_text(encoding="utf-8") + later, encoding="utf-8")
+    assert books_of(write_books(tmp_path, [example()], Layout())).digest == plain.digest
+
+
+@pytest.mark.parametrize(
+    "extra", [APPOINTMENT, RESOLUTION, POLICY], ids=["appointment", "resolution", "policy"]
+)
+def test_contract_directives_dated_before_the_quarter_are_covered(tmp_path: Path, extra: str):
+    # who held office and what was resolved before the quarter is what its payments relied on
+    plain = quarter_digest(write_books(tmp_path, [example()], Layout()))
+    backdated = extra.replace("2025-02-01", "2024-11-20")
+    assert quarter_digest(write_books(tmp_path, [example()], Layout(), backdated)) != plain
+
+
+def test_a_balance_dated_before_the_quarter_is_the_earlier_quarters_alone(tmp_path: Path):
+    plain = quarter_digest(write_books(tmp_path, [example()], Layout()))
+    earlier = BALANCE.replace("2025-03-01", "2024-12-01").replace("499880.00", "500000.00")
+    assert quarter_digest(write_books(tmp_path, [example()], Layout(), earlier)) == plain
+
+
+def test_a_file_outside_the_village_folder_is_covered(tmp_path: Path):
+    plain = quarter_digest(write_books(tmp_path, [example()], Layout()))
+    (tmp_path / "extra.beancount").write_text(BALANCE, encoding="utf-8")
+    main = write_books(tmp_path, [example()], Layout(), 'include "../extra.beancount"\n')
+    books = books_of(main)
+    assert books.digest != plain
+    assert any('"balance"' in line for line in books.records)
+
+
+def test_form_1_digest_is_what_earlier_seals_hold(tmp_path: Path):
+    books = books_of(write_books(tmp_path, [example()], Layout()))
+    assert books.form_1_digest == digest_of(books.records, FORM_1)
+    assert books.form_1_digest != books.digest
 
 
 def test_pad_generated_entries_are_not_vouchers(tmp_path: Path):
@@ -314,6 +367,7 @@ def test_digest_is_bound_to_the_canonical_form():
     assert FORM.startswith("village-ledger canonical form")
     assert digest_of([]) != digest_of([""])
     assert digest_of(["a", "b"]) == digest_of(["b", "a"])
+    assert digest_of(["a"], FORM_1) != digest_of(["a"], FORM)
 
 
 def test_seal_lines_carry_what_the_seal_saw(tmp_path: Path):
@@ -333,6 +387,7 @@ def test_seal_lines_carry_what_the_seal_saw(tmp_path: Path):
         "  vouchers: 3",
         "  total: 270.50",
         '  last-vouchers: "2025-02-002,2025-03-001"',
+        f'  township: "{books_q1.township_digest}"',
     ]
 
 

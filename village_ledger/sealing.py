@@ -6,24 +6,37 @@ does not change with indentation, comments, blank lines, the order of entries wi
 order of a transaction's postings, or how the books are split across included files; it changes
 with any date, amount, account, payee, narration, flag, tag, link or metadata value.
 
-Which entries of the quarter (dated from its first to its last day) are covered:
+Which entries a quarter's digest covers (canonical form 2), from every file the village's books
+include, wherever it lies:
 
-- every transaction the accountant booked (a voucher; not the ones `pad` generates);
-- `balance` assertions and `pad` directives (the reconciled figures);
-- the ledger contract's directives (任职, 离任, 亲属, 会议决议, 财务制度 …), so that a roster
-  change or a resolution cannot be backdated into a published quarter;
+- dated within the quarter: every transaction the accountant booked (a voucher; not the ones
+  `pad` generates), `balance` assertions and `pad` directives (the reconciled figures), and the
+  ledger contract's directives (任职, 离任, 亲属, 会议决议, 财务制度 …);
+- dated before the quarter: the contract's directives, because the roster, the resolutions and
+  the policy in force during the quarter are part of what it means: an appointment backdated to
+  before a published quarter changes who could approve its payments.
 
-but not `公开封存` itself (sealing one quarter must not break another's seal), not the shared
-township files (the chart and policy of every village, which a village cannot correct), and not
-`open`/`close`, notes, documents, events, prices or tool settings (`fava-…`), which do not change
-a published figure. Metadata `filename`, `lineno` and Beancount's internal `__…__` keys are
-ignored. Amounts are compared by value: `100`, `100.0` and `100.00` are the same, `100.001`
-is not.
+Entries of the township's own files (`LedgerModel.is_township_file`: the folder the chart comes
+from) are hashed apart, into the *township digest*, which the quarter's digest includes and the
+seal records as `township` metadata: a change there breaks the seal as surely as one in the
+village's files, and the finding can say which side changed. Not covered: `公开封存` itself
+(sealing one quarter must not break another's seal), `open`/`close`, notes, documents, events,
+prices and tool settings (`fava-…`), which do not change a published figure. Metadata `filename`,
+`lineno` and Beancount's internal `__…__` keys are ignored. Amounts are compared by value:
+`100`, `100.0` and `100.00` are the same, `100.001` is not.
+
+Seals written before form 2 (canonical form 1: the quarter's own entries outside the township's
+files, no township digest) still verify: a seal holds if it matches either form.
 
 The `seal` command also writes what it saw on the seal directive, so that a broken seal can say
-what changed: `vouchers` (the count of vouchers), `total` (the sum of their debits in yuan) and
-`last-vouchers` (the last voucher number of each month, `2025-01-031,2025-02-027,…`). These are
-optional: a hand-written seal without them is still checked against its digest.
+what changed: `vouchers` (the count of vouchers), `total` (the sum of their debits in yuan),
+`last-vouchers` (the last voucher number of each month, `2025-01-031,2025-02-027,…`) and
+`township` (the township digest). These are optional: a hand-written seal without them is still
+checked against its digest.
+
+`seal_states(model)` answers, for every quarter of the books, whether it is sealed and whether
+its seal holds (`SealState`): the rules VL601 and VL603, the reports and the dashboard all read
+it.
 """
 
 from __future__ import annotations
@@ -34,26 +47,34 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount.core import data, flags
 from beancount.core.amount import Amount
 
 from village_ledger.model import vocab
-from village_ledger.model.seals import Quarter, Seal
+from village_ledger.model.index import per_model
+from village_ledger.model.seals import DIGEST, Quarter, Seal
 from village_ledger.money import CURRENCY
+
+if TYPE_CHECKING:
+    from village_ledger.model import LedgerModel
 
 SCHEME = "sha256"
 # The first line hashed: a later canonical form must change it, so old seals never match by luck.
-FORM = "village-ledger canonical form 1\n"
+FORM = "village-ledger canonical form 2\n"
+FORM_1 = "village-ledger canonical form 1\n"
+TOWNSHIP_FORM = "village-ledger township form 2\n"
 
 META_VOUCHERS = "vouchers"
 META_TOTAL = "total"
 META_LAST_VOUCHERS = "last-vouchers"
+META_TOWNSHIP = "township"
 
 TODAY_VARIABLE = "VILLAGE_LEDGER_TODAY"
+DEADLINE = "公开期限天数"  # the policy item
 
 VOUCHER = re.compile(r"^(\d{4}-\d{2})-(\d{3,})$")
 IGNORED_META = frozenset({"filename", "lineno"})
@@ -262,10 +283,12 @@ def is_contract_directive(entry: data.Custom) -> bool:
     return not entry.type.isascii() and entry.type != vocab.SEAL
 
 
-def digest_of(records: Iterable[str]) -> str:
+def digest_of(records: Iterable[str], form: str = FORM, head: str = "") -> str:
+    """`sha256:` + SHA-256 of the form line, `head`, then the sorted records, one a line."""
     lines = sorted(records)
     lines.append("")  # every line ends with a newline
-    hasher = hashlib.sha256(FORM.encode("utf-8"))
+    hasher = hashlib.sha256(form.encode("utf-8"))
+    hasher.update(head.encode("utf-8"))
     hasher.update("\n".join(lines).encode("utf-8"))
     return f"{SCHEME}:{hasher.hexdigest()}"
 
@@ -275,12 +298,28 @@ class QuarterBooks:
     """What a quarter's seal covers, and the figures that say what changed."""
 
     quarter: Quarter
-    records: list[str] = field(default_factory=list)
+    records: list[str] = field(default_factory=list)  # dated in the quarter, not the township's
+    standing: list[str] = field(default_factory=list)  # contract directives dated before it
+    township_records: list[str] = field(default_factory=list)  # the township files' share
     vouchers: list[data.Transaction] = field(default_factory=list)
 
     @property
+    def township_digest(self) -> str:
+        return digest_of(self.township_records, TOWNSHIP_FORM)
+
+    @property
     def digest(self) -> str:
-        return digest_of(self.records)
+        return self.digest_with(self.township_digest)
+
+    def digest_with(self, township_digest: str) -> str:
+        """The digest, had the township files held what `township_digest` stands for."""
+        head = f"township {township_digest}\n"
+        return digest_of(self.records + self.standing, FORM, head)
+
+    @property
+    def form_1_digest(self) -> str:
+        """The digest as seals before form 2 computed it."""
+        return digest_of(self.records, FORM_1)
 
     # The figures are only read when a seal is written or found broken: not on every check.
     @property
@@ -297,9 +336,9 @@ class QuarterBooks:
                 last[month] = max(count, last.get(month, 0))
         return last
 
-    def add(self, entry: data.Directive, line: str) -> None:
-        self.records.append(line)
-        if isinstance(entry, data.Transaction):
+    def add(self, entry: data.Directive, line: str, township: bool) -> None:
+        (self.township_records if township else self.records).append(line)
+        if isinstance(entry, data.Transaction) and not township:
             self.vouchers.append(entry)
 
 
@@ -332,22 +371,39 @@ def quarter_books(
 ) -> dict[Quarter, QuarterBooks]:
     """The books of the given quarters, in one pass over the entries."""
     books = {(q.year, q.number): QuarterBooks(q) for q in quarters}
+    if not books:
+        return {}
+    last_day = max(book.quarter.last_day for book in books.values())
     township: dict[str, bool] = {}  # few files, many entries: decide each file once
+    standing: list[tuple[date, str, bool]] = []  # contract directives, for the later quarters
     for entry in entries:
         day = entry.date
         quarter = books.get((day.year, (day.month + 2) // 3))
-        if quarter is None:
+        is_contract = type(entry) is data.Custom and is_contract_directive(entry)
+        if quarter is None and not (is_contract and day <= last_day):
             continue
         filename = str((entry.meta or {}).get("filename", ""))
-        outside = township.get(filename)
-        if outside is None:
-            outside = township[filename] = is_township_file(filename)
-        if outside:
-            continue
+        ours = township.get(filename)
+        if ours is None:
+            ours = township[filename] = is_township_file(filename)
         line = record(entry)
-        if line is not None:
-            quarter.add(entry, line)
+        if line is None:
+            continue
+        if quarter is not None:
+            quarter.add(entry, line, ours)
+        if is_contract:
+            standing.append((day, line, ours))
+    for book in books.values():
+        first_day = book.quarter.first_day
+        for day, line, ours in standing:
+            if day < first_day:
+                (book.township_records if ours else book.standing).append(line)
     return {book.quarter: book for book in books.values()}
+
+
+def seal_books(model: LedgerModel, quarters: Iterable[Quarter]) -> dict[Quarter, QuarterBooks]:
+    """`quarter_books` of a village's model: the township's files are its chart's folder."""
+    return quarter_books(model.entries, quarters, model.is_township_file)
 
 
 @dataclass(frozen=True)
@@ -357,6 +413,7 @@ class SealedFigures:
     vouchers: int | None
     total: Decimal | None
     last_vouchers: dict[str, int] | None
+    township: str | None
 
 
 def sealed_figures(seal: Seal) -> SealedFigures:
@@ -365,6 +422,7 @@ def sealed_figures(seal: Seal) -> SealedFigures:
         _count(meta.get(META_VOUCHERS)),
         _decimal(meta.get(META_TOTAL)),
         _last_vouchers(meta.get(META_LAST_VOUCHERS)),
+        _digest(meta.get(META_TOWNSHIP)),
     )
 
 
@@ -380,6 +438,10 @@ def _decimal(value: Any) -> Decimal | None:
     if isinstance(value, Amount) and isinstance(value.number, Decimal):
         return value.number
     return None
+
+
+def _digest(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and DIGEST.match(value.strip()) else None
 
 
 def _last_vouchers(value: Any) -> dict[str, int] | None:
@@ -404,7 +466,137 @@ def seal_lines(books: QuarterBooks, day: date) -> list[str]:
         f"  {META_VOUCHERS}: {len(books.vouchers)}",
         f"  {META_TOTAL}: {books.total:.2f}",
         f'  {META_LAST_VOUCHERS}: "{last}"',
+        f'  {META_TOWNSHIP}: "{books.township_digest}"',
     ]
+
+
+# --- the state of each quarter's seal ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SealState:
+    """Whether a quarter is sealed as of a day, and whether its seal holds.
+
+    `sealed`: a seal dated on or before `as_of`; `intact`/`broken`: its digest matches the books
+    or not (a seal in the books is verified whatever its date, as VL601 does); `late`: sealed
+    after its deadline; `overdue`: not sealed as of `as_of` although the deadline has passed
+    (VL603). `status` is one word of these for the dashboard and the reports.
+    """
+
+    quarter: Quarter
+    as_of: date
+    deadline: date  # last day + 公开期限天数 in force on the last day
+    seal: Seal | None = None
+    books: QuarterBooks | None = None  # the quarter's books now, for a seal in the books
+    form: int | None = None  # the canonical form the seal matched; None if it matches none
+
+    @property
+    def sealed(self) -> bool:
+        return self.seal is not None and self.seal.day <= self.as_of
+
+    @property
+    def broken(self) -> bool:
+        return self.seal is not None and self.form is None
+
+    @property
+    def intact(self) -> bool:
+        return self.sealed and not self.broken
+
+    @property
+    def late(self) -> bool:
+        return self.seal is not None and self.seal.day > self.deadline
+
+    @property
+    def overdue(self) -> bool:
+        return not self.sealed and self.as_of > self.deadline
+
+    @property
+    def status(self) -> str:
+        """`broken`, `intact`, `overdue` or `unsealed`."""
+        if self.broken:
+            return "broken"
+        if self.sealed:
+            return "intact"
+        return "overdue" if self.overdue else "unsealed"
+
+    @property
+    def township_changed(self) -> bool | None:
+        """Whether the township files' share differs from what the seal recorded (None: the
+        seal recorded nothing to compare)."""
+        recorded = sealed_figures(self.seal).township if self.seal else None
+        if recorded is None or self.books is None:
+            return None
+        return recorded != self.books.township_digest
+
+    @property
+    def village_changed(self) -> bool | None:
+        """Whether the books outside the township's files changed (None: cannot tell)."""
+        if not self.broken or self.seal is None or self.books is None:
+            return False if self.seal is not None else None
+        recorded = sealed_figures(self.seal).township
+        if recorded is None:
+            return None
+        return self.books.digest_with(recorded) != self.seal.digest
+
+
+def matched_form(books: QuarterBooks, seal: Seal) -> int | None:
+    if books.digest == seal.digest:
+        return 2
+    if books.form_1_digest == seal.digest:
+        return 1
+    return None
+
+
+@per_model
+def _sealed_books(model: LedgerModel) -> dict[Quarter, tuple[QuarterBooks, int | None]]:
+    """Every sealed quarter's books and the form its seal matched: one pass, once per model."""
+    seals = {seal.quarter: seal for seal in model.seals}
+    books = seal_books(model, seals)
+    return {q: (books[q], matched_form(books[q], seal)) for q, seal in seals.items()}
+
+
+def seal_states(model: LedgerModel, as_of: date | None = None) -> dict[Quarter, SealState]:
+    """The state of every quarter from the first voucher's to the last that ended before
+    `as_of` (default: `today()`), and of every sealed quarter."""
+    as_of = as_of or today()
+    checked = _sealed_books(model)
+    quarters = set(checked)
+    if model.vouchers:
+        quarter = Quarter.of(model.vouchers[0].date)
+        while quarter.last_day < as_of:
+            quarters.add(quarter)
+            quarter = quarter.next()
+    states = {}
+    for quarter in sorted(quarters):
+        books, form = checked.get(quarter, (None, None))
+        states[quarter] = SealState(
+            quarter, as_of, deadline(model, quarter), model.seals.get(quarter), books, form
+        )
+    return states
+
+
+def checked_seals(model: LedgerModel) -> list[SealState]:
+    """Every seal in the books and whether it holds, each as of its own day: whether a digest
+    matches does not depend on what today is (VL601 reads this, so a malformed
+    `VILLAGE_LEDGER_TODAY` stops only the rules that need the day)."""
+    return [
+        SealState(quarter, seal.day, deadline(model, quarter), seal, *_sealed_books(model)[quarter])
+        for quarter, seal in sorted(model.seals.by_quarter.items())
+    ]
+
+
+def seal_state(model: LedgerModel, quarter: Quarter, as_of: date | None = None) -> SealState:
+    """The state of one quarter's seal (any quarter, in the books' span or not)."""
+    state = seal_states(model, as_of).get(quarter)
+    if state is None:
+        state = SealState(quarter, as_of or today(), deadline(model, quarter))
+    return state
+
+
+def deadline(model: LedgerModel, quarter: Quarter) -> date:
+    """The last day to publish and seal a quarter: 公开期限天数 after its end (the policy in
+    force on its last day)."""
+    return quarter.last_day + timedelta(days=int(model.policy.value(DEADLINE, quarter.last_day)))
 
 
 class TodayError(ValueError):

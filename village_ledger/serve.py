@@ -95,7 +95,7 @@ class Original:
         self.files = sorted({Path(p).resolve() for p in loaded.options["include"]} | {self.main})
         self.watched = signatures(self.files)
         self.first_day = min((e.date for e in loaded.entries), default=self.first_day)
-        self.audit = Audit(str(self.main), [], seal_states(model, result.findings))
+        self.audit = Audit(str(self.main), [], seal_states(model))
 
     def changed(self) -> bool:
         return signatures(self.files) != self.watched

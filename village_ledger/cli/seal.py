@@ -18,7 +18,7 @@ from village_ledger.audit import BEANCOUNT_ONLY
 from village_ledger.cli.common import audited_village, one_village
 from village_ledger.findings import meta_location
 from village_ledger.model import Quarter
-from village_ledger.sealing import TodayError, quarter_books, seal_lines, today
+from village_ledger.sealing import TodayError, seal_books, seal_lines, today
 from village_ledger.writing import WriteRefused, write_file
 
 EXIT_CANNOT_RUN = 2
@@ -123,7 +123,7 @@ def seal_directive(main_file: Path, period: Quarter, day: date) -> list[str]:
             f"{period.label}（{period}）已于 {existing.day} 封存（{file} 第 {line} 行）；"
             "公开后的更正应在未封存的期间以红字冲销入账，不能重新封存"
         )
-    books = quarter_books(model.entries, [period], model.is_township_file)[period]
+    books = seal_books(model, [period])[period]
     return seal_lines(books, day)
 
 

@@ -14,17 +14,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from village_ledger import sealing
 from village_ledger.findings import Finding, Rectification, Severity
 from village_ledger.model import LedgerModel, Quarter
 
-BROKEN_SEAL = "VL601"
 FORMAT = 1
 
 
@@ -48,15 +47,13 @@ class Audit:
         return self.seals.get(quarter)
 
 
-def seal_states(model: LedgerModel, findings: Iterable[Finding]) -> dict[Quarter, SealState]:
-    """A seal holds unless VL601 (the rule that compares the digest) sits on its directive."""
-    broken = {(f.file, f.line) for f in findings if f.rule == BROKEN_SEAL}
-    states = {}
-    for seal in model.seals:
-        meta = seal.entry.meta or {}
-        where = (str(meta.get("filename", "")), int(meta.get("lineno") or 0))
-        states[seal.quarter] = SealState(seal.quarter, seal.digest, seal.day, where not in broken)
-    return states
+def seal_states(model: LedgerModel) -> dict[Quarter, SealState]:
+    """Each seal in the books and whether it holds, as `village_ledger.sealing` answers it."""
+    return {
+        state.quarter: SealState(state.quarter, seal.digest, seal.day, not state.broken)
+        for state in sealing.checked_seals(model)
+        if (seal := state.seal) is not None
+    }
 
 
 def audit_in_process(main_file: str) -> tuple[Audit, LedgerModel | None]:
@@ -66,7 +63,7 @@ def audit_in_process(main_file: str) -> tuple[Audit, LedgerModel | None]:
 
     village = audit([main_file]).villages[0]
     model = village.model
-    seals = seal_states(model, village.findings) if model is not None else {}
+    seals = seal_states(model) if model is not None else {}
     return Audit(village.main_file, village.findings, seals), model
 
 

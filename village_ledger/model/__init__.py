@@ -77,15 +77,64 @@ class LedgerModel:
     def account(self, name: str) -> AccountInfo:
         return self.chart.get(name)
 
+    township_dir: str = ""  # where the township's chart comes from; "" when it has none
+
     def is_township_file(self, filename: str) -> bool:
-        return is_township_file(filename, self.village_dir)
+        return is_township_file(filename, self.village_dir, self.township_dir)
+
+    def is_foreign_file(self, filename: str) -> bool:
+        """A file of the books that is neither the village's own nor the township's."""
+        return is_foreign_file(filename, self.village_dir, self.township_dir)
 
 
-def is_township_file(filename: str, village_dir: str) -> bool:
-    """Files outside the village's folder are the township's shared books."""
+def is_in_folder(filename: str, folder: str) -> bool:
+    return bool(folder) and os.path.abspath(filename).startswith(folder + os.sep)
+
+
+def is_township_file(filename: str, village_dir: str, township_dir: str) -> bool:
+    """The township's own files: those in the folder its chart comes from, or below it.
+
+    When that folder holds the village folders themselves (a chart at the top of the tree),
+    only the files directly in it are the township's: the folders below are villages'.
+    """
+    if not township_dir or not filename or filename.startswith("<"):
+        return False
+    if is_in_folder(filename, village_dir):
+        return False
+    if is_in_folder(village_dir, township_dir):
+        return os.path.dirname(os.path.abspath(filename)) == township_dir
+    return is_in_folder(filename, township_dir)
+
+
+def is_foreign_file(filename: str, village_dir: str, township_dir: str) -> bool:
     if not village_dir or not filename or filename.startswith("<"):
         return False
-    return not os.path.abspath(filename).startswith(village_dir + os.sep)
+    return not is_in_folder(filename, village_dir) and not is_township_file(
+        filename, village_dir, township_dir
+    )
+
+
+def township_folder(opens: list[data.Open], village_dir: str) -> str:
+    """The folder of the township's chart: outside the village folder, the folder whose files
+    open the most first-level accounts (`Assets:101-库存现金`); "" when none is outside.
+
+    Only one file can open an account, so a file a village adds outside its folder cannot take
+    the chart's place without the township's chart losing its accounts.
+    """
+    if not village_dir:
+        return ""
+    counts: dict[str, int] = {}
+    for entry in opens:
+        filename = str((entry.meta or {}).get("filename", ""))
+        if entry.account.count(":") != 1 or not filename or filename.startswith("<"):
+            continue
+        if is_in_folder(filename, village_dir):
+            continue
+        folder = os.path.dirname(os.path.abspath(filename))
+        counts[folder] = counts.get(folder, 0) + 1
+    if not counts:
+        return ""
+    return min(counts, key=lambda folder: (-counts[folder], folder))
 
 
 def is_opening(entry: data.Transaction) -> bool:
@@ -118,10 +167,12 @@ def build_model(
             else:
                 by_kind[read.kind].append(read)
 
-    def from_township(d: Directive) -> bool:
-        return is_township_file(str(d.meta.get("filename", "")), village_dir)
-
     chart = Chart(opens)
+    township_dir = township_folder(opens, village_dir)
+
+    def from_township(d: Directive) -> bool:
+        return is_township_file(str(d.meta.get("filename", "")), village_dir, township_dir)
+
     people = by_kind[vocab.APPOINT] + by_kind[vocab.LEAVE] + by_kind[vocab.RELATIVE]
     roster = Roster(people, from_township)
     meetings = Meetings(by_kind[vocab.RESOLUTION])
@@ -150,4 +201,5 @@ def build_model(
         options=options_map,
         config_hits=config_hits,
         as_of=as_of,
+        township_dir=township_dir,
     )

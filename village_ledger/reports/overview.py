@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, ClassVar
 
 from village_ledger.audit import ALL, VillageAudit, audit
@@ -32,6 +32,7 @@ from village_ledger.registry import FAMILIES, family_of
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.statements import Books, cents
 from village_ledger.reports.tables import Column, Table, frame
+from village_ledger.sealing import seal_states
 
 FAMILY_COLUMNS = (
     *(Column(f"f_{family.prefix}", family.title, "int") for family in FAMILIES),
@@ -164,25 +165,15 @@ def summarize(model: LedgerModel, books: Books, day: date) -> dict[str, Any]:
     }
     last = max((s for s in model.seals if s.day <= day), key=lambda s: s.quarter, default=None)
     row["last_sealed"] = str(last.quarter) if last else "无"
-    overdue = overdue_quarters(model, books, day)
+    overdue = overdue_quarters(model, day)
     row["overdue"] = "、".join(map(str, overdue)) if overdue else "否"
     return row
 
 
-def overdue_quarters(model: LedgerModel, books: Books, day: date) -> list[Quarter]:
-    """Quarters since the books began that ended over 公开期限天数 before `day`, unsealed."""
-    if not model.vouchers:
-        return []
-    quarter = Quarter.of(model.vouchers[0].date)
-    late = []
-    while quarter.last_day < day:
-        allowed = int(model.policy.value("公开期限天数", quarter.last_day))
-        seal = model.seals.get(quarter)
-        sealed = seal is not None and seal.day <= day
-        if not sealed and quarter.last_day + timedelta(days=allowed) < day:
-            late.append(quarter)
-        quarter = quarter.next()
-    return late
+def overdue_quarters(model: LedgerModel, day: date) -> list[Quarter]:
+    """Quarters since the books began that ended over 公开期限天数 before `day`, unsealed
+    (what VL603 warns about, from the same seal states)."""
+    return [q for q, state in seal_states(model, day).items() if state.overdue]
 
 
 def default_jobs() -> int:
