@@ -557,8 +557,8 @@ def _sealed_books(model: LedgerModel) -> dict[Quarter, tuple[QuarterBooks, int |
 
 def seal_states(model: LedgerModel, as_of: date | None = None) -> dict[Quarter, SealState]:
     """The state of every quarter from the first voucher's to the last that ended before
-    `as_of` (default: `today()`), and of every sealed quarter."""
-    as_of = as_of or today()
+    `as_of` (default: the model's day, else `today()`), and of every sealed quarter."""
+    as_of = as_of or model.as_of or today()
     checked = _sealed_books(model)
     quarters = set(checked)
     if model.vouchers:
@@ -589,7 +589,7 @@ def seal_state(model: LedgerModel, quarter: Quarter, as_of: date | None = None) 
     """The state of one quarter's seal (any quarter, in the books' span or not)."""
     state = seal_states(model, as_of).get(quarter)
     if state is None:
-        state = SealState(quarter, as_of or today(), deadline(model, quarter))
+        state = SealState(quarter, as_of or model.as_of or today(), deadline(model, quarter))
     return state
 
 
