@@ -42,7 +42,8 @@ from operator import eq, ge, lt
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, vocab
-from village_ledger.model.columns import PaymentColumns, payment_columns
+from village_ledger.model.columns import PaymentColumns, payment_columns, spend_text
+from village_ledger.model.payments import Payment
 from village_ledger.money import fmt_yuan
 from village_ledger.registry import Explanation, rule
 
@@ -469,39 +470,37 @@ EXPLAIN_VL105 = Explanation(
 def resolution_invalid_or_overspent(model: LedgerModel) -> Iterator[Hit]:
     """The cited resolution exists, is dated on or before the payment, and the payments citing
     it add up to no more than its amount; the finding sits on the payment that overspends it."""
-    cols = payment_columns(model)
-    if cols.meetings.count(None) == len(cols.meetings):
-        return
-    spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for i, ident in enumerate(cols.meetings):
-        if ident is None:
-            continue
+    for use in model.figures.resolutions.uses:
+        payment, ident = use.payment, use.meeting
         meeting = model.meetings.get(ident)
         if meeting is None:
-            yield cols.hit(
-                i,
-                f"{cols.spend(i)}所引会议决议“{ident}”不存在；"
+            yield resolution_hit(
+                payment,
+                f"{spend_text(payment)}所引会议决议“{ident}”不存在；"
                 "应以“会议决议”指令记载该决议，或更正决议编号（meeting）",
             )
             continue
         problems = []
-        if meeting.day > cols.days[i]:
+        if meeting.day > payment.day:
             problems.append(f"决议日期 {meeting.day} 晚于支出日期，应先决议后支出")
-        before = spent[ident]
-        spent[ident] = after = before + cols.amounts[i]
-        over = after - max(before, meeting.amount)
+        over = use.after - max(use.before, meeting.amount)
         if over > 0:
             problems.append(
-                f"引用该决议的支出累计 {fmt_yuan(after)} 元，超出批准金额 "
+                f"引用该决议的支出累计 {fmt_yuan(use.after)} 元，超出批准金额 "
                 f"{fmt_yuan(meeting.amount)} 元 {fmt_yuan(over)} 元，超出部分应另行决议"
             )
         if problems:
-            yield cols.hit(
-                i,
-                f"{cols.spend(i)}引用{meeting.body}决议“{meeting.id}”（{meeting.subject}）："
+            yield resolution_hit(
+                payment,
+                f"{spend_text(payment)}引用{meeting.body}决议“{meeting.id}”（{meeting.subject}）："
                 + "；".join(problems),
                 amount=over if over > 0 else None,
             )
+
+
+def resolution_hit(payment: Payment, message: str, amount: Decimal | None = None) -> Hit:
+    amount = payment.amount if amount is None else amount
+    return Hit(payment.meta, message, payment.day, amount=amount)
 
 
 # ---- VL106: split payments ----

@@ -17,7 +17,7 @@ written up to that day and no further.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,16 +29,16 @@ from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel
 from village_ledger.model.cashbook import CashDay, CashMove, cash_book
-from village_ledger.model.index import ledger_index, policy_reader
+from village_ledger.model.figures import Advance
+from village_ledger.model.index import policy_reader
 from village_ledger.model.payments import as_payment
 from village_ledger.model.roster import Term
-from village_ledger.money import CURRENCY, fmt_yuan
+from village_ledger.money import fmt_yuan
 from village_ledger.registry import Explanation, rule
 
 __plugins__ = (make_plugin("cash"),)
 
 ZERO = Decimal(0)
-ADVANCE = "借支"
 
 
 def cash_line(entry: data.Transaction, amount: Decimal) -> str:
@@ -54,7 +54,7 @@ def cash_line(entry: data.Transaction, amount: Decimal) -> str:
 
 def as_of(model: LedgerModel) -> date | None:
     """The day the books are written up to: the date of the last transaction."""
-    return model.transactions[-1].date if model.transactions else None
+    return model.figures.books_end
 
 
 # ---- ledger text the explanations of several rules share (village-ledger rule VL2xx) ----
@@ -419,49 +419,19 @@ def accountant_is_cashier(model: LedgerModel) -> Iterator[Hit]:
             )
 
 
-@dataclass(slots=True)
-class Advance:
-    entry: data.Transaction
-    amount: Decimal
-    open: Decimal  # what is still owed
-
-
-def advance_holder(account: str, entry: data.Transaction) -> str:
-    """The person an advance was paid to: the voucher's payee, else the account's own name."""
-    if entry.payee:
-        return entry.payee.strip()
-    leaf = account.rpartition(":")[2]
-    return leaf.partition("-")[2] or leaf
-
-
-def late_advance(account: str, advance: Advance, until: date, limit: int, settled: bool) -> Hit:
-    day = advance.entry.date
-    who = advance_holder(account, advance.entry)
+def late_advance(advance: Advance, until: date, settled: bool) -> Hit:
     if settled:
         state = f"至 {until} 才结清"
     else:
         state = f"截至 {until}（账簿最后记账日）仍有 {fmt_yuan(advance.open)} 元未结清"
     return Hit(
         advance.entry.meta,
-        f"{who} {day} 借支 {fmt_yuan(advance.amount)} 元，{state}，已 {(until - day).days} 天，"
-        f"超过借支期限 {limit} 天",
-        day,
+        f"{advance.holder} {advance.day} 借支 {fmt_yuan(advance.amount)} 元，{state}，"
+        f"已 {advance.age(until)} 天，超过借支期限 {advance.limit} 天",
+        advance.day,
         amount=advance.open if not settled else advance.amount,
         policy="借支期限天数",
     )
-
-
-def settle(queue: deque[Advance], repaid: Decimal) -> list[Advance]:
-    """Repayments settle the oldest open advances first; the ones they close."""
-    closed = []
-    while repaid > 0 and queue:
-        oldest = queue[0]
-        used = min(repaid, oldest.open)
-        oldest.open -= used
-        repaid -= used
-        if oldest.open == 0:
-            closed.append(queue.popleft())
-    return closed
 
 
 EXPLAIN_VL206 = Explanation(
@@ -488,31 +458,12 @@ EXPLAIN_VL206 = Explanation(
 @rule("VL206", "个人借支逾期未结", Severity.WARNING, reads=("借支期限天数",), explain=EXPLAIN_VL206)
 def advance_overdue(model: LedgerModel) -> Iterator[Hit]:
     """A personal advance may stay open at most 借支期限天数; repayments settle the oldest first."""
-    index = ledger_index(model)
-    advance_accounts = index.accounts(ADVANCE)
-    last = as_of(model)
-    if not advance_accounts or last is None:
+    last = model.figures.books_end
+    if last is None:
         return
-    limit_on = policy_reader(model, "借支期限天数")
-    queues: dict[str, deque[Advance]] = defaultdict(deque)
-    for entry in index.entries(ADVANCE):
-        for posting in entry.postings:
-            units = posting.units
-            if posting.account not in advance_accounts or units is None:
-                continue
-            number = units.number
-            if units.currency != CURRENCY or not isinstance(number, Decimal) or not number:
-                continue
-            queue = queues[posting.account]
-            if number > 0:
-                queue.append(Advance(entry, number, number))
-                continue
-            for advance in settle(queue, -number):
-                limit = limit_on(advance.entry.date)
-                if (entry.date - advance.entry.date).days > limit:
-                    yield late_advance(posting.account, advance, entry.date, limit, settled=True)
-    for account, queue in queues.items():
-        for advance in queue:
-            limit = limit_on(advance.entry.date)
-            if (last - advance.entry.date).days > limit:
-                yield late_advance(account, advance, last, limit, settled=False)
+    for advance in model.figures.advances(last):
+        if advance.settled is not None:
+            if advance.late(advance.settled):
+                yield late_advance(advance, advance.settled, settled=True)
+        elif advance.late(last):
+            yield late_advance(advance, last, settled=False)

@@ -23,120 +23,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 from decimal import ROUND_CEILING, Decimal
-from typing import Any, NamedTuple
-
-from beancount.core import data, flags
 
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel
-from village_ledger.model.index import ledger_index, per_model, policy_reader
+from village_ledger.model.index import policy_reader
+from village_ledger.model.receptions import Reception, receptions
 from village_ledger.money import CENT, fmt_yuan
 from village_ledger.registry import Explanation, rule
 
 __plugins__ = (make_plugin("entertainment"),)
 
-ZERO = Decimal(0)
-CATEGORY = "招待费"
 # names of eating places that contain a banned keyword without buying it
 VENUE_WORDS = ("大酒店", "酒店", "酒楼", "酒家")
-
-
-class Reception(NamedTuple):
-    entry: data.Transaction
-    day: date
-    amount: Decimal
-    guests_written: Any  # `guests` as written, None when absent
-    hosts_written: Any
-    guests: int | None  # the count, None when absent or not a count
-    hosts: int | None  # absent counts as no hosts
-    org: str | None
-    letter: str | None
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        return self.entry.meta
-
-    @property
-    def who(self) -> str:
-        """The visitors' unit, else the payee: who the reception was for or paid to."""
-        return self.org or (self.entry.payee or "").strip() or "（未写明单位）"
-
-
-def written(entry: data.Transaction, postings: list[data.Posting], key: str) -> Any:
-    """A value from the transaction's metadata, else from one of its 招待费 postings."""
-    value = entry.meta.get(key)
-    if value is None:
-        for posting in postings:
-            if posting.meta and posting.meta.get(key) is not None:
-                return posting.meta[key]
-    return value
-
-
-def text(value: Any) -> str | None:
-    stripped = "" if value is None else str(value).strip()
-    return stripped or None
-
-
-def head_count(value: Any, *, least: int) -> int | None:
-    """A count of people written as a number (`5`) or as digits (`"5"`); None if it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        number = Decimal(value.strip())
-    else:
-        return None
-    if number != number.to_integral_value() or number < least:
-        return None
-    return int(number)
-
-
-def as_reception(
-    entry: data.Transaction, amount: Decimal, postings: list[data.Posting]
-) -> Reception:
-    guests = written(entry, postings, "guests")
-    hosts = written(entry, postings, "hosts")
-    return Reception(
-        entry,
-        entry.date,
-        amount,
-        guests,
-        hosts,
-        head_count(guests, least=1),
-        0 if hosts is None else head_count(hosts, least=0),
-        text(written(entry, postings, "guest-org")),
-        text(written(entry, postings, "letter")),
-    )
-
-
-@per_model
-def receptions(model: LedgerModel) -> list[Reception]:
-    """Every voucher that books entertainment, in date order."""
-    index = ledger_index(model)
-    entertainment = index.accounts(CATEGORY)
-    found: list[Reception] = []
-    for entry, amount in zip(index.entries(CATEGORY), index.amounts(CATEGORY), strict=True):
-        if amount and entry.flag != flags.FLAG_PADDING:
-            postings = [p for p in entry.postings if p.account in entertainment]
-            found.append(as_reception(entry, amount, postings))
-    return found
-
-
-def year_totals(model: LedgerModel) -> Iterator[tuple[Reception, Decimal]]:
-    """Each reception with its calendar year's running total after it."""
-    year: int | None = None
-    total = ZERO
-    for reception in receptions(model):
-        if reception.day.year != year:
-            year, total = reception.day.year, ZERO
-        total += reception.amount
-        yield reception, total
 
 
 # ---- ledger text the explanations of several rules share (village-ledger rule VL4xx) ----
@@ -209,13 +109,12 @@ EXPLAIN_VL401 = Explanation(
 @rule("VL401", "招待费超年度限额", reads=("招待费年度限额",), explain=EXPLAIN_VL401)
 def entertainment_over_annual_cap(model: LedgerModel) -> Iterator[Hit]:
     """A calendar year's entertainment may not exceed 招待费年度限额 (0: none at all)."""
-    cap_on = policy_reader(model, "招待费年度限额")
     over = False
     year: int | None = None
-    for reception, total in year_totals(model):
+    for figure in model.figures.receptions:
+        reception, total, cap = figure.reception, figure.year_total, figure.cap
         if reception.day.year != year:
             year, over = reception.day.year, False
-        cap = cap_on(reception.day)
         if cap == 0 and reception.amount > 0:
             yield Hit(
                 reception.meta,
@@ -272,20 +171,17 @@ EXPLAIN_VL405 = Explanation(
 )
 def entertainment_near_annual_cap(model: LedgerModel) -> Iterator[Hit]:
     """The year's entertainment has reached 招待费预警比例 of the annual cap."""
-    cap_on = policy_reader(model, "招待费年度限额")
-    share_on = policy_reader(model, "招待费预警比例")
     reached = False
     year: int | None = None
-    for reception, total in year_totals(model):
+    for figure in model.figures.receptions:
+        reception, total, cap, mark = figure.reception, figure.year_total, figure.cap, figure.mark
         if reception.day.year != year:
             year, reached = reception.day.year, False
-        cap, share = cap_on(reception.day), share_on(reception.day)
-        mark = cap * share
         if cap > 0 and mark <= total <= cap and not reached:
             yield Hit(
                 reception.meta,
                 f"{year}年招待费累计 {fmt_yuan(total)} 元，已达年度限额 {fmt_yuan(cap)} 元的 "
-                f"{share:.0%}（预警线 {fmt_yuan(mark)} 元）",
+                f"{figure.share:.0%}（预警线 {fmt_yuan(mark)} 元）",
                 reception.day,
                 amount=total,
                 policy="招待费预警比例",

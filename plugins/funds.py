@@ -9,6 +9,10 @@ payment. What it pays for may only be booked to 153 在建工程, 151 固定资�
 or an account of another project. The project's payments may not add up to more than its fund
 accounts were ever credited with in the ledger (以奖代补 grants arrive after the works are paid).
 A `project` no fund account declares is an error on every voucher that writes it.
+Works accrued through 211 应付款 (`Dr 153 / Cr 211` naming the project) are spent when accrued;
+paying that payable later (`Dr 211 / Cr 102`) is the same spending, counted once and no misuse.
+A payment to 211 for the project that settles no accrual of it on that account is a misuse.
+What a project received and spent is `model.figures.funds`, the figures the reports print.
 VL502: no collective money on vehicles: any voucher that debits an account of category 车辆.
 VL503: no guarantee for an outside party: any entry on an account of category 对外担保.
 VL504: cadre pay, bonuses and allowances (accounts of category 干部报酬) are paid only under a
@@ -19,19 +23,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from beancount.core import data, flags
 
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, Payment, depreciation
-from village_ledger.model.accounts import AccountInfo
-from village_ledger.model.index import FUND, ledger_index, per_model
+from village_ledger.model.figures import PAYABLE, Funds, FundSpend, cny, text_of
+from village_ledger.model.index import ledger_index
 from village_ledger.model.payments import as_payment
-from village_ledger.money import CURRENCY, fmt_yuan
+from village_ledger.money import fmt_yuan
 from village_ledger.registry import Explanation, rule
 
 __plugins__ = (make_plugin("funds"),)
@@ -53,47 +55,6 @@ CADRE_PAY = "干部报酬"
 CADRE_PAY_RANK = 2
 
 
-def cny(posting: data.Posting) -> Decimal:
-    """The posting's amount in CNY; zero for another currency or a posting left unbooked."""
-    units = posting.units
-    if units is None or units.currency != CURRENCY or not isinstance(units.number, Decimal):
-        return ZERO
-    return units.number
-
-
-def text_of(meta: dict[str, Any] | None, key: str) -> str | None:
-    value = meta.get(key) if meta else None
-    text = "" if value is None else str(value).strip()
-    return text or None
-
-
-@dataclass
-class Funds:
-    """The special-fund projects the chart declares, and what each was credited with."""
-
-    accounts: dict[str, str]  # fund account -> its project
-    received: dict[str, Decimal]  # project -> total credited to its fund accounts
-
-    def declares(self, project: str) -> bool:
-        return project in self.received
-
-
-@per_model
-def special_funds(model: LedgerModel) -> Funds:
-    index = ledger_index(model)
-    accounts = {name: model.chart.get(name).project or "" for name in index.accounts(FUND)}
-    received: dict[str, Decimal] = dict.fromkeys(accounts.values(), ZERO)
-    for entry in index.entries(FUND):
-        for posting in entry.postings:
-            project = accounts.get(posting.account)
-            if project is None:
-                continue
-            amount = cny(posting)
-            if amount < 0:  # a credit to the fund: money received for the project
-                received[project] -= amount
-    return Funds(accounts, received)
-
-
 def projects_named(entry: data.Transaction) -> list[str]:
     """Every project a voucher names, on itself or on any posting, in order of writing."""
     named = [text_of(entry.meta, "project")]
@@ -101,22 +62,24 @@ def projects_named(entry: data.Transaction) -> list[str]:
     return list(dict.fromkeys(p for p in named if p))
 
 
-def wrong_destination(
-    funds: Funds, project: str, info: AccountInfo, payment: Payment, amount: Decimal
-) -> Hit | None:
+def wrong_destination(funds: Funds, spend: FundSpend) -> Hit | None:
+    project, info, entry = spend.project, spend.target, spend.entry
     own = funds.accounts.get(info.name) == project
     other = info.project if info.project and info.project != project else None
     if own or (info.first_level in FUND_PURPOSES and other is None):
         return None
-    head = f"专项资金“{project}”{'向' + payment.payee if payment.payee else ''}支付 {fmt_yuan(amount)} 元"
+    payee = (entry.payee or "").strip()
+    head = f"专项资金“{project}”{'向' + payee if payee else ''}支付 {fmt_yuan(spend.amount)} 元"
     if other is not None:
         why = f"记入另一项目“{other}”的科目 {info.name}，专项资金须专款专用"
     elif info.first_level == ADMIN_CODE:
         why = f"记入管理费用 {info.name}，专项资金不得用于管理费用"
+    elif info.first_level == PAYABLE:
+        why = f"记入 {info.name}，但该应付款没有计提过此项目的支出，专项资金不能用于偿还其他欠款"
     else:
         allowed = "、".join(FUND_PURPOSES.values())
         why = f"记入 {info.name}，专项资金只能用于{allowed}"
-    return Hit(payment.meta, f"{head}，{why}", payment.day, amount=amount)
+    return Hit(entry.meta, f"{head}，{why}", entry.date, amount=spend.amount)
 
 
 # ---- ledger text the explanations of several rules share (village-ledger rule VL5xx) ----
@@ -215,7 +178,12 @@ EXPLAIN_VL501 = Explanation(
         "写在所购项目分录上的 `project` 优先于交易上的；写在银行或现金分录上的 `project` 适用于整笔支出。",
         "支出与账簿中该项目收到的全部资金比较，而不是与支出当天已到账的资金比较：以奖代补的资金"
         "常在工程付款之后才拨付，这不是挪用。",
-        "只有支出（钱从现金或银行流出）才算项目的花费；专项科目的借方（如工程完工转出）不算。",
+        "只有支出（钱从现金或银行流出）和挂应付款（借 153、贷 211 并注明 `project`）才算项目的花费；"
+        "专项科目的借方（如工程完工转出）不算。",
+        "经 211 应付款挂账、以后再付款的工程款只算一次：挂账时计入；付款（借 211、贷 102 并注明 "
+        "`project`）先冲销该应付款明细科目上本项目挂账的金额，不再计入，也不算挪用；没有挂账可冲的"
+        "部分仍是挪用。",
+        "财务公开和交接报告的专项资金表与本规则使用同一组数字（拨入、支出、结余）。",
         "把多余的专项资金退回拨款单位（记入本项目的专项科目）不是挪用。",
         "没有任何专项科目声明的 `project`，在写它的每张凭证上报告。",
     ),
@@ -226,15 +194,11 @@ EXPLAIN_VL501 = Explanation(
 @rule("VL501", "专项资金挪用", explain=EXPLAIN_VL501)
 def special_fund_misused(model: LedgerModel) -> Iterator[Hit]:
     """Special funds pay only for their purpose, and no more than the project received."""
-    funds = special_funds(model)
-    spent: dict[str, Decimal] = defaultdict(Decimal)
+    funds = model.figures.funds
     for entry in ledger_index(model).tagged:
         if entry.flag == flags.FLAG_PADDING:
             continue
-        named = projects_named(entry)
-        if not named:
-            continue
-        for project in named:
+        for project in projects_named(entry):
             if not funds.declares(project):
                 yield Hit(
                     entry.meta,
@@ -242,49 +206,22 @@ def special_fund_misused(model: LedgerModel) -> Iterator[Hit]:
                     "231 一事一议资金下开设明细科目并注明 project",
                     entry.date,
                 )
-        payment = as_payment(entry, model.chart)
-        if payment is not None:
-            yield from project_spending(funds, payment, spent)
-
-
-def payment_project(payment: Payment) -> str | None:
-    """The project a payment as a whole belongs to: on the transaction, or on its money posting."""
-    tagged = text_of(payment.meta, "project")
-    if tagged is not None:
-        return tagged
-    targets = {id(posting) for _, posting in payment.targets}
-    # a project written on the bank or cash posting speaks for the whole payment
-    for posting in payment.entry.postings:
-        if id(posting) not in targets and (tagged := text_of(posting.meta, "project")):
-            return tagged
-    return None
-
-
-def project_spending(funds: Funds, payment: Payment, spent: dict[str, Decimal]) -> Iterator[Hit]:
-    """A tagged payment's destinations, and each of its projects' total against what came in."""
-    tagged = payment_project(payment)
-    touched: list[str] = []
-    for info, posting in payment.targets:
-        project = text_of(posting.meta, "project") or tagged
-        if project is None or not funds.declares(project):
-            continue
-        amount = cny(posting)
-        if amount > 0:
-            hit = wrong_destination(funds, project, info, payment, amount)
-            if hit:
+    spent: dict[str, Decimal] = defaultdict(Decimal)
+    for entry, spends in funds.by_entry():
+        for spend in spends:
+            if spend.amount > 0 and (hit := wrong_destination(funds, spend)):
                 yield hit
-        spent[project] += amount
-        if project not in touched:
-            touched.append(project)
-    for project in touched:
-        if spent[project] > funds.received[project]:
-            yield Hit(
-                payment.meta,
-                f"专项资金“{project}”累计支出 {fmt_yuan(spent[project])} 元，超过该项目专项资金"
-                f"科目收到的 {fmt_yuan(funds.received[project])} 元",
-                payment.day,
-                amount=spent[project],
-            )
+            spent[spend.project] += spend.amount
+        for project in dict.fromkeys(spend.project for spend in spends):
+            received = funds.received(project)
+            if spent[project] > received:
+                yield Hit(
+                    entry.meta,
+                    f"专项资金“{project}”累计支出 {fmt_yuan(spent[project])} 元，超过该项目专项资金"
+                    f"科目收到的 {fmt_yuan(received)} 元",
+                    entry.date,
+                    amount=spent[project],
+                )
 
 
 EXPLAIN_VL502 = Explanation(

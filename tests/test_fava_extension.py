@@ -22,13 +22,13 @@ from tests.test_serve import seal_quarter
 from village_ledger.engine import beancount_finding, run_rules
 from village_ledger.fava import views
 from village_ledger.loading import load_ledger
-from village_ledger.model import Quarter, build_model
+from village_ledger.model import Period, Quarter, build_model
 from village_ledger.registry import all_rules
 from village_ledger.reports.disclosure import build_disclosure, entertainment_table
 from village_ledger.reports.disclosure_render import money_rows
 from village_ledger.reports.layout import table_view
 from village_ledger.reports.masking import publish
-from village_ledger.reports.statements import Books, yuan_display
+from village_ledger.reports.statements import cents, yuan_display
 
 ENABLE = '\n2000-01-01 custom "fava-extension" "village_ledger.fava"\n'
 
@@ -181,9 +181,9 @@ def test_entertainment_page_charts_each_quarter_against_the_cap(tmp_path: Path) 
     page = Dashboard(main).page("VillageEntertainment")
     loaded = load_ledger(main)
     model = build_model(loaded.entries, loaded.options)
-    books = Books.of(model)
     for number, status in ((1, "限额以内"), (2, "达到预警线"), (3, "超出年度限额")):
-        _, ytd, cap = entertainment_table(model, books, Quarter(2025, number))
+        _, year = entertainment_table(model, Period.quarter(Quarter(2025, number)))
+        ytd, cap = cents(year.total), cents(year.cap)
         row = f'<tr data-period="2025Q{number}"><td>2025年第{"一二三"[number - 1]}季度</td>'
         assert row in page
         section = page.split(row)[1].split("</tr>")[0]

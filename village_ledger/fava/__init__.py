@@ -27,9 +27,8 @@ from village_ledger.fava import base
 from village_ledger.fava.charts import Bar, Line, Progress, column_chart, progress_chart
 from village_ledger.fava.views import Village, year_quarters
 from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding, Rectification
-from village_ledger.model import Quarter
+from village_ledger.model import Period, Quarter
 from village_ledger.registry import FAMILIES, get_rule
-from village_ledger.reports.disclosure import entertainment_table
 from village_ledger.reports.disclosure_render import A4_ORDER, money_rows, seal_text
 from village_ledger.reports.layout import qr_data_uri, table_view
 from village_ledger.reports.statements import cents, yuan_display
@@ -90,28 +89,28 @@ class VillageEntertainment(base.VillagePage):
 
 
 def entertainment_row(village: Village, quarter: Quarter) -> dict[str, Any]:
-    model = village.model
-    table, ytd, cap = entertainment_table(model, village.books, quarter)
-    ratio = model.policy.value("招待费预警比例", quarter.last_day)
-    warn = cents(Decimal(cap) / 100 * Decimal(ratio)) if cap else 0
-    spent = int(table.totals[0]["amount"]) if table.totals else 0
-    if ytd > cap:
+    """A quarter's entertainment and the year's to its end, as the rules count them."""
+    period = Period.quarter(quarter)
+    year = village.model.figures.entertainment(quarter.year, period.last)
+    receptions = year.within(period)
+    ytd, cap = cents(year.total), cents(year.cap)
+    if year.over:
         tone, status = "over", "超出年度限额"
-    elif ytd and ytd >= warn:
+    elif year.warned:
         tone, status = "warn", "达到预警线"
     else:
         tone, status = "ok", "限额以内"
     return {
         "quarter": quarter,
         "name": QUARTER_NAMES[quarter.number - 1],
-        "spent": spent,
+        "spent": cents(sum((r.reception.amount for r in receptions), Decimal(0))),
         "ytd": ytd,
         "cap": cap,
-        "warn": warn,
+        "warn": cents(year.mark),
         "share": f"{ytd * 100 / cap:.1f}%" if cap else "—",
         "tone": tone,
         "status": status,
-        "receptions": len(table.rows),
+        "receptions": len(receptions),
     }
 
 

@@ -40,6 +40,13 @@ VOUCHER_KEYS = ("voucher", "invoice", "receipt", "invoice-date", "receipt-no", "
 # ---- payments ----
 
 
+def spend_text(payment: Payment) -> str:
+    """A payment as the 监委会 reads it: to whom, how much."""
+    payee = payment.payee.strip()
+    to = f"付 {payee} 的" if payee else "未写明收款人的"
+    return f"{to}支出 {fmt_yuan(payment.amount)} 元"
+
+
 @dataclass(frozen=True, slots=True)
 class PaymentColumns:
     """The payments in date order, as one list per value; row i of every list is payment i."""
@@ -55,8 +62,7 @@ class PaymentColumns:
 
     def spend(self, i: int) -> str:
         """Payment i as the 监委会 reads it: to whom, how much."""
-        to = f"付 {self.payees[i]} 的" if self.payees[i] else "未写明收款人的"
-        return f"{to}支出 {fmt_yuan(self.amounts[i])} 元"
+        return spend_text(self.payments[i])
 
     def hit(
         self, i: int, message: str, amount: Decimal | None = None, policy: str | None = None

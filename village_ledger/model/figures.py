@@ -5,6 +5,13 @@
 - balances and movements of any account and its sub-accounts, at every level of the chart:
   `balance(account, day)`, `movement(account, period)`, `line(account, period)` and
   `trial_balance(period)` (期初余额, 本期借方, 本期贷方, 期末余额 per account);
+- special funds: `funds` (received, spent and remaining per project, as VL501 attributes them);
+- entertainment: `receptions` (each with its year's running total, cap and warning share, as
+  VL401 and VL405 judge them) and `entertainment(year, upto)`;
+- spending under each resolution: `resolutions` (the payments citing it, as VL105 adds them);
+- personal advances: `advances(upto)` and `open_advances(upto)`, settled first in first out,
+  each with the 借支期限天数 of its day (VL206), and `books_end`, the day VL206 judges at;
+- quarters due: `quarters_due(as_of)` and `overdue_quarters(as_of)` (VL603).
 
 Amounts are `Decimal` yuan in Beancount's sign (debit positive); a report turns them into 分 or
 into 借/贷 sides when it prints them. Every posting counts, `pad`-generated ones included, since
@@ -15,17 +22,23 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Iterable
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from beancount.core import data
+from beancount.core import data, flags
 
-from village_ledger.model.accounts import parent_of
+from village_ledger.model.accounts import NOT_MONEY, AccountInfo, Chart, parent_of
+from village_ledger.model.index import FUND, ledger_index, policy_reader
+from village_ledger.model.payments import Payment
 from village_ledger.model.period import Period
-from village_ledger.money import posting_cny
+from village_ledger.model.receptions import Reception, receptions
+from village_ledger.model.seals import Quarter, Seal
+from village_ledger.money import CURRENCY, posting_cny
 
 if TYPE_CHECKING:
     from village_ledger.model import LedgerModel
@@ -134,6 +147,7 @@ class Figures:
     def __init__(self, model: LedgerModel) -> None:
         self.model = model
         self._subtrees: dict[str, tuple[str, ...]] = {}
+        self._advances: dict[date, list[Advance]] = {}
 
     # --- balances and movements ---------------------------------------------------------
 
@@ -250,3 +264,532 @@ class Figures:
             code = chart.get(account).first_level
             found[code] = found.get(code, ZERO) + self._ledger.totals(account, ordinal).net
         return found
+
+    # --- special funds ------------------------------------------------------------------
+
+    @functools.cached_property
+    def funds(self) -> Funds:
+        """Each special-fund project: what it received and what was spent on it (VL501)."""
+        return _funds(self.model)
+
+    # --- entertainment ------------------------------------------------------------------
+
+    @functools.cached_property
+    def receptions(self) -> list[ReceptionTotal]:
+        """Every reception in date order, with its calendar year's running total and the
+        annual cap and warning share in force that day (VL401, VL405)."""
+        cap_on = policy_reader(self.model, CAP)
+        share_on = policy_reader(self.model, SHARE)
+        found: list[ReceptionTotal] = []
+        year, total = 0, ZERO
+        for reception in receptions(self.model):
+            if reception.day.year != year:
+                year, total = reception.day.year, ZERO
+            total += reception.amount
+            day = reception.day
+            found.append(ReceptionTotal(reception, total, cap_on(day), share_on(day)))
+        return found
+
+    def entertainment(self, year: int, upto: date | None = None) -> EntertainmentYear:
+        """A calendar year's entertainment through `upto` (default: the year's end), against
+        the cap and warning share in force on that day."""
+        last = upto or date(year, 12, 31)
+        days = [r.reception.day for r in self.receptions]
+        lo = bisect.bisect_left(days, date(year, 1, 1))
+        hi = bisect.bisect_right(days, last)
+        policy = self.model.policy
+        return EntertainmentYear(
+            year,
+            last,
+            tuple(self.receptions[lo:hi]),
+            policy.value(CAP, last),
+            policy.value(SHARE, last),
+        )
+
+    # --- resolutions --------------------------------------------------------------------
+
+    @functools.cached_property
+    def resolutions(self) -> Resolutions:
+        """Spending under each resolution: the payments citing it with `meeting` (VL105)."""
+        return _resolutions(self.model.payments)
+
+    # --- personal advances --------------------------------------------------------------
+
+    @functools.cached_property
+    def books_end(self) -> date | None:
+        """The day the books are written up to: the date of the last transaction."""
+        transactions = self.model.transactions
+        return transactions[-1].date if transactions else None
+
+    def advances(self, upto: date | None = None) -> list[Advance]:
+        """Every personal advance (借支) paid through `upto` (default: `books_end`), each with
+        what was still owed at the end of that day, repayments settling the oldest first, and
+        the day it was settled if it was (VL206)."""
+        day = upto or self.books_end
+        if day is None:
+            return []
+        found = self._advances.get(day)
+        if found is None:
+            found = self._advances[day] = _advances(self.model, day)
+        return found
+
+    def open_advances(self, upto: date | None = None) -> list[Advance]:
+        """The advances still owed, wholly or in part, at the end of `upto`."""
+        return [advance for advance in self.advances(upto) if advance.open > 0]
+
+    # --- quarters due -------------------------------------------------------------------
+
+    def quarters_due(self, as_of: date) -> list[QuarterDue]:
+        """Every quarter from the first voucher's that had ended before `as_of`, with its
+        publication deadline and its seal (VL603)."""
+        vouchers = self.model.vouchers
+        if not vouchers:
+            return []
+        days_on = policy_reader(self.model, DEADLINE)
+        found = []
+        quarter = Quarter.of(vouchers[0].date)
+        while quarter.last_day < as_of:
+            days = int(days_on(quarter.last_day))
+            found.append(QuarterDue(quarter, days, self.model.seals.get(quarter)))
+            quarter = quarter.next()
+        return found
+
+    def overdue_quarters(self, as_of: date) -> list[QuarterDue]:
+        """The quarters past their deadline on `as_of` with no seal dated on or before it."""
+        return [due for due in self.quarters_due(as_of) if due.overdue(as_of)]
+
+
+# --- running totals -------------------------------------------------------------------------
+
+
+class Running:
+    """Dated amounts, added in date order; their total through a day or within a period."""
+
+    def __init__(self) -> None:
+        self.days: list[int] = []
+        self.totals: list[Decimal] = []
+
+    def add(self, day: date, amount: Decimal) -> None:
+        ordinal = day.toordinal()
+        total = (self.totals[-1] if self.totals else ZERO) + amount
+        if self.days and self.days[-1] == ordinal:
+            self.totals[-1] = total
+        else:
+            self.days.append(ordinal)
+            self.totals.append(total)
+
+    def upto(self, day: date | None = None) -> Decimal:
+        """The total through the end of `day` (None: everything)."""
+        if day is None:
+            return self.totals[-1] if self.totals else ZERO
+        i = bisect.bisect_right(self.days, day.toordinal())
+        return self.totals[i - 1] if i else ZERO
+
+    def within(self, period: Period) -> Decimal:
+        return self.upto(period.last) - self.upto(period.opening_day)
+
+
+def text_of(meta: dict[str, Any] | None, key: str) -> str | None:
+    """A metadata value as stripped text; None when absent or blank."""
+    value = meta.get(key) if meta else None
+    text = "" if value is None else str(value).strip()
+    return text or None
+
+
+def cny(posting: data.Posting) -> Decimal:
+    """The posting's units in CNY; zero for another currency or a posting left unbooked."""
+    units = posting.units
+    if units is None or units.currency != CURRENCY or not isinstance(units.number, Decimal):
+        return ZERO
+    return units.number
+
+
+# --- special funds --------------------------------------------------------------------------
+
+PAYABLE = "211"  # 应付款: a project's works may be accrued here and paid later
+
+
+@dataclass(frozen=True, slots=True)
+class FundSpend:
+    """A part of a voucher spent on a project: what it was booked to and how much (negative
+    when money came back)."""
+
+    entry: data.Transaction
+    project: str
+    target: AccountInfo
+    amount: Decimal
+
+    @property
+    def day(self) -> date:
+        return self.entry.date
+
+
+@dataclass(frozen=True, slots=True)
+class FundLine:
+    """A project over a period: received and spent in it, and both since the books began."""
+
+    project: str
+    received_in: Decimal
+    spent_in: Decimal
+    received: Decimal  # through the period's last day
+    spent: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.received - self.spent
+
+
+class Funds:
+    """The special-fund projects the chart declares (a 241/231 account with `project`), what
+    their fund accounts were credited with, and what was spent on each.
+
+    A voucher spends on a project when it pays money out (a payment) or leaves it owing through
+    211 应付款 (an accrual), and a posting of what it pays for names the project, or else the
+    transaction does, or else the bank, cash or 211 posting it is paid from. Paying a payable
+    later is not spending again: a payment of 211 for the project settles what was accrued for
+    it on that account first; only the part that settles no accrual counts, on the 211 account.
+    """
+
+    def __init__(self, accounts: dict[str, str]) -> None:
+        self.accounts = accounts  # fund account -> its project
+        self.projects = sorted(set(accounts.values()))
+        self.spending: list[FundSpend] = []  # in date order
+        self._received = {project: Running() for project in self.projects}
+        self._spent = {project: Running() for project in self.projects}
+
+    def declares(self, project: str) -> bool:
+        return project in self._received
+
+    def received(self, project: str, upto: date | None = None) -> Decimal:
+        """Credited to the project's fund accounts through `upto` (None: in the whole ledger)."""
+        return self._received[project].upto(upto)
+
+    def spent(self, project: str, upto: date | None = None) -> Decimal:
+        return self._spent[project].upto(upto)
+
+    def remaining(self, project: str, upto: date | None = None) -> Decimal:
+        return self.received(project, upto) - self.spent(project, upto)
+
+    def line(self, project: str, period: Period) -> FundLine:
+        return FundLine(
+            project,
+            self._received[project].within(period),
+            self._spent[project].within(period),
+            self.received(project, period.last),
+            self.spent(project, period.last),
+        )
+
+    def lines(self, period: Period) -> list[FundLine]:
+        """Every declared project over `period`, by name."""
+        return [self.line(project, period) for project in self.projects]
+
+    def by_entry(self) -> Iterator[tuple[data.Transaction, list[FundSpend]]]:
+        """The spending grouped by voucher, in date order."""
+        for _, group in itertools.groupby(self.spending, key=lambda s: id(s.entry)):
+            spends = list(group)
+            yield spends[0].entry, spends
+
+
+def _funds(model: LedgerModel) -> Funds:
+    index = ledger_index(model)
+    funds = Funds({name: model.chart.get(name).project or "" for name in index.accounts(FUND)})
+    for entry in index.entries(FUND):
+        for posting in entry.postings:
+            project = funds.accounts.get(posting.account)
+            amount = cny(posting)
+            if project is not None and amount < 0:  # a credit to the fund: money received
+                funds._received[project].add(entry.date, -amount)
+    accrued: dict[tuple[str, str], Decimal] = {}
+    for entry in index.tagged:
+        if entry.flag == flags.FLAG_PADDING:
+            continue
+        for spend in _project_spending(entry, model.chart, funds, accrued):
+            funds.spending.append(spend)
+            funds._spent[spend.project].add(spend.day, spend.amount)
+    return funds
+
+
+def _sides(entry: data.Transaction, chart: Chart) -> tuple[list[data.Posting], list[data.Posting]]:
+    """The postings a voucher pays from (cash, bank, credits to 211) and the ones it pays for;
+    no sides unless it is a payment or an accrual."""
+    money: list[data.Posting] = []
+    owed: list[data.Posting] = []
+    others: list[data.Posting] = []
+    outflow = ZERO
+    for posting in entry.postings:
+        units = posting.units
+        number = units.number if units is not None else None
+        if not isinstance(number, Decimal):
+            continue
+        if chart.money_kind(posting.account) != NOT_MONEY:
+            money.append(posting)
+            outflow -= number
+        elif number < 0 and chart.get(posting.account).first_level == PAYABLE:
+            owed.append(posting)
+        else:
+            others.append(posting)
+    paid = outflow > 0 and bool(others or owed)  # a payment, as `model.payments` finds them
+    if not (paid or owed):
+        return [], []
+    return money + owed, others
+
+
+def _project_spending(
+    entry: data.Transaction,
+    chart: Chart,
+    funds: Funds,
+    accrued: dict[tuple[str, str], Decimal],
+) -> Iterator[FundSpend]:
+    sources, targets = _sides(entry, chart)
+    whole = text_of(entry.meta, "project")
+    for posting in sources:
+        whole = whole or text_of(posting.meta, "project")
+    named: list[str] = []
+    for posting in targets:
+        project = text_of(posting.meta, "project") or whole
+        if project is None or not funds.declares(project):
+            continue
+        info = chart.get(posting.account)
+        amount = cny(posting)
+        if info.first_level == PAYABLE and amount > 0:
+            key = (posting.account, project)
+            settled = min(amount, accrued.get(key, ZERO))
+            accrued[key] = accrued.get(key, ZERO) - settled
+            amount -= settled
+            if not amount:
+                continue  # counted once already, when it was accrued
+        named.append(project)
+        yield FundSpend(entry, project, info, amount)
+    sole = named[0] if len(set(named)) == 1 else None
+    for posting in sources:
+        if chart.get(posting.account).first_level != PAYABLE:
+            continue
+        project = text_of(posting.meta, "project") or whole or sole
+        if project is not None and funds.declares(project):
+            key = (posting.account, project)
+            accrued[key] = accrued.get(key, ZERO) - cny(posting)
+
+
+# --- entertainment --------------------------------------------------------------------------
+
+CAP = "招待费年度限额"
+SHARE = "招待费预警比例"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceptionTotal:
+    """A reception with its calendar year's total after it, and the cap and warning share in
+    force on its day."""
+
+    reception: Reception
+    year_total: Decimal
+    cap: Decimal
+    share: Decimal
+
+    @property
+    def day(self) -> date:
+        return self.reception.day
+
+    @property
+    def mark(self) -> Decimal:
+        """The warning line (预警线): the share of the cap at which VL405 warns."""
+        return self.cap * self.share
+
+
+@dataclass(frozen=True, slots=True)
+class EntertainmentYear:
+    """A year's entertainment through `upto`, against the cap in force that day."""
+
+    year: int
+    upto: date
+    receptions: tuple[ReceptionTotal, ...]
+    cap: Decimal
+    share: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.receptions[-1].year_total if self.receptions else ZERO
+
+    @property
+    def mark(self) -> Decimal:
+        return self.cap * self.share
+
+    @property
+    def left(self) -> Decimal:
+        """What may still be spent this year; negative when over the cap."""
+        return self.cap - self.total
+
+    @property
+    def over(self) -> bool:
+        return self.total > self.cap
+
+    @property
+    def warned(self) -> bool:
+        """At or past the warning line (and a cap above zero to warn against)."""
+        return self.cap > 0 and self.total >= self.mark
+
+    def within(self, period: Period) -> list[ReceptionTotal]:
+        return [r for r in self.receptions if period.contains(r.day)]
+
+
+# --- resolutions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionUse:
+    """A payment citing a resolution (`meeting`), with what was spent under it before."""
+
+    payment: Payment
+    meeting: str  # the id as cited (it may name no resolution)
+    before: Decimal
+
+    @property
+    def after(self) -> Decimal:
+        return self.before + self.payment.amount
+
+    @property
+    def day(self) -> date:
+        return self.payment.day
+
+
+class Resolutions:
+    """Spending under each resolution: every payment that cites it, at any amount, in date
+    order; a payment's amount is its net outflow from cash and bank."""
+
+    def __init__(self) -> None:
+        self.uses: list[ResolutionUse] = []
+        self._spent: dict[str, Running] = {}
+        self._uses: dict[str, list[ResolutionUse]] = {}
+
+    def _add(self, payment: Payment, meeting: str) -> None:
+        running = self._spent.setdefault(meeting, Running())
+        use = ResolutionUse(payment, meeting, running.upto())
+        self.uses.append(use)
+        self._uses.setdefault(meeting, []).append(use)
+        running.add(payment.day, payment.amount)
+
+    def uses_of(self, meeting: str) -> list[ResolutionUse]:
+        """The payments citing `meeting`, in date order."""
+        return self._uses.get(meeting, [])
+
+    def spent(self, meeting: str, upto: date | None = None) -> Decimal:
+        running = self._spent.get(meeting)
+        return running.upto(upto) if running else ZERO
+
+    def spent_in(self, meeting: str, period: Period) -> Decimal:
+        running = self._spent.get(meeting)
+        return running.within(period) if running else ZERO
+
+    def cited(self) -> set[str]:
+        return set(self._spent)
+
+
+def _resolutions(payments: Iterable[Payment]) -> Resolutions:
+    found = Resolutions()
+    for payment in payments:
+        raw = payment.entry.meta.get("meeting")
+        if raw is not None and (meeting := str(raw).strip()):
+            found._add(payment, meeting)
+    return found
+
+
+# --- personal advances ----------------------------------------------------------------------
+
+ADVANCE = "借支"
+ADVANCE_LIMIT = "借支期限天数"
+
+
+@dataclass(slots=True)
+class Advance:
+    """A personal advance (借支): paid on `entry` to an account of category 借支."""
+
+    account: str
+    entry: data.Transaction
+    amount: Decimal
+    open: Decimal  # still owed at the end of the day the advances were asked for
+    limit: int  # 借支期限天数 in force on the day it was paid
+    settled: date | None = None  # the day the last of it was repaid
+
+    @property
+    def day(self) -> date:
+        return self.entry.date
+
+    @property
+    def due(self) -> date:
+        """The last day it may stay open."""
+        return self.day + timedelta(days=self.limit)
+
+    @property
+    def holder(self) -> str:
+        """The person it was paid to: the voucher's payee, else the account's own name."""
+        if self.entry.payee and self.entry.payee.strip():
+            return self.entry.payee.strip()
+        leaf = self.account.rpartition(":")[2]
+        return leaf.partition("-")[2] or leaf
+
+    def age(self, day: date) -> int:
+        return (day - self.day).days
+
+    def late(self, day: date) -> bool:
+        """Open on `day` for longer than its limit."""
+        return self.age(day) > self.limit
+
+
+def _advances(model: LedgerModel, upto: date) -> list[Advance]:
+    index = ledger_index(model)
+    accounts = index.accounts(ADVANCE)
+    limit_on = policy_reader(model, ADVANCE_LIMIT)
+    found: list[Advance] = []
+    queues: dict[str, deque[Advance]] = {}
+    for entry in index.entries(ADVANCE):
+        if entry.date > upto:
+            break
+        for posting in entry.postings:
+            number = cny(posting) if posting.account in accounts else ZERO
+            if not number:
+                continue
+            queue = queues.setdefault(posting.account, deque())
+            if number > 0:
+                advance = Advance(posting.account, entry, number, number, int(limit_on(entry.date)))
+                queue.append(advance)
+                found.append(advance)
+            else:
+                _settle(queue, -number, entry.date)
+    return found
+
+
+def _settle(queue: deque[Advance], repaid: Decimal, day: date) -> None:
+    """Repayments settle the oldest open advances first."""
+    while repaid > 0 and queue:
+        oldest = queue[0]
+        used = min(repaid, oldest.open)
+        oldest.open -= used
+        repaid -= used
+        if oldest.open == 0:
+            oldest.settled = day
+            queue.popleft()
+
+
+# --- quarters due ---------------------------------------------------------------------------
+
+DEADLINE = "公开期限天数"
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterDue:
+    """An ended quarter: the days it had to be published in, and its seal if there is one."""
+
+    quarter: Quarter
+    days: int  # 公开期限天数 in force on its last day
+    seal: Seal | None
+
+    @property
+    def deadline(self) -> date:
+        return self.quarter.last_day + timedelta(days=self.days)
+
+    def sealed_by(self, day: date) -> bool:
+        return self.seal is not None and self.seal.day <= day
+
+    def overdue(self, day: date) -> bool:
+        """Past its deadline on `day` and not sealed by then."""
+        return day > self.deadline and not self.sealed_by(day)

@@ -19,7 +19,8 @@ import pandas as pd
 from beancount.core import data
 
 from village_ledger.findings import SEVERITY_ZH, Finding
-from village_ledger.model import LedgerModel, Quarter, build_model
+from village_ledger.model import LedgerModel, Period, Quarter, build_model
+from village_ledger.model.figures import EntertainmentYear, text_of
 from village_ledger.rectification import open_on
 from village_ledger.registry import family_label
 from village_ledger.reports.chinese_amount import capital_cents
@@ -32,6 +33,7 @@ from village_ledger.reports.statements import (
     display_name,
     leaf_name,
     sheet_figures,
+    yuan_display,
 )
 from village_ledger.reports.tables import Column, Table, frame
 
@@ -111,17 +113,18 @@ def build_disclosure(
     money = money_summary(books, quarter)
     income = income_table(books, quarter)
     sheet = balance_sheet_table(books, quarter)
-    reception, ytd, cap = entertainment_table(model, books, quarter)
+    period = Period.quarter(quarter)
+    reception, year = entertainment_table(model, period)
     tables = [
         income,
         detail_table(books, quarter),
         reception,
         cadre_table(books, quarter),
         travel_table(books, quarter),
-        meetings_table(model, quarter),
+        meetings_table(model, period),
         sheet,
         debts_table(books, quarter),
-        funds_table(model, books, quarter),
+        funds_table(model, period),
         *findings_tables(model, findings, quarter, published),
     ]
     signature = Signature(
@@ -140,8 +143,8 @@ def build_disclosure(
         tables={t.key: t for t in tables},
         signature=signature,
         capitals=capitals(income, sheet, money),
-        entertainment_ytd=ytd,
-        entertainment_cap=cap,
+        entertainment_ytd=cents(year.total),
+        entertainment_cap=cents(year.cap),
         relief_payees=relief_payees(books, quarter),
     )
 
@@ -304,45 +307,33 @@ def _category_postings(
     return window[window["account"].isin(wanted)]
 
 
-def entertainment_table(
-    model: LedgerModel, books: Books, quarter: Quarter
-) -> tuple[Table, int, int]:
-    expense_accounts = books.accounts.index[
-        (books.accounts["category"] == "招待费") & (books.accounts["root"] == "Expenses")
+def entertainment_table(model: LedgerModel, period: Period) -> tuple[Table, EntertainmentYear]:
+    """The receptions of `period`, each with its year's running total against the cap in
+    force that day, as the entertainment rules (VL401, VL405) count them; and the year."""
+    year = model.figures.entertainment(period.last.year, period.last)
+    records = [
+        {
+            "date": figure.day,
+            "voucher": text_of(figure.reception.meta, "voucher") or "",
+            "guest_org": figure.reception.org or (figure.reception.entry.payee or "").strip(),
+            "guests": figure.reception.guests,
+            "hosts": figure.reception.hosts if figure.reception.hosts_written is not None else None,
+            "amount": cents(figure.reception.amount),
+            "ytd": cents(figure.year_total),
+            "cap": cents(figure.cap),
+            "over": "是" if figure.year_total > figure.cap else "",
+        }
+        for figure in year.within(period)
     ]
-    year = books.window(date(quarter.year, 1, 1), quarter.last_day)
-    per_txn = year[year["account"].isin(expense_accounts)].groupby("txn")["cents"].sum()
-    per_txn = per_txn.sort_index()
-    ytd = per_txn.cumsum()
-    txns = books.txns.loc[per_txn.index] if len(per_txn) else books.txns.iloc[0:0]
-    records = []
-    for txn, amount in per_txn.items():
-        row = txns.loc[txn]
-        if not quarter.contains(row["date"]):
-            continue
-        cap = cents(model.policy.value("招待费年度限额", row["date"]))
-        records.append(
-            {
-                "date": row["date"],
-                "voucher": row["voucher"],
-                "guest_org": row["guest_org"] or row["payee"],
-                "guests": row["guests"],
-                "hosts": row["hosts"],
-                "amount": int(amount),
-                "ytd": int(ytd[txn]),
-                "cap": cap,
-                "over": "是" if ytd[txn] > cap else "",
-            }
-        )
     rows = frame(records, RECEPTION_COLUMNS)
-    cap = cents(model.policy.value("招待费年度限额", quarter.last_day))
-    year_total = int(per_txn.sum())
     totals = [{"date": None, "guest_org": "本季合计", "amount": int(rows["amount"].sum())}]
-    left = cap - year_total
-    note = f"本年累计 {year_total / 100:,.2f} 元，年度限额 {cap / 100:,.2f} 元，" + (
-        f"尚余 {left / 100:,.2f} 元。" if left >= 0 else f"超出 {-left / 100:,.2f} 元。"
+    total, cap, left = cents(year.total), cents(year.cap), cents(year.left)
+    note = f"本年累计 {yuan_display(total)} 元，年度限额 {yuan_display(cap)} 元，" + (
+        f"尚余 {yuan_display(left)} 元。" if left >= 0 else f"超出 {yuan_display(-left)} 元。"
     )
-    return Table("reception", "招待费", RECEPTION_COLUMNS, rows, totals, note), year_total, cap
+    if year.warned and not year.over:
+        note += f"已达预警线 {yuan_display(cents(year.mark))} 元。"
+    return Table("reception", "招待费", RECEPTION_COLUMNS, rows, totals, note), year
 
 
 CADRE_COLUMNS = (
@@ -438,23 +429,20 @@ MEETING_COLUMNS = (
 )
 
 
-def meetings_table(model: LedgerModel, quarter: Quarter) -> Table:
-    spent: dict[str, int] = {}
-    this_quarter: dict[str, int] = {}
-    for payment in model.payments:
-        ident = payment.get("meeting")
-        if ident is None or payment.day > quarter.last_day:
-            continue
-        amount = cents(payment.amount)
-        spent[ident] = spent.get(ident, 0) + amount
-        if quarter.contains(payment.day):
-            this_quarter[ident] = this_quarter.get(ident, 0) + amount
+def meetings_table(model: LedgerModel, period: Period) -> Table:
+    """The resolutions made in `period` or with spending in it, against their amounts, as the
+    resolution rule (VL105) counts the spending."""
+    resolutions = model.figures.resolutions
     records = []
     for meeting in model.meetings:
-        if meeting.id not in this_quarter and not quarter.contains(meeting.day):
+        in_period = resolutions.spent_in(meeting.id, period)
+        made = period.contains(meeting.day)
+        if not made and not any(
+            period.contains(use.day) for use in resolutions.uses_of(meeting.id)
+        ):
             continue
         approved = cents(meeting.amount)
-        total = spent.get(meeting.id, 0)
+        total = cents(resolutions.spent(meeting.id, period.last))
         records.append(
             {
                 "id": meeting.id,
@@ -462,7 +450,7 @@ def meetings_table(model: LedgerModel, quarter: Quarter) -> Table:
                 "body": meeting.body,
                 "subject": meeting.subject,
                 "approved": approved,
-                "quarter": this_quarter.get(meeting.id, 0),
+                "quarter": cents(in_period),
                 "spent": total,
                 "left": approved - total,
                 "over": "是" if total > approved else "",
@@ -592,59 +580,28 @@ FUND_COLUMNS = (
 )
 
 
-def funds_table(model: LedgerModel, books: Books, quarter: Quarter) -> Table:
-    fund_accounts = {
-        info.name: info.project for info in model.chart if info.is_special_fund and info.project
-    }
-    projects: dict[str, dict[str, int]] = {}
-
-    def add(project: str, key: str, amount: int) -> None:
-        entry = projects.setdefault(
-            project, {"received_q": 0, "spent_q": 0, "received": 0, "spent": 0}
-        )
-        entry[key] += amount
-
-    for project in fund_accounts.values():
-        add(project, "received", 0)
-    upto = books.window(None, quarter.last_day)
-    credits = upto[upto["account"].isin(fund_accounts) & (upto["cents"] < 0)]
-    in_quarter = credits["day"] >= quarter.first_day.toordinal()
-    for (account, now), amount in credits.groupby(["account", in_quarter])["cents"].sum().items():
-        add(fund_accounts[account], "received", -int(amount))
-        if now:
-            add(fund_accounts[account], "received_q", -int(amount))
-    for day, project, amount in project_spending(model, fund_accounts, quarter.last_day):
-        add(project, "spent", amount)
-        if quarter.contains(day):
-            add(project, "spent_q", amount)
+def funds_table(model: LedgerModel, period: Period) -> Table:
+    """Each project's money in and out over `period` and since the books began, as the
+    special-fund rule (VL501) counts it."""
     records = [
-        {"project": name, **figures, "left": figures["received"] - figures["spent"]}
-        for name, figures in sorted(projects.items())
+        {
+            "project": line.project,
+            "received_q": cents(line.received_in),
+            "spent_q": cents(line.spent_in),
+            "received": cents(line.received),
+            "spent": cents(line.spent),
+            "left": cents(line.remaining),
+        }
+        for line in model.figures.funds.lines(period)
     ]
     rows = frame(records, FUND_COLUMNS)
     keys = ("received_q", "spent_q", "received", "spent", "left")
     totals = [{"project": "合计", **{k: int(rows[k].sum()) if records else 0 for k in keys}}]
-    note = "拨入为专项应付款、一事一议资金明细科目的贷方发生额；支出为注明该项目（project）的付款。"
+    note = (
+        "拨入为专项应付款、一事一议资金明细科目的贷方发生额；支出为注明该项目（project）的付款，"
+        "经应付款挂账的工程款在挂账时计入，付款时不重复计算。"
+    )
     return Table("funds", "专项资金收支", FUND_COLUMNS, rows, totals, note)
-
-
-def project_spending(
-    model: LedgerModel, fund_accounts: dict[str, str], upto: date
-) -> Iterable[tuple[date, str, int]]:
-    """(day, project, 分) for every payment, or part of one, spent on a special-fund project."""
-    for payment in model.payments:
-        if payment.day > upto:
-            continue
-        tagged = payment.get("project")
-        if tagged:
-            yield payment.day, tagged, cents(payment.amount)
-            continue
-        for info, posting in payment.targets:
-            meta = posting.meta or {}
-            project = meta.get("project") or fund_accounts.get(info.name)
-            number = posting.units.number if posting.units else None
-            if project and number is not None and number > 0:
-                yield payment.day, str(project).strip(), cents(number)
 
 
 # --- 审计发现 ---------------------------------------------------------------------------

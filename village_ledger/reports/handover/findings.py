@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from village_ledger.findings import Finding
-from village_ledger.model import LedgerModel, Quarter
+from village_ledger.model import LedgerModel, Period, Quarter
 from village_ledger.rectification import open_on
 from village_ledger.registry import family_label
 from village_ledger.reports.disclosure import (
@@ -144,7 +144,7 @@ def advances_table(model: LedgerModel, books: Books, cutoff: date) -> Table:
 
 
 def resolutions_table(model: LedgerModel, term: Span) -> Table:
-    table = meetings_table(model, term)  # type: ignore[arg-type]  # Span answers as a Quarter
+    table = meetings_table(model, Period.span(term.first_day, term.last_day))
     rows = table.rows
     if len(rows):
         rows = rows[rows["left"] != 0].reset_index(drop=True)
@@ -167,12 +167,13 @@ RENAMED = {"本季支出": "任期支出", "本季拨入": "任期拨入", "累�
 
 
 def special_funds_table(model: LedgerModel, books: Books, term: Span) -> Table:
-    table = funds_table(model, books, term)  # type: ignore[arg-type]  # Span answers as a Quarter
+    table = funds_table(model, Period.span(term.first_day, term.last_day))
     columns = tuple(
         dataclasses.replace(c, title=RENAMED.get(c.title, c.title)) for c in table.columns
     )
     note = (
-        "拨入为专项应付款、一事一议资金明细科目的贷方发生额；支出为注明该项目（project）的付款；"
+        "拨入为专项应付款、一事一议资金明细科目的贷方发生额；支出为注明该项目（project）的付款"
+        "（经应付款挂账的在挂账时计入）；"
         "结余为尚未使用、随账移交的专项资金，须专款专用。"
     )
     result = dataclasses.replace(table, columns=columns, title="专项资金结余", note=note)
