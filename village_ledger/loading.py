@@ -3,25 +3,58 @@
 The pickle cache of Beancount's loader is turned off in this process: it would write files next
 to the user's ledger, and a cached result computed while the plugins stepped aside would hide
 the rules' errors from a later bean-check.
+
+Bad input never stops a load with a traceback: an include that names a folder, a device or an
+unreadable file, and an amount too large for any village's books, become errors at the file and
+line that wrote them (reported as `BEANCOUNT` findings, like Beancount's own); a ledger that
+cannot be read at all raises `LedgerError`, which the command line turns into a message and
+exit code 2.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount import loader
 from beancount.core import data
 from beancount.ops import validation
+from beancount.parser import parser
 
 from village_ledger.beancount_messages import in_chinese
 from village_ledger.beancount_plugin import deferred
 from village_ledger.gcpause import paused_gc
 
 _cache_off = False
+
+# A village's books never hold an amount of a trillion yuan: a larger one is a typing error, and
+# left in the books it would overflow the reports' 64-bit cents.
+LARGEST_AMOUNT = Decimal(10) ** 12
+
+
+class LedgerError(Exception):
+    """A ledger that cannot be loaded at all: a message naming the file (and line, when known)."""
+
+    def __init__(self, file: str, line: int, message: str) -> None:
+        super().__init__(file, line, message)  # as given, so it crosses a process pool
+        self.file, self.line, self.message = file, line, message
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}：{self.message}"
+
+
+class LoadProblem(NamedTuple):
+    """An error of village-ledger's loading, shaped as Beancount's errors are."""
+
+    source: dict[str, Any]
+    message: str
+    entry: data.Directive | None
 
 
 @dataclass
@@ -36,7 +69,35 @@ def _disable_cache() -> None:
     global _cache_off
     if not _cache_off:
         loader.initialize(use_cache=False)
+        # Beancount opens whatever an include names: a folder raises IsADirectoryError, a device
+        # or a pipe never ends. Every load in this process (Fava's too) goes through the check.
+        if getattr(parser.parse_file, "__wrapped__", None) is None:
+            parser.parse_file = _parse_regular_file(parser.parse_file)
         _cache_off = True
+
+
+def _parse_regular_file(parse_file: Any) -> Any:
+    def parse(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, str) and not _readable_file(file):
+            _, _, defaults = parser.parse_string("")
+            return [], [LoadProblem({"filename": file, "lineno": 0}, UNREADABLE, None)], defaults
+        return parse_file(file, *args, **kwargs)
+
+    parse.__wrapped__ = parse_file  # type: ignore[attr-defined]
+    return parse
+
+
+UNREADABLE = "village-ledger: not a readable file"
+
+
+def _readable_file(path: str) -> bool:
+    if not os.path.isfile(path):
+        return False
+    try:
+        with open(path, "rb"):
+            return True
+    except OSError:
+        return False
 
 
 def load_ledger(main_file: str | os.PathLike[str], *, run_plugins: bool = False) -> LoadedLedger:
@@ -47,12 +108,37 @@ def load_ledger(main_file: str | os.PathLike[str], *, run_plugins: bool = False)
     """
     _disable_cache()
     path = str(Path(main_file).resolve())
-    if run_plugins:
-        entries, errors, options = _load(path)
-    else:
-        with deferred():
+    if not _readable_file(path):
+        raise LedgerError(path, 0, _why_unreadable(path))
+    try:
+        if run_plugins:
             entries, errors, options = _load(path)
-    return LoadedLedger(path, entries, [explain(e, options) for e in errors], options)
+        else:
+            with deferred():
+                entries, errors, options = _load(path)
+    except (OSError, RecursionError) as exc:
+        raise LedgerError(getattr(exc, "filename", None) or path, 0, _why_failed(exc)) from None
+    errors = [explain(e, options) for e in errors]
+    entries, absurd = _without_absurd_amounts(entries)
+    # the files the ledger is made of: an include that named no readable file is not one
+    options["include"] = [f for f in options["include"] if _readable_file(f)]
+    return LoadedLedger(path, entries, errors + absurd, options)
+
+
+def _why_unreadable(path: str) -> str:
+    if os.path.isdir(path):
+        return "这是一个文件夹，不是账簿文件"
+    if not os.path.exists(path):
+        return "文件不存在"
+    if not os.path.isfile(path):
+        return "不是普通文件（可能是设备或管道），无法作为账簿读取"
+    return "无法读取（没有读取权限）"
+
+
+def _why_failed(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "账簿嵌套过深，无法读取"
+    return f"无法读取：{getattr(exc, 'strerror', None) or exc}"
 
 
 def _load(path: str) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
@@ -79,6 +165,8 @@ def explain(error: Any, options: dict[str, Any]) -> Any:
 def _made_plain(error: Any, options: dict[str, Any]) -> Any | None:
     source = getattr(error, "source", None) or {}
     filename = str(source.get("filename", ""))
+    if error.message == UNREADABLE:
+        return _unreadable_include(filename, options)
     match = _GLOB.search(str(error.message))
     if match and filename.startswith("<"):
         main = str(options.get("filename", ""))
@@ -117,3 +205,80 @@ def _first_non_utf8_line(filename: str) -> int:
     except OSError:
         pass
     return 0
+
+
+_INCLUDE = re.compile(r'^include\s+"((?:[^"\\]|\\.)*)"')
+
+
+def _unreadable_include(target: str, options: dict[str, Any]) -> LoadProblem:
+    """The include line that named `target`, a path that is no readable file."""
+    message = f"include 的不是可读的账簿文件：{target}（{_why_unreadable(target)}）"
+    for filename in options.get("include", []):
+        line = _include_line(filename, target)
+        if line:
+            return LoadProblem({"filename": filename, "lineno": line}, message, None)
+    return LoadProblem({"filename": str(options.get("filename", "")), "lineno": 0}, message, None)
+
+
+def _include_line(filename: str, target: str) -> int:
+    if not _readable_file(filename):
+        return 0
+    folder = os.path.dirname(filename)
+    with open(filename, encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            match = _INCLUDE.match(line)
+            if not match:
+                continue
+            pattern = os.path.join(folder, match.group(1))
+            found = glob.glob(pattern, recursive=True)
+            if any(os.path.normpath(f) == os.path.normpath(target) for f in found):
+                return number
+    return 0
+
+
+def _without_absurd_amounts(
+    entries: list[data.Directive],
+) -> tuple[list[data.Directive], list[LoadProblem]]:
+    """Entries holding an amount of a trillion yuan or more are left out, each an error at the
+    line that wrote the amount."""
+    kept, problems = [], []
+    for entry in entries:
+        found = _absurd_amount(entry)
+        if found is None:
+            kept.append(entry)
+            continue
+        number, meta = found
+        problems.append(
+            LoadProblem(
+                {"filename": meta.get("filename", ""), "lineno": meta.get("lineno", 0)},
+                f"金额 {number} 超出合理范围（一万亿元以上），这笔记录未计入账簿；"
+                "请检查是否多打了数字",
+                entry,
+            )
+        )
+    return kept, problems
+
+
+def _absurd_amount(entry: data.Directive) -> tuple[Decimal, dict[str, Any]] | None:
+    for number, meta in _numbers(entry):
+        if not (number.is_finite() and abs(number) < LARGEST_AMOUNT):
+            return number, meta or entry.meta or {}
+    return None
+
+
+def _numbers(entry: data.Directive) -> list[tuple[Decimal, dict[str, Any] | None]]:
+    """Every number an entry holds, with the metadata of the line that wrote it."""
+    values: list[tuple[Any, dict[str, Any] | None]] = []
+    if isinstance(entry, data.Transaction):
+        for posting in entry.postings:
+            values += [(v, posting.meta) for v in (posting.units, posting.price, posting.cost)]
+    elif isinstance(entry, data.Balance | data.Price):
+        values.append((entry.amount, None))
+    elif isinstance(entry, data.Custom):
+        values += [(v.value, None) for v in entry.values]
+    found = []
+    for value, meta in values:
+        number = getattr(value, "number", value)
+        if isinstance(number, Decimal):
+            found.append((number, meta))
+    return found

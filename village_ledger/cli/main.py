@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import IO, Any
 
 import click
 from rich.console import Console
@@ -26,6 +27,7 @@ from village_ledger.baseline import (
 from village_ledger.baseline import write_baseline as write_baseline_file
 from village_ledger.engine import CRASH, Selector
 from village_ledger.findings import BEANCOUNT
+from village_ledger.loading import LedgerError
 from village_ledger.paths import PathError, find_villages
 from village_ledger.registry import all_rules
 from village_ledger.sealing import TodayError
@@ -34,7 +36,26 @@ from village_ledger.writing import WriteRefused
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CannotLoad(click.ClickException):
+    """A ledger that cannot be read at all: the message names the file, exit code 2."""
+
+    exit_code = EXIT_CANNOT_RUN
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True)
+
+
+class Commands(click.Group):
+    """Every command: a ledger that cannot be loaded is a message and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LedgerError as exc:
+            raise CannotLoad(str(exc)) from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="village-ledger")
 def main() -> None:
     """村集体经济组织 Beancount 账簿的检查、财务公开与交接审计工具。"""

@@ -175,7 +175,9 @@ def _accounts_frame(model: LedgerModel, names: Iterable[str]) -> pd.DataFrame:
         )
     columns = ["account", "root", "code", "first_level", "category", "project", "is_money"]
     columns += ["is_cash", "name"]
-    return pd.DataFrame(rows, columns=columns).set_index("account")
+    frame = pd.DataFrame(rows, columns=columns).set_index("account")
+    # without rows the flags would be object columns, and a mask of them selects columns
+    return frame.astype({"is_money": bool, "is_cash": bool})
 
 
 # --- the national balance sheet ---------------------------------------------------------
