@@ -18,6 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from pathlib import Path
 import pytest
 from fava.util import slugify
 
+from tests.hostile import CATASTROPHIC, Tally, probes, send
 from tests.support import make_village
 from village_ledger.audit import audit as audit_run
 from village_ledger.fava.audit import read_sidecar
@@ -33,7 +35,7 @@ from village_ledger.model import Quarter, build_model
 from village_ledger.public_copy import PublicCopier
 from village_ledger.reports.masking import Masker
 from village_ledger.sealing import quarter_books, seal_lines
-from village_ledger.serve import Publisher
+from village_ledger.serve import FOLDER_PREFIX, Publisher, remove_stale_folders
 
 IDENTITY = "110101199003074514"
 PHONE = "13812345678"
@@ -517,3 +519,113 @@ def test_private_serves_the_originals_read_only(township: Path, tmp_path: Path) 
         # Fava's own data is the staff's, the dashboard's pages are what villagers see
         assert not any(value in article for value in PLANTED)
     assert main.read_bytes() == before
+
+
+# --- an attacker's requests ---------------------------------------------------------------
+
+
+def test_hostile_requests_get_an_answer_below_500_and_change_nothing(
+    server: Server, township: Path
+) -> None:
+    """A sample of `bench/serve_probe.py`: every route with hostile parameters, writes, jumps."""
+    before = {p: p.read_bytes() for p in township.rglob("*.beancount")}
+    parsed = urllib.parse.urlsplit(server.url)
+    host, port = parsed.hostname or "", parsed.port or 0
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(
+            pool.map(lambda p: send(host, port, p, 120), probes(slugify(PLANTED_TITLE), 200))
+        )
+    tally = Tally(answers)
+    assert [a.probe for a in tally.hangs] == []
+    assert [(a.status, a.probe.path) for a in tally.server_errors] == []
+    assert [a.probe for a in tally.writes_accepted] == []
+    assert [a.location for a in tally.foreign_redirects(parsed.netloc)] == []
+    assert tally.tracebacks == []
+    assert {p: p.read_bytes() for p in township.rglob("*.beancount")} == before
+
+
+def journal(server: Server, query: str) -> tuple[int, str]:
+    return fetch(server.page(slugify(PLANTED_TITLE), "api/journal?" + query))
+
+
+def test_a_filter_is_a_plain_search_never_a_regular_expression(server: Server) -> None:
+    status, found = journal(server, urllib.parse.urlencode({"filter": '"临时救助金"'}))
+    assert status == 200 and "临时救助金" in readable(found)
+    # the pattern that once held the server is text that appears nowhere: nothing found
+    for pattern in (*CATASTROPHIC[:3], '"临时救助.*"'):
+        status, found = journal(server, urllib.parse.urlencode({"filter": pattern}))
+        assert status == 200 and "临时救助金" not in readable(found), pattern
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "api/balance_sheet?time=2025-02-30",
+        "api/income_statement?time=2026-13",
+        "api/journal_page?page=-1",
+        "api/journal_page?page=x",
+        "api/journal?filter=" + urllib.parse.quote('narration:"'),
+        "journal/?filter=" + "a" * 201,
+    ],
+)
+def test_bad_parameters_answer_400_in_chinese(server: Server, path: str) -> None:
+    status, text = fetch(server.page(slugify(PLANTED_TITLE), path))
+    assert status == 400, (path, status, text[:300])
+    assert "请求有误" in readable(text)
+
+
+def jump(server: Server, referrer: str | None) -> tuple[int, str]:
+    request = urllib.request.Request(server.url + "jump?time=2025")
+    if referrer is not None:
+        request.add_header("Referer", referrer)
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, response.headers.get("Location", "")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location", "")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def test_jump_stays_on_its_own_host(server: Server) -> None:
+    ledger = urllib.parse.quote(slugify(PLANTED_TITLE))
+    own = server.url.rstrip("/")
+    status, location = jump(server, f"{own}/{ledger}/journal/?time=2024&account=Assets")
+    assert status == 302
+    assert location == f"/{ledger}/journal/?account=Assets&time=2025"
+    for foreign in ("http://evil.example/x?time=1", "//evil.example/x", None, "javascript:x"):
+        status, location = jump(server, foreign)
+        assert status == 302 and location == "/?time=2025", foreign
+
+
+def test_a_folder_left_by_a_killed_server_goes_at_the_next_start(
+    township: Path, tmp_path: Path
+) -> None:
+    with serving(township / "othercun", env={"TMPDIR": str(tmp_path)}) as running:
+        running.process.kill()
+        running.process.wait(timeout=60)
+        assert len(list(tmp_path.iterdir())) == 1  # SIGKILL: nothing could remove it
+    with serving(township / "othercun", env={"TMPDIR": str(tmp_path)}) as running:
+        (folder,) = tmp_path.iterdir()
+        assert f"-{running.process.pid}-" in folder.name  # the new server's own
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stale_folders_of_live_servers_and_other_names_are_kept(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead = tmp_path / f"{FOLDER_PREFIX}{done.stdout.strip()}-abc"
+    alive = tmp_path / f"{FOLDER_PREFIX}{os.getpid()}-abc"
+    other = tmp_path / f"{FOLDER_PREFIX}abc"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+    assert remove_stale_folders(tmp_path) == [dead]
+    assert sorted(tmp_path.iterdir()) == sorted([alive, other])

@@ -26,6 +26,11 @@ What is served (docs/dashboard.md has the whole story):
   turns the journal's links to the context view into plain dates) that the server writes into
   the head of each Fava page (`GUARD_STYLE`), so they are hidden from the first paint.
 
+- **Hostile requests.** Filters are plain searches, never regular expressions
+  (`LiteralMatch`), parameters are short (`LONGEST_PARAMETER`), bad ones answer 400 in Chinese,
+  `/jump` stays on this host, several threads answer; SIGTERM removes the temporary folder and
+  stops promptly, and a folder a SIGKILLed server left is removed at the next start.
+
 `--private` serves the originals themselves, unmasked, still read-only with the same closed
 surface: each village is opened through a small wrapper file in the temporary folder that
 includes the original main file and enables the extension.
@@ -47,6 +52,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from village_ledger.audit import ALL, VillageAudit, audit_village, combine
 from village_ledger.fava.audit import Audit, seal_states, write_sidecar
@@ -139,7 +145,8 @@ class Publisher:
         self.private = private
         self.check_interval = check_interval
         self.originals = [Original(Path(m).resolve(), village_of(m)) for m in mains]
-        self.folder = Path(tempfile.mkdtemp(prefix="village-ledger-serve-"))
+        remove_stale_folders()
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
         os.chmod(self.folder, 0o700)
         self.books = self.folder / ("private" if private else "books")
         self.audits = self.folder / "audit"
@@ -318,6 +325,36 @@ def copy_line(lines: list[tuple[int, int]], line: int) -> int:
     return lines[index][1] if index >= 0 else 1
 
 
+FOLDER_PREFIX = "village-ledger-serve-"
+_OWNED_FOLDER = re.compile(re.escape(FOLDER_PREFIX) + r"(\d+)-")
+
+
+def remove_stale_folders(parent: Path | None = None) -> list[Path]:
+    """Remove the temporary folders of this user's servers that are no longer running.
+
+    A server stopped by SIGKILL (or a power cut) cannot remove its own folder; its process id
+    is in the folder's name, so the next server to start removes it."""
+    parent = Path(parent or tempfile.gettempdir())
+    removed = []
+    for folder in parent.glob(FOLDER_PREFIX + "*"):
+        match = _OWNED_FOLDER.match(folder.name)
+        with contextlib.suppress(OSError):
+            if match and folder.stat().st_uid == os.getuid() and not _alive(int(match[1])):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to judge
+        return True
+    return True
+
+
 def read_text(path: Path) -> str:
     with open(path, encoding="utf-8", errors="replace") as handle:
         return handle.read()
@@ -382,6 +419,62 @@ new MutationObserver(() => {
 </script>"""
 
 
+# --- requests an attacker sends -----------------------------------------------------------
+
+# Longest value of a query parameter: a villager's filter is a few words; a longer one is no
+# search but an attempt to make the server work.
+LONGEST_PARAMETER = 200
+BAD_REQUEST = "请求有误：{}。请从页面上的链接和筛选栏重新打开。"
+
+
+class LiteralMatch:
+    """Fava's filter text matched as written, ignoring case — never as a regular expression.
+
+    Fava compiles a filter's text (`payee:"…"`, `narration:"…"`, a bare "…", the account
+    filter) with Python's `re`, and a pattern such as `(.*.*)*Q` backtracks for ever while
+    holding the interpreter: no other request, not even SIGTERM, gets through. Villagers search
+    for words, so on `serve` a filter is a plain search, done in time linear in the text."""
+
+    __slots__ = ("needle",)
+
+    def __init__(self, search: str) -> None:
+        self.needle = search.casefold()
+
+    def __call__(self, obj: Any) -> bool:
+        return self.needle in str(obj).casefold()
+
+
+def plain_text_filters() -> None:
+    """Every filter of this process's Fava as `LiteralMatch` (Fava looks `Match` up by name)."""
+    from fava.core import filters
+
+    filters.Match = LiteralMatch  # type: ignore[misc,assignment]
+
+
+def bad_parameter(args: Any) -> str | None:
+    """What is wrong with a request's parameters before Fava reads them, or None."""
+    for name, value in args.items(multi=True):
+        if len(value) > LONGEST_PARAMETER or len(name) > LONGEST_PARAMETER:
+            return f"参数 {name[:20]} 过长（不能超过 {LONGEST_PARAMETER} 个字符）"
+        if "\x00" in value:
+            return f"参数 {name[:20]} 含有不可见的控制字符"
+    return None
+
+
+def jump_target(referrer: str | None, host: str, fallback: str, args: Any) -> str:
+    """Where `/jump` goes: the page it was clicked on, on this server only, with the jump's
+    parameters replacing that page's. Fava follows any Referer, to any host."""
+    page = urlsplit(referrer or "")
+    on_this_host = page.netloc in ("", host) and page.scheme in ("", "http", "https")
+    path = page.path
+    if not on_this_host or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        page, path = urlsplit(fallback), fallback.split("?")[0]
+    query = [pair for pair in parse_qsl(page.query) if pair[0] not in args]
+    for key, values in args.lists():
+        query += [(key, value) for value in values if value != ""]
+    return urlunsplit(("", "", path, urlencode(query), ""))
+
+
 def allowed(endpoint: str, view_args: dict[str, Any] | None) -> bool:
     args = view_args or {}
     if endpoint in ENDPOINTS:
@@ -396,22 +489,42 @@ def allowed(endpoint: str, view_args: dict[str, Any] | None) -> bool:
 def make_app(publisher: Publisher) -> Any:
     """Fava on the served ledgers, read-only, with the closed surface described above."""
     from fava.application import create_app
-    from flask import jsonify, request
+    from flask import jsonify, redirect, request, url_for
+    from werkzeug.exceptions import HTTPException
 
+    plain_text_filters()
     app = create_app(
         [str(p) for p in publisher.served], load=True, read_only=True, poll_watcher=True
     )
+
+    def answer(message: str, status: int) -> Any:
+        if "/api/" in request.path:
+            return jsonify({"error": message}), status
+        return message, status, {"Content-Type": "text/plain; charset=utf-8"}
 
     def guard() -> Any:
         refused = request.method not in ("GET", "HEAD") or (
             request.endpoint is not None and not allowed(request.endpoint, request.view_args)
         )
-        if not refused:
-            publisher.refresh()
-            return None
-        if "/api/" in request.path:
-            return jsonify({"error": REFUSED}), 403
-        return REFUSED, 403, {"Content-Type": "text/plain; charset=utf-8"}
+        if refused:
+            return answer(REFUSED, 403)
+        problem = bad_parameter(request.args)
+        if problem:
+            return answer(BAD_REQUEST.format(problem), 400)
+        if request.endpoint == "jump":
+            home = url_for("index")
+            return redirect(jump_target(request.referrer, request.host, home, request.args))
+        publisher.refresh()
+        return None
+
+    def bad_request(error: Exception) -> Any:
+        """What Fava could not make of a request's parameters (a date such as 2026-13, a page
+        -1, a filter it cannot parse): a Chinese answer, 400, never a server error. The cause
+        goes to the server's log, not to the requester."""
+        if isinstance(error, HTTPException):
+            return error
+        app.logger.warning("request %s refused: %r", request.full_path, error)
+        return answer(BAD_REQUEST.format("无法按这些条件显示"), 400)
 
     def hide_controls(response: Any) -> Any:
         if response.mimetype == "text/html" and not response.direct_passthrough:
@@ -424,7 +537,21 @@ def make_app(publisher: Publisher) -> Any:
     # copies the refresh has just written
     app.before_request_funcs.setdefault(None, []).insert(0, guard)
     app.after_request(hide_controls)
+    app.register_error_handler(Exception, bad_request)
+    # Fava answers its own errors (a bad time filter among them) with 500, from handlers on the
+    # app and on its API blueprint: ours takes their place at both
+    for handlers in app.error_handler_spec.values():
+        for by_class in handlers.values():
+            for kind in by_class:
+                if not issubclass(kind, HTTPException):
+                    by_class[kind] = bad_request
     return app
+
+
+# Worker threads of the HTTP server: a slow request keeps one, the others go on answering.
+THREADS = 8
+# After SIGTERM, how long requests still running may take before the process exits anyway.
+STOP_SECONDS = 5.0
 
 
 def run(
@@ -440,12 +567,14 @@ def run(
 
     from cheroot.wsgi import Server
 
-    # before anything is written: a SIGTERM arriving early must still remove the folder
-    signal.signal(signal.SIGTERM, _terminate)
+    # before anything is written: a signal arriving early must still remove the folder
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
     publisher = server = None
     try:
         publisher = Publisher(mains, private=private)
-        server = Server((host, port), make_app(publisher))
+        server = Server((host, port), make_app(publisher), numthreads=THREADS)
+        server.shutdown_timeout = STOP_SECONDS
         server.prepare()
         bound_host, bound_port = server.bind_addr[:2]
         announce(f"http://{bound_host}:{bound_port}/")
@@ -453,10 +582,22 @@ def run(
     except KeyboardInterrupt:
         pass
     finally:
-        if server is not None:
-            server.stop()
+        # the public copies first: whatever a stuck request does next, nothing is left behind
         if publisher is not None:
             publisher.close()
+        if server is not None:
+            _stop(server)
+
+
+def _stop(server: Any) -> None:
+    """Stop the server; a request still running after STOP_SECONDS does not hold the process."""
+    stopper = threading.Thread(target=server.stop, daemon=True)
+    stopper.start()
+    stopper.join(STOP_SECONDS * 2)
+    if stopper.is_alive():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def _terminate(signum: int, frame: Any) -> None:
