@@ -8,10 +8,10 @@ Each case copies `ledgers/` (the township files and both villages; with `--keep 
 file is cut after about N lines, to run more cases in the same time), applies one to three
 of the mutations of `tests/mutations.py` (an include of a folder or of a device, an absurd
 amount, a truncated or empty file, a stray quote, bytes that are not UTF-8, an impossible date,
-…) and runs check, disclose, overview, handover and seal (without --write) in-process through
-the command line. A command may answer with findings (exit 1) or refuse with a message (exit 2);
-what counts as broken: an exception escaping (a traceback), an exit code other than 0/1/2, JSON
-output that does not parse, a refusal without a message. The `--subprocess` sample runs the
+…) and runs check, disclose, overview, handover, seal (without --write) and vouchers in-process
+through the command line. A command may answer with findings (exit 1) or refuse with a message
+(exit 2); what counts as broken: an exception escaping (a traceback), an exit code other than
+0/1/2, JSON output that does not parse, a refusal without a message. The `--subprocess` sample runs the
 installed executable and looks for "Traceback" in what it prints.
 """
 
@@ -39,7 +39,7 @@ from village_ledger.cli.main import main as cli  # noqa: E402
 
 ENV = {"VILLAGE_LEDGER_TODAY": "2026-11-30"}
 VILLAGES = ("huangmei", "taibai")
-JSON_OUTPUT = ("check", "disclose", "overview", "handover")
+JSON_OUTPUT = ("check", "disclose", "overview", "handover", "vouchers")
 EXECUTABLE = str(Path(sys.executable).with_name("village-ledger"))
 
 
@@ -47,7 +47,7 @@ def commands(root: Path, village: str) -> dict[str, list[str]]:
     folder = str(root / village)
     people = {"taibai": ("孙建平", "钱海涛"), "huangmei": ("陈国华", "黄志远")}[village]
     return {
-        "check": ["check", str(root), "-j", "1", "--format", "json"],
+        "check": ["check", folder, "-j", "1", "--format", "json"],
         "disclose": ["disclose", folder, "--period", "2025Q3", "--format", "json"],
         "overview": ["overview", str(root), "-j", "1", "--format", "json"],
         "handover": [
@@ -55,6 +55,7 @@ def commands(root: Path, village: str) -> dict[str, list[str]]:
             *("--incoming", people[1], "--supervisor", "林为民", "--format", "json"),
         ],
         "seal": ["seal", folder, "--period", "2026Q4"],
+        "vouchers": ["vouchers", folder, "--period", "2025Q3", "--format", "json"],
     }
 
 

@@ -30,7 +30,7 @@ from village_ledger.loading import LedgerError, load_ledger
 SAMPLE = REPO / "ledgers"
 VILLAGE = "taibai"
 ENV = {"VILLAGE_LEDGER_TODAY": "2026-11-30"}
-JSON_OUTPUT = ("check", "disclose", "overview", "handover")
+JSON_OUTPUT = ("check", "disclose", "overview", "handover", "vouchers")
 
 
 def commands(root: Path) -> dict[str, list[str]]:
@@ -45,6 +45,7 @@ def commands(root: Path) -> dict[str, list[str]]:
             *("--incoming", "钱海涛", "--supervisor", "林为民", "--format", "json"),
         ],
         "seal": ["seal", village, "--period", "2026Q4"],
+        "vouchers": ["vouchers", village, "--period", "2025Q1", "--format", "json"],
     }
 
 
@@ -154,7 +155,14 @@ class HypothesisDraw:
 
 # examples per command, so that the whole fuzz stays about a minute on two cores (a disclosure
 # or a handover builds a report: several times the cost of a check)
-EXAMPLES = {"check": 120, "seal": 120, "overview": 80, "disclose": 40, "handover": 40}
+EXAMPLES = {
+    "check": 120,
+    "seal": 120,
+    "overview": 80,
+    "disclose": 40,
+    "handover": 40,
+    "vouchers": 40,
+}
 
 
 @pytest.mark.parametrize("name", list(EXAMPLES))
