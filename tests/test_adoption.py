@@ -13,7 +13,9 @@ from click.testing import CliRunner
 from tests.support import REPO
 from village_ledger.cli.main import main
 
-STAFF = '2024-01-01 custom "任职" "刘振华" "乡镇农经员"\n'
+# the inspector is put on file when the township adopts the check: an appointment backdated into
+# the sealed quarters would change what they meant and break their seals (VL601)
+STAFF = '2026-11-01 custom "任职" "刘振华" "乡镇农经员"\n'
 # the sample's VL101 (a 386.00 payment nobody reviewed) and VL302 (a 白条), put right in 2026Q4
 RECTIFIED = """
 2026-11-20 custom "整改" "VL101" "2025-05-006" "补签审核人" "刘振华"
@@ -95,7 +97,9 @@ def test_a_township_adopts_the_check_with_a_baseline(township: Path) -> None:
         ("taibai", "VL302", "2025-09-005"),
     }
 
-    # a new problem is reported and fails, and rewriting the baseline does not take it in
+    # a new problem is reported and fails, and rewriting the baseline does not take it in; the
+    # accountant has depreciated October, so November's voucher leaves no month unbooked (VL506)
+    assert run("depreciate", "ledgers/taibai", "--month", "2026-10", "--write")[0] == 0
     append(township / "taibai" / "2026.beancount", NEW_PROBLEM)
     code, out, _ = run("check", "ledgers", "--baseline", str(baseline), "--format", "json")
     assert code == 1
