@@ -11,25 +11,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from reports import timed
 from run import books as bench_books
 
 BOOKS = ("科目余额表", "总分类账", "明细分类账", "现金日记账", "银行存款日记账",
          "资产负债表", "收益及收益分配表")  # fmt: skip
 FORMATS = ("json", "xlsx", "pdf")
-
-
-def timed(label: str, work: Callable[[], Any], rows: list[tuple[str, float]]) -> Any:
-    start = time.process_time()
-    result = work()
-    rows.append((label, time.process_time() - start))
-    return result
 
 
 def main(argv: list[str] | None = None) -> int:
