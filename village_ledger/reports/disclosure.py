@@ -28,11 +28,10 @@ from village_ledger.reports.masking import relief_names, relief_texts
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.statements import (
     Books,
-    balance_sheet,
+    balance_sheet_records,
     cents,
     display_name,
     leaf_name,
-    sheet_figures,
     yuan_display,
 )
 from village_ledger.reports.tables import Column, Table, frame
@@ -472,23 +471,8 @@ SHEET_COLUMNS = (
 
 
 def balance_sheet_table(books: Books, quarter: Quarter) -> Table:
-    opening = balance_sheet(
-        sheet_figures(books.balances(date(quarter.year - 1, 12, 31)), books.accounts)
-    )
-    closing = balance_sheet(sheet_figures(books.balances(quarter.last_day), books.accounts))
-    closing_by_label = {label: value for label, _, value in closing}
-    opening_by_label = {label: value for label, _, value in opening}
-    labels = list(dict.fromkeys([label for label, _, _ in opening + closing]))
-    roles = {label: role for label, role, _ in opening + closing}
-    records = [
-        {
-            "item": label,
-            "opening": None if roles[label] == "heading" else opening_by_label.get(label, 0),
-            "closing": None if roles[label] == "heading" else closing_by_label.get(label, 0),
-            "role": roles[label],
-        }
-        for label in labels
-    ]
+    """The 资产负债表's rows, as `village-ledger books --book 资产负债表` prints them."""
+    records = balance_sheet_records(books, date(quarter.year - 1, 12, 31), quarter.last_day)
     rows = pd.DataFrame.from_records(records)
     note = (
         f"年初数为 {quarter.year - 1} 年末余额，期末数为 {quarter.last_day} 余额；"
