@@ -81,10 +81,11 @@ def booked(model: LedgerModel) -> Booked:
 
 
 def depreciable_accounts(model: LedgerModel) -> list[tuple[str, DepreciationTerms]]:
-    """Fixed-asset accounts that depreciate and have postings of their own."""
-    figures = model.figures
+    """Fixed-asset accounts that depreciate, in name order. Only opened accounts can hold
+    postings, so the chart's opens are enough; reading them rather than the figures' accounts
+    keeps VL506 from building the balances on every check of books without such accounts."""
     found = []
-    for account in figures.accounts:
+    for account in sorted(model.chart.opens):
         terms = model.chart.depreciation_terms(account)
         if terms is not None:
             found.append((account, terms))
