@@ -122,6 +122,18 @@ def test_a_ledger_that_is_no_file_cannot_be_loaded(tmp_path: Path) -> None:
     assert str(tmp_path) in str(raised.value) and "文件夹" in str(raised.value)
 
 
+@pytest.mark.parametrize("named", ["folder", "file"])
+def test_a_main_file_that_is_a_pipe_is_refused_at_once(tmp_path: Path, named: str) -> None:
+    """Opening a pipe waits for a writer that never comes: the command must say so instead."""
+    village = tmp_path / "t" / "v"
+    village.mkdir(parents=True)
+    os.mkfifo(village / "main.beancount")
+    target = village if named == "folder" else village / "main.beancount"
+    result = CliRunner().invoke(main, ["check", str(target)])
+    assert result.exit_code == 2
+    assert "不是普通文件" in result.stderr and "main.beancount" in result.stderr
+
+
 def test_the_installed_command_prints_no_traceback(tmp_path: Path) -> None:
     """A small sample through the real executable, as a user meets it."""
     root = copy_township(SAMPLE, tmp_path / "t", [VILLAGE], keep=200)

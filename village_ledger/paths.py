@@ -27,8 +27,13 @@ def _villages_in(path: Path) -> list[Path]:
         raise PathError(f"路径不存在：{path}")
     if path.is_file():
         return [path]
+    if not path.is_dir():
+        # a pipe or a device: opening it would wait for a writer that never comes
+        raise PathError(f"{path} 不是普通文件（可能是设备或管道），无法作为账簿读取")
     if (path / MAIN).is_file():
         return [path / MAIN]
+    if (path / MAIN).exists() and not (path / MAIN).is_dir():
+        raise PathError(f"{path / MAIN} 不是普通文件（可能是设备或管道），无法作为账簿读取")
     villages = sorted(p for p in path.glob(f"*/{MAIN}") if p.is_file())
     if not villages:
         raise PathError(f"{path} 下没有村账簿（既无 {MAIN}，也无 */{MAIN}）")
