@@ -17,7 +17,8 @@ from village_ledger.audit import audit
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
 from village_ledger.reports.chinese_amount import capital_amount, capital_cents
-from village_ledger.reports.disclosure import Disclosure, build_disclosure, open_since
+from village_ledger.reports.debts import open_since
+from village_ledger.reports.disclosure import Disclosure, build_disclosure
 
 Q2 = Quarter(2025, 2)
 

@@ -24,10 +24,11 @@ from village_ledger.fava import views
 from village_ledger.loading import load_ledger
 from village_ledger.model import Period, Quarter, build_model
 from village_ledger.registry import all_rules
-from village_ledger.reports.disclosure import build_disclosure, entertainment_table
+from village_ledger.reports.disclosure import build_disclosure
 from village_ledger.reports.disclosure_render import money_rows
 from village_ledger.reports.layout import table_view
 from village_ledger.reports.masking import publish
+from village_ledger.reports.spending_tables import entertainment_table
 from village_ledger.reports.statements import cents, yuan_display
 
 ENABLE = '\n2000-01-01 custom "fava-extension" "village_ledger.fava"\n'

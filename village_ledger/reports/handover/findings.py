@@ -15,13 +15,10 @@ from village_ledger.findings import Finding
 from village_ledger.model import LedgerModel, Period, Quarter
 from village_ledger.rectification import open_on
 from village_ledger.registry import family_label
-from village_ledger.reports.disclosure import (
-    finding_records,
-    funds_table,
-    meetings_table,
-    open_since,
-)
+from village_ledger.reports.debts import open_since
+from village_ledger.reports.findings_tables import finding_records
 from village_ledger.reports.handover.parties import Span
+from village_ledger.reports.spending_tables import funds_table, meetings_table
 from village_ledger.reports.statements import Books, cents, display_name, leaf_name
 from village_ledger.reports.tables import Column, Table, frame
 

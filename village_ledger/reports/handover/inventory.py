@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 from beancount.core import data
 
-from village_ledger.model import LedgerModel
-from village_ledger.reports.disclosure import debts_table
+from village_ledger.model import LedgerModel, Period
+from village_ledger.reports.debts import debts_table
 from village_ledger.reports.handover.parties import Span
 from village_ledger.reports.statements import Books, cents, display_name
 from village_ledger.reports.tables import Column, Table, frame
@@ -261,8 +261,7 @@ def _meetings_text(model: LedgerModel, term: Span) -> str:
 
 
 def handover_debts_table(books: Books, cutoff: date) -> Table:
-    # Span answers as a Quarter
-    table = debts_table(books, Span(cutoff, cutoff))  # type: ignore[arg-type]
+    table = debts_table(books, Period.span(cutoff, cutoff))
     rows = table.rows
     if len(rows):
         rows = rows.sort_values(["since", "kind"], kind="stable").reset_index(drop=True)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import ClassVar
 
 from village_ledger.findings import Finding
-from village_ledger.model import LedgerModel
+from village_ledger.model import LedgerModel, Period
 from village_ledger.reports.chinese_amount import capital_cents
 from village_ledger.reports.disclosure import relief_payees
 from village_ledger.reports.handover.findings import (
@@ -115,7 +115,7 @@ def build_handover(
         capitals=capitals(sheet_end),
         sources=sources(model, parties, term, len(findings)),
         differences=sum(1 for r in inventory.records() if r["check"] == MISMATCH),
-        relief_payees=relief_payees(books, term),  # type: ignore[arg-type]  # Span answers as a Quarter
+        relief_payees=relief_payees(books, Period.span(term.first_day, term.last_day)),
     )
 
 

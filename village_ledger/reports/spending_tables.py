@@ -1,0 +1,226 @@
+"""重点支出 and 专项资金: the spending villagers watch, each table read from the model's figures
+where a rule judges the same money (receptions, resolutions, special funds), so the sheet and
+`check` never disagree; cadre pay and travel are listed voucher by voucher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from village_ledger.model import LedgerModel, Period
+from village_ledger.model.figures import EntertainmentYear, text_of
+from village_ledger.reports.statements import Books, cents, yuan_display
+from village_ledger.reports.tables import Column, Table, frame
+
+# --- 重点支出 ---------------------------------------------------------------------------
+
+RECEPTION_COLUMNS = (
+    Column("date", "日期", "date"),
+    Column("voucher", "凭证号", width=2.4),
+    Column("guest_org", "来客单位", width=2.6),
+    Column("guests", "来客人数", "int", width=1.3),
+    Column("hosts", "陪同人数", "int", width=1.3),
+    Column("amount", "金额", "amount"),
+    Column("ytd", "本年累计", "amount"),
+    Column("cap", "年度限额", "amount"),
+    Column("over", "超限", width=1.0),
+)
+
+
+def _category_postings(books: Books, categories: Iterable[str], first: date, last: date):
+    wanted = books.accounts.index[books.accounts["category"].isin(tuple(categories))]
+    window = books.window(first, last)
+    return window[window["account"].isin(wanted)]
+
+
+def entertainment_table(model: LedgerModel, period: Period) -> tuple[Table, EntertainmentYear]:
+    """The receptions of `period`, each with its year's running total against the cap in
+    force that day, as the entertainment rules (VL401, VL405) count them; and the year."""
+    year = model.figures.entertainment(period.last.year, period.last)
+    records = [
+        {
+            "date": figure.day,
+            "voucher": text_of(figure.reception.meta, "voucher") or "",
+            "guest_org": figure.reception.org or (figure.reception.entry.payee or "").strip(),
+            "guests": figure.reception.guests,
+            "hosts": figure.reception.hosts if figure.reception.hosts_written is not None else None,
+            "amount": cents(figure.reception.amount),
+            "ytd": cents(figure.year_total),
+            "cap": cents(figure.cap),
+            "over": "是" if figure.year_total > figure.cap else "",
+        }
+        for figure in year.within(period)
+    ]
+    rows = frame(records, RECEPTION_COLUMNS)
+    totals = [{"date": None, "guest_org": "本季合计", "amount": int(rows["amount"].sum())}]
+    total, cap, left = cents(year.total), cents(year.cap), cents(year.left)
+    note = f"本年累计 {yuan_display(total)} 元，年度限额 {yuan_display(cap)} 元，" + (
+        f"尚余 {yuan_display(left)} 元。" if left >= 0 else f"超出 {yuan_display(-left)} 元。"
+    )
+    if year.warned and not year.over:
+        note += f"已达预警线 {yuan_display(cents(year.mark))} 元。"
+    return Table("reception", "招待费", RECEPTION_COLUMNS, rows, totals, note), year
+
+
+CADRE_COLUMNS = (
+    Column("date", "日期", "date"),
+    Column("voucher", "凭证号", width=2.4),
+    Column("payee", "对方单位/个人"),
+    Column("narration", "摘要", width=3.0),
+    Column("accounts", "科目", width=2.6),
+    Column("charged", "列支金额", "amount"),
+    Column("paid", "支付金额", "amount"),
+)
+
+
+def _category_vouchers(
+    books: Books, categories: tuple[str, ...], period: Period
+) -> Iterator[tuple[dict[str, Any], pd.Series, pd.DataFrame]]:
+    """Each transaction of the period with postings on accounts of `categories`, in order: the
+    start of its record (date, voucher, payee, narration), its row of `books.txns` and those
+    postings."""
+    postings = books.with_info(_category_postings(books, categories, period.first, period.last))
+    for txn, group in postings.groupby("txn", sort=True):
+        row = books.txns.loc[txn]
+        head = {
+            "date": row["date"],
+            "voucher": row["voucher"],
+            "payee": row["payee"],
+            "narration": row["narration"],
+        }
+        yield head, row, group
+
+
+def cadre_table(books: Books, period: Period) -> Table:
+    records = [
+        {
+            **head,
+            "accounts": "、".join(dict.fromkeys(group["name"])),
+            "charged": int(group[group["root"] == "Expenses"]["cents"].sum()),
+            "paid": max(-int(row["money"]), 0),
+        }
+        for head, row, group in _category_vouchers(books, ("干部报酬",), period)
+    ]
+    rows = frame(records, CADRE_COLUMNS)
+    totals = [
+        {
+            "narration": "本季合计",
+            "charged": int(rows["charged"].sum()) if records else 0,
+            "paid": int(rows["paid"].sum()) if records else 0,
+        }
+    ]
+    note = (
+        "列支金额为计入干部报酬、误工补贴等科目的金额；支付金额为该笔业务从现金、银行付出的金额。"
+    )
+    return Table("cadre", "干部报酬与补贴", CADRE_COLUMNS, rows, totals, note)
+
+
+TRAVEL_COLUMNS = (
+    Column("date", "日期", "date"),
+    Column("voucher", "凭证号", width=2.4),
+    Column("payee", "对方单位/个人"),
+    Column("narration", "摘要", width=3.2),
+    Column("kind", "类别", width=1.2),
+    Column("amount", "金额", "amount"),
+)
+
+
+def travel_table(books: Books, period: Period) -> Table:
+    records = [
+        {
+            **head,
+            "kind": "、".join(dict.fromkeys(group["category"])),
+            "amount": int(group["cents"].sum()),
+        }
+        for head, _, group in _category_vouchers(books, ("差旅费", "车辆"), period)
+    ]
+    rows = frame(records, TRAVEL_COLUMNS)
+    total = int(rows["amount"].sum()) if records else 0
+    totals = [{"narration": "本季合计", "amount": total}]
+    return Table("travel", "差旅与车辆", TRAVEL_COLUMNS, rows, totals)
+
+
+MEETING_COLUMNS = (
+    Column("id", "决议编号", width=2.0),
+    Column("date", "决议日期", "date"),
+    Column("body", "会议", width=1.6),
+    Column("subject", "事项", width=2.4),
+    Column("approved", "批准金额", "amount"),
+    Column("quarter", "本季支出", "amount"),
+    Column("spent", "累计支出", "amount"),
+    Column("left", "结余", "amount"),
+    Column("over", "超支", width=1.0),
+)
+
+
+def meetings_table(model: LedgerModel, period: Period) -> Table:
+    """The resolutions made in `period` or with spending in it, against their amounts, as the
+    resolution rule (VL105) counts the spending."""
+    resolutions = model.figures.resolutions
+    records = []
+    for meeting in model.meetings:
+        in_period = resolutions.spent_in(meeting.id, period)
+        made = period.contains(meeting.day)
+        if not made and not any(
+            period.contains(use.day) for use in resolutions.uses_of(meeting.id)
+        ):
+            continue
+        approved = cents(meeting.amount)
+        total = cents(resolutions.spent(meeting.id, period.last))
+        records.append(
+            {
+                "id": meeting.id,
+                "date": meeting.day,
+                "body": meeting.body,
+                "subject": meeting.subject,
+                "approved": approved,
+                "quarter": cents(in_period),
+                "spent": total,
+                "left": approved - total,
+                "over": "是" if total > approved else "",
+            }
+        )
+    rows = frame(records, MEETING_COLUMNS)
+    totals = [{"subject": "本季合计", "quarter": int(rows["quarter"].sum()) if records else 0}]
+    note = "列出本季度作出或本季度有支出的会议决议；支出按引用该决议编号（meeting）的付款计算。"
+    return Table("meetings", "会议决议事项支出", MEETING_COLUMNS, rows, totals, note)
+
+
+# --- 专项资金 ---------------------------------------------------------------------------
+
+FUND_COLUMNS = (
+    Column("project", "项目"),
+    Column("received_q", "本季拨入", "amount"),
+    Column("spent_q", "本季支出", "amount"),
+    Column("received", "累计拨入", "amount"),
+    Column("spent", "累计支出", "amount"),
+    Column("left", "结余", "amount"),
+)
+
+
+def funds_table(model: LedgerModel, period: Period) -> Table:
+    """Each project's money in and out over `period` and since the books began, as the
+    special-fund rule (VL501) counts it."""
+    records = [
+        {
+            "project": line.project,
+            "received_q": cents(line.received_in),
+            "spent_q": cents(line.spent_in),
+            "received": cents(line.received),
+            "spent": cents(line.spent),
+            "left": cents(line.remaining),
+        }
+        for line in model.figures.funds.lines(period)
+    ]
+    rows = frame(records, FUND_COLUMNS)
+    keys = ("received_q", "spent_q", "received", "spent", "left")
+    totals = [{"project": "合计", **{k: int(rows[k].sum()) if records else 0 for k in keys}}]
+    note = (
+        "拨入为专项应付款、一事一议资金明细科目的贷方发生额；支出为注明该项目（project）的付款，"
+        "经应付款挂账的工程款在挂账时计入，付款时不重复计算。"
+    )
+    return Table("funds", "专项资金收支", FUND_COLUMNS, rows, totals, note)
