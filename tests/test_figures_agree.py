@@ -16,6 +16,7 @@ from village_ledger.findings import Finding
 from village_ledger.loading import load_ledger
 from village_ledger.model import LedgerModel, Period, Quarter, build_model
 from village_ledger.reports.disclosure import build_disclosure
+from village_ledger.reports.handover import build_handover, resolve_parties
 from village_ledger.reports.statements import cents
 
 
@@ -171,6 +172,59 @@ def test_the_resolution_table_counts_what_vl105_counts(tmp_path: Path) -> None:
     row = row_of(report.tables["meetings"], "id", "2025-03-村代会-1")
     assert (row["spent"], row["left"], row["over"]) == (1_050_000, -50_000, "是")
     assert cents(over.amount) == -row["left"]
+
+
+ADVANCES = """
+2024-01-01 open Assets:112-应收款:11201-个人借支:1120101-郑国庆 CNY
+2024-01-01 open Assets:112-应收款:11201-个人借支:1120102-吴志强 CNY
+2025-02-01 custom "财务制度" "借支期限天数" 20
+2025-02-09 custom "离任" "李红梅" "主任"
+2025-02-09 custom "任职" "陈新华" "主任"
+
+2024-12-20 * "吴志强" "借支办公用品"
+  Assets:112-应收款:11201-个人借支:1120102-吴志强  150.00 CNY
+  Assets:101-库存现金  -150.00 CNY
+
+2025-01-10 * "郑国庆" "借支差旅费"
+  Assets:112-应收款:11201-个人借支:1120101-郑国庆  800.00 CNY
+  Assets:101-库存现金  -800.00 CNY
+
+2025-02-03 * "郑国庆" "借支购种子"
+  Assets:112-应收款:11201-个人借支:1120101-郑国庆  200.00 CNY
+  Assets:101-库存现金  -200.00 CNY
+
+2025-02-05 * "郑国庆" "归还借支"
+  Assets:112-应收款:11201-个人借支:1120101-郑国庆  -300.00 CNY
+  Assets:101-库存现金  300.00 CNY
+
+2025-02-08 * "本村" "收到租金"
+  Assets:101-库存现金  100.00 CNY
+  Income:501-经营收入:50101-发包收入  -100.00 CNY
+"""
+
+
+def test_the_handover_advance_list_is_vl206s(tmp_path: Path) -> None:
+    """The policy shortens the limit from 30 to 20 days on 1 February. On 8 February (the
+    books' last day and the handover's cutoff) the 10 January advance is 29 days old: within
+    the 30 days of its day, so VL206 is silent, and so is the handover's list; the December
+    one is 50 days old and overdue in both."""
+    main = make_village(tmp_path, ADVANCES)
+    [warned] = found(main, "VL206")
+    assert "吴志强 2024-12-20 借支 150.00 元" in warned.message
+    assert "已 50 天，超过借支期限 30 天" in warned.message
+    model = model_of(main)
+    parties = resolve_parties(model, date(2025, 2, 9), "李红梅", "陈新华", "马文涛")
+    report = build_handover(model, parties, findings=[])
+    rows = [
+        (r["party"], r["amount"], r["since"], r["age"], r["limit"], r["overdue"])
+        for r in report.tables["advances"].records()
+    ]
+    assert rows == [
+        ("吴志强", 15_000, date(2024, 12, 20), 50, 30, "是"),
+        ("郑国庆", 50_000, date(2025, 1, 10), 29, 30, ""),
+        ("郑国庆", 20_000, date(2025, 2, 3), 5, 20, ""),
+    ]
+    assert cents(warned.amount) == rows[0][1]
 
 
 # --- generated ledgers: a rule fires exactly when the report shows the breach ------------------

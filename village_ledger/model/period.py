@@ -46,6 +46,15 @@ class Period:
         return cls(first, last, label)
 
     @property
+    def first_day(self) -> date:
+        """`first`, named as a `Quarter` names it, so either can be asked for its days."""
+        return self.first
+
+    @property
+    def last_day(self) -> date:
+        return self.last
+
+    @property
     def opening_day(self) -> date:
         """The day whose closing balance the period opens with (期初余额)."""
         return self.first - ONE_DAY

@@ -14,7 +14,6 @@ holds the role. Where each figure comes from is written in docs/handover.md.
 from village_ledger.reports.handover.parties import (
     HandoverError,
     Parties,
-    Span,
     resolve_parties,
 )
 from village_ledger.reports.handover.report import Handover, build_handover
@@ -23,7 +22,6 @@ __all__ = [
     "Handover",
     "HandoverError",
     "Parties",
-    "Span",
     "build_handover",
     "resolve_parties",
 ]

@@ -15,11 +15,9 @@ from village_ledger.findings import Finding
 from village_ledger.model import LedgerModel, Period, Quarter
 from village_ledger.rectification import open_on
 from village_ledger.registry import family_label
-from village_ledger.reports.debts import open_since
 from village_ledger.reports.findings_tables import finding_records
-from village_ledger.reports.handover.parties import Span
 from village_ledger.reports.spending_tables import funds_table, meetings_table
-from village_ledger.reports.statements import Books, cents, display_name, leaf_name
+from village_ledger.reports.statements import Books, cents, display_name
 from village_ledger.reports.tables import Column, Table, frame
 
 FINDING_COLUMNS = (
@@ -40,7 +38,7 @@ FAMILY_COLUMNS = (
 
 
 def findings_tables(
-    model: LedgerModel, findings: Iterable[Finding], term: Span
+    model: LedgerModel, findings: Iterable[Finding], term: Period
 ) -> tuple[Table, Table]:
     # what the incoming team takes over: the term's problems still standing at its end; those
     # put right by then are counted in the note, never silently dropped
@@ -108,40 +106,35 @@ ADVANCE_COLUMNS = (
 )
 
 
-def advances_table(model: LedgerModel, books: Books, cutoff: date) -> Table:
-    accounts = books.accounts[books.accounts["category"] == "借支"].index
-    upto = books.window(None, cutoff)
-    upto = upto[upto["account"].isin(accounts)]
-    limit = int(model.policy.value("借支期限天数", cutoff))
-    records: list[dict[str, Any]] = []
-    for account, group in upto.groupby("account", sort=True):
-        balance = int(group["cents"].sum())
-        if balance <= 0:
-            continue
-        since = open_since(group["day"].tolist(), group["cents"].tolist(), 1)
-        age = cutoff.toordinal() - since
-        records.append(
-            {
-                "party": leaf_name(str(account)),
-                "account": display_name(str(account).rpartition(":")[0]),
-                "amount": balance,
-                "since": date.fromordinal(since),
-                "age": age,
-                "limit": limit,
-                "overdue": "是" if age > limit else "",
-            }
-        )
+def advances_table(model: LedgerModel, cutoff: date) -> Table:
+    """Every personal advance still owed at the end of `cutoff`, one row per advance, settled
+    first in first out and judged against the limit of its day, as VL206 judges it."""
+    records = [
+        {
+            "party": advance.holder,
+            "account": display_name(advance.account),
+            "amount": cents(advance.open),
+            "since": advance.day,
+            "age": advance.age(cutoff),
+            "limit": advance.limit,
+            "overdue": "是" if advance.late(cutoff) else "",
+        }
+        for advance in model.figures.open_advances(cutoff)
+    ]
     records.sort(key=lambda r: r["since"])
     rows = frame(records, ADVANCE_COLUMNS)
     totals = [{"party": "合计", "amount": sum(r["amount"] for r in records)}]
-    note = f"截至 {cutoff} 尚未结清的个人借支，先借先还；天数计至该日。"
+    note = (
+        f"截至 {cutoff} 尚未结清的个人借支，每笔一行，先借先还；天数计至该日，"
+        "期限为借支当日适用的财务制度“借支期限天数”。"
+    )
     table = Table("advances", "未结清的个人借支", ADVANCE_COLUMNS, rows, totals, note)
     table.empty = "没有未结清的个人借支"
     return table
 
 
-def resolutions_table(model: LedgerModel, term: Span) -> Table:
-    table = meetings_table(model, Period.span(term.first_day, term.last_day))
+def resolutions_table(model: LedgerModel, term: Period) -> Table:
+    table = meetings_table(model, term)
     rows = table.rows
     if len(rows):
         rows = rows[rows["left"] != 0].reset_index(drop=True)
@@ -163,8 +156,8 @@ def resolutions_table(model: LedgerModel, term: Span) -> Table:
 RENAMED = {"本季支出": "任期支出", "本季拨入": "任期拨入", "累计支出": "累计支出"}
 
 
-def special_funds_table(model: LedgerModel, books: Books, term: Span) -> Table:
-    table = funds_table(model, Period.span(term.first_day, term.last_day))
+def special_funds_table(model: LedgerModel, books: Books, term: Period) -> Table:
+    table = funds_table(model, term)
     columns = tuple(
         dataclasses.replace(c, title=RENAMED.get(c.title, c.title)) for c in table.columns
     )
@@ -186,7 +179,7 @@ SEAL_COLUMNS = (
 )
 
 
-def unsealed_table(model: LedgerModel, term: Span, day: date) -> Table:
+def unsealed_table(model: LedgerModel, term: Period, day: date) -> Table:
     records = []
     quarter = Quarter.of(term.first_day)
     while quarter.first_day <= term.last_day:

@@ -19,7 +19,6 @@ from beancount.core import data
 
 from village_ledger.model import LedgerModel, Period
 from village_ledger.reports.debts import debts_table
-from village_ledger.reports.handover.parties import Span
 from village_ledger.reports.statements import Books, cents, display_name
 from village_ledger.reports.tables import Column, Table, frame
 
@@ -193,7 +192,7 @@ SEALS = ("村民委员会印章", "村股份经济合作社印章", "财务专�
 BLANK_LINES = 4
 
 
-def checklist_table(model: LedgerModel, term: Span, day: date) -> Table:
+def checklist_table(model: LedgerModel, term: Period, day: date) -> Table:
     vouchers = [v for v in model.vouchers if v.date < day]
     items: list[tuple[str, str, str]] = [("印章", name, "") for name in SEALS]
     items += [
@@ -252,7 +251,7 @@ def _bank_text(model: LedgerModel, day: date) -> str:
     return "、".join(banks)
 
 
-def _meetings_text(model: LedgerModel, term: Span) -> str:
+def _meetings_text(model: LedgerModel, term: Period) -> str:
     count = sum(1 for m in model.meetings if term.contains(m.day))
     return f"任期内会议决议 {count} 项" if count else ""
 

@@ -24,23 +24,6 @@ class HandoverError(ValueError):
 
 
 @dataclass(frozen=True)
-class Span:
-    """A run of days; it answers `first_day`, `last_day` and `contains` as a `Quarter` does."""
-
-    first_day: date
-    last_day: date
-
-    def contains(self, day: date) -> bool:
-        return self.first_day <= day <= self.last_day
-
-    def years(self) -> list[int]:
-        return list(range(self.first_day.year, self.last_day.year + 1))
-
-    def year_part(self, year: int) -> Span:
-        return Span(max(self.first_day, date(year, 1, 1)), min(self.last_day, date(year, 12, 31)))
-
-
-@dataclass(frozen=True)
 class Parties:
     outgoing: str
     incoming: str

@@ -31,7 +31,7 @@ from village_ledger.reports.handover.inventory import (
     inventory_table,
     short_path,
 )
-from village_ledger.reports.handover.parties import Parties, Span
+from village_ledger.reports.handover.parties import Parties
 from village_ledger.reports.handover.term import (
     limits_table,
     net_assets_table,
@@ -47,7 +47,7 @@ class Handover:
     village: str
     title: str
     parties: Parties
-    term: Span  # the part of the outgoing term the books hold, through D−1
+    term: Period  # the part of the outgoing term the books hold, through D−1
     books_start: date
     books_end: date
     tables: dict[str, Table]
@@ -86,7 +86,7 @@ def build_handover(
     books = books or Books.of(model)
     cutoff = parties.day - timedelta(days=1)
     first_voucher = model.vouchers[0].date if model.vouchers else model.transactions[0].date
-    term = Span(max(parties.term_start, min(first_voucher, cutoff)), cutoff)
+    term = Period.span(max(parties.term_start, min(first_voucher, cutoff)), cutoff)
     inventory = inventory_table(model, books, cutoff, assertions(model, parties.day))
     term_income = term_income_table(books, term)
     sheet_start = _sheet(books, term.first_day - timedelta(days=1))
@@ -98,7 +98,7 @@ def build_handover(
         net_assets_table(sheet_start, sheet_end, term_income),
         limits_table(model, books, term),
         *findings_tables(model, findings, term),
-        advances_table(model, books, cutoff),
+        advances_table(model, cutoff),
         resolutions_table(model, term),
         special_funds_table(model, books, term),
         unsealed_table(model, term, parties.day),
@@ -115,7 +115,7 @@ def build_handover(
         capitals=capitals(sheet_end),
         sources=sources(model, parties, term, len(findings)),
         differences=sum(1 for r in inventory.records() if r["check"] == MISMATCH),
-        relief_payees=relief_payees(books, Period.span(term.first_day, term.last_day)),
+        relief_payees=relief_payees(books, term),
     )
 
 
@@ -124,7 +124,7 @@ def _sheet(books: Books, upto: date) -> dict[str, int]:
     return {label: value for label, role, value in balance_sheet(figures) if role != "heading"}
 
 
-def sources(model: LedgerModel, parties: Parties, term: Span, findings: int) -> list[str]:
+def sources(model: LedgerModel, parties: Parties, term: Period, findings: int) -> list[str]:
     day, cutoff = parties.day, parties.day - timedelta(days=1)
     vouchers = [v for v in model.vouchers if term.contains(v.date)]
     lines = [

@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from village_ledger.model import LedgerModel
-from village_ledger.reports.handover.parties import Span
+from village_ledger.model import LedgerModel, Period
 from village_ledger.reports.statements import Books, cents
 from village_ledger.reports.tables import Column, Table, frame
 
 
-def term_income_table(books: Books, term: Span) -> Table:
-    years = term.years()
+def term_income_table(books: Books, term: Period) -> Table:
+    parts = term.years()
+    years = [part.first.year for part in parts]
     columns = (
         Column("kind", "类别", width=0.8),
         Column("code", "科目代码", width=1.1),
@@ -44,9 +44,7 @@ def term_income_table(books: Books, term: Span) -> Table:
         part = rows[rows["kind"] == kind]
         totals.append({"kind": f"{kind}合计", **{k: int(part[k].sum()) for k in keys}})
     totals.append({"kind": "收益", **{k: totals[0][k] - totals[1][k] for k in keys}})
-    spans = "；".join(
-        f"{y} 年为 {term.year_part(y).first_day} 至 {term.year_part(y).last_day}" for y in years
-    )
+    spans = "；".join(f"{part.first.year} 年为 {part.first} 至 {part.last}" for part in parts)
     note = f"按收入、支出科目汇总；收益 = 收入合计 − 支出合计。{spans}。"
     return Table("term", "任期收支", columns, rows, totals, note)
 
@@ -108,25 +106,27 @@ def _cadre_status(paid: int, approved: int | None) -> str:
     return "是" if paid > approved else ""
 
 
-def limits_table(model: LedgerModel, books: Books, term: Span) -> Table:
+def limits_table(model: LedgerModel, books: Books, term: Period) -> Table:
     records = []
-    for year in term.years():
-        part = term.year_part(year)
-        window = books.with_info(books.window(part.first_day, part.last_day))
+    for part in term.years():
+        year = part.first.year
+        # the whole calendar year through the part's end: the total VL401 holds to the cap
+        spent = model.figures.entertainment(year, part.last)
+        window = books.with_info(books.window(part.first, part.last))
         expenses = window[window["root"] == "Expenses"]
-        reception = int(expenses[expenses["category"] == "招待费"]["cents"].sum())
         cadre_rows = expenses[expenses["category"] == "干部报酬"]
         cadre = int(cadre_rows["cents"].sum())
         cited = sorted({m for m in books.txns.loc[cadre_rows["txn"].unique(), "meeting"] if m})
         meetings = [model.meetings.get(m) for m in cited]
         approved = sum(cents(m.amount) for m in meetings if m is not None)
-        cap = cents(model.policy.value("招待费年度限额", part.last_day))
         records.append(
             {
                 "year": f"{year}年",
-                "entertainment": reception,
-                "entertainment_cap": cap,
-                "entertainment_over": "是" if reception > cap else "",
+                "entertainment": cents(spent.total),
+                "entertainment_cap": cents(spent.cap),
+                "entertainment_over": "是"
+                if any(r.year_total > r.cap for r in spent.receptions)
+                else "",
                 "cadre": cadre,
                 "cadre_approved": approved if cited else None,
                 "cadre_over": _cadre_status(cadre, approved if cited else None),
@@ -142,7 +142,8 @@ def limits_table(model: LedgerModel, books: Books, term: Span) -> Table:
         }
     ]
     note = (
-        "招待费限额为当年适用的财务制度“招待费年度限额”；干部报酬与补贴为计入干部报酬、误工补贴等"
+        "招待费为当年 1 月 1 日起至该年在任期内最后一天的累计（与规则 VL401 相同），限额为当年"
+        "适用的财务制度“招待费年度限额”，曾超过即为超限；干部报酬与补贴为计入干部报酬、误工补贴等"
         "科目的金额，核定额为当年这些支出所引用的村民（代表）会议决议的金额（全年标准，不按月折算）。"
     )
     return Table("limits", "招待费与干部报酬（按年度对照限额）", LIMIT_COLUMNS, rows, totals, note)
