@@ -5,6 +5,8 @@ of a period) and 资产负债情况 (the national balance sheet at the year's st
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from village_ledger.model import Period
@@ -54,7 +56,7 @@ def income_table(books: Books, period: Period) -> Table:
     rows["name"] = info["name"]
     rows["order"] = info["root"].map({"Income": 0, "Expenses": 1})
     rows = rows.sort_values(["order", "code", "name"]).reset_index(drop=True)
-    totals = []
+    totals: list[dict[str, Any]] = []
     for kind in ("收入", "支出"):
         part = rows[rows["kind"] == kind]
         totals.append({"kind": f"{kind}合计", **{k: int(part[k].sum()) for k in windows}})

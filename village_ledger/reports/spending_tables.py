@@ -31,7 +31,9 @@ RECEPTION_COLUMNS = (
 )
 
 
-def _category_postings(books: Books, categories: Iterable[str], first: date, last: date):
+def _category_postings(
+    books: Books, categories: Iterable[str], first: date, last: date
+) -> pd.DataFrame:
     wanted = books.accounts.index[books.accounts["category"].isin(tuple(categories))]
     window = books.window(first, last)
     return window[window["account"].isin(wanted)]

@@ -109,7 +109,7 @@ ADVANCE_COLUMNS = (
 def advances_table(model: LedgerModel, cutoff: date) -> Table:
     """Every personal advance still owed at the end of `cutoff`, one row per advance, settled
     first in first out and judged against the limit of its day, as VL206 judges it."""
-    records = [
+    records: list[dict[str, Any]] = [
         {
             "party": advance.holder,
             "account": display_name(advance.account),
