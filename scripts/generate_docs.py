@@ -27,8 +27,8 @@ from beancount.parser import parser
 from village_ledger.catalogue import catalogue_markdown, entries, table_markdown
 from village_ledger.cli.main import main as cli
 from village_ledger.model import vocab
-from village_ledger.model.directives import OPTIONAL, SHAPES
-from village_ledger.model.policy import ITEMS, show
+from village_ledger.model.directives import FORMS, OPTIONAL, SHAPES
+from village_ledger.model.policy import INTEGER_UNITS, ITEMS, PolicyItem, show
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = REPO / "docs/zh/rule-catalogue.md"
@@ -85,15 +85,28 @@ def policy_table(path: Path) -> str:
         rules = "、".join(readers[key])
         written = f'`custom "财务制度" "{key}" {as_written(item.kind, item.default)}`'
         lines.append(
-            f"| {key} | {KINDS[item.kind]} | {show(item, item.default)} | {written} "
+            f"| {key} | {kind_label(item)} | {show(item, item.default)} | {written} "
             f"| {item.meaning} | {rules} |"
         )
     return "\n".join(lines) + "\n"
 
 
+def kind_label(item: PolicyItem) -> str:
+    """How the guide names an item's type: an integer with its unit (天, 年, 人)."""
+    if item.kind == "integer":
+        unit = next((u for end, u in INTEGER_UNITS.items() if item.key.endswith(end)), "")
+        return f"整数（{unit}）" if unit else "整数"
+    return KINDS[item.kind]
+
+
 def directive_table(path: Path) -> str:
     lines = ["| 指令 | 写法 |", "|---|---|"]
     for kind in vocab.DIRECTIVES:
+        if kind in FORMS:
+            for form in FORMS[kind]:
+                values = [written_value(name) for name in form]
+                lines.append(f'| `{kind}` | `日期 custom "{kind}" {" ".join(values)}` |')
+            continue
         shape = SHAPES[kind]
         optional = OPTIONAL.get(kind, 0)
         values = [
@@ -106,8 +119,12 @@ def directive_table(path: Path) -> str:
 
 def written_value(name: str) -> str:
     """A directive's value as the ledger writes it: text in quotes, an amount with its currency."""
-    if name == "金额":
-        return "<金额> CNY"
+    if name.startswith("「"):
+        return f'"{name[1:-1]}"'  # a literal word of the form
+    if name == "金额" or name.endswith("金额") or name == "原值":
+        return f"<{name}> CNY"
+    if name.endswith("日期"):
+        return f"<{name}>"  # YYYY-MM-DD, unquoted
     if name == "值":
         return "<值>"  # a policy value: an amount, a number, TRUE/FALSE or quoted text
     return f'"<{name}>"'

@@ -21,6 +21,7 @@ from village_ledger.findings import Hit
 from village_ledger.gcpause import without_gc
 from village_ledger.model import vocab
 from village_ledger.model.accounts import AccountInfo, Chart
+from village_ledger.model.contracts import Assets, Contracts
 from village_ledger.model.directives import Directive, is_ours, read_directive
 from village_ledger.model.figures import Figures
 from village_ledger.model.meetings import Meeting, Meetings
@@ -64,6 +65,8 @@ class LedgerModel:
     seals: Seals
     payments: list[Payment]
     rectifications: Rectifications
+    contracts: Contracts
+    assets: Assets
     options: dict[str, Any] = field(repr=False)
     config_hits: list[Hit] = field(default_factory=list)
     # the day today-dependent rules (VL603) judge by; None: `sealing.today()` when they run
@@ -182,7 +185,9 @@ def build_model(
     payments = [p for p in (as_payment(t, chart) for t in vouchers) if p is not None]
     rectifications = Rectifications(by_kind[vocab.RECTIFY], roster, meetings, vouchers, people)
     config_hits += chart.hits + roster.hits + meetings.hits + policy.hits + seals.hits
-    config_hits += rectifications.hits
+    contracts = Contracts(by_kind[vocab.CONTRACT], by_kind[vocab.CONTRACT_CHANGE])
+    assets = Assets(by_kind[vocab.ASSET], by_kind[vocab.DISPOSAL], chart)
+    config_hits += rectifications.hits + contracts.hits + assets.hits
     return LedgerModel(
         village=village_of(main_file) if village_dir else "",
         title=str(options_map.get("title") or ""),
@@ -198,6 +203,8 @@ def build_model(
         seals=seals,
         payments=payments,
         rectifications=rectifications,
+        contracts=contracts,
+        assets=assets,
         options=options_map,
         config_hits=config_hits,
         as_of=as_of,

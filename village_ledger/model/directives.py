@@ -17,6 +17,7 @@ from beancount.core.amount import Amount
 
 from village_ledger.findings import Hit
 from village_ledger.model import vocab
+from village_ledger.money import CURRENCY
 
 # how each directive's values read in Chinese, in order
 SHAPES: dict[str, tuple[str, ...]] = {
@@ -27,9 +28,30 @@ SHAPES: dict[str, tuple[str, ...]] = {
     vocab.POLICY: ("项目", "值"),
     vocab.SEAL: ("期间", "摘要值"),
     vocab.RECTIFY: ("规则代码", "凭证号或指令编号", "整改方式", "验收人", "整改凭证或决议"),
+    vocab.CONTRACT: (
+        "合同编号",
+        "合同类型",
+        "对方",
+        "标的",
+        "起始日期",
+        "终止日期",
+        "每期金额",
+        "收付周期",
+    ),
+    vocab.CONTRACT_CHANGE: ("合同编号", "变更类型", "新值", "新值", "原因"),
+    vocab.ASSET: ("资产编号", "名称", "类别", "原值"),
+    vocab.DISPOSAL: ("资产编号", "处置方式", "处置金额"),
 }
 # how many of the last values a directive may leave out
-OPTIONAL: dict[str, int] = {vocab.RECTIFY: 1}
+OPTIONAL: dict[str, int] = {vocab.RECTIFY: 1, vocab.CONTRACT_CHANGE: 2}
+# directives written in more than one form: each form's values, a literal word in 「」
+FORMS: dict[str, tuple[tuple[str, ...], ...]] = {
+    vocab.CONTRACT_CHANGE: (
+        ("合同编号", "「续签」", "新终止日期", "新每期金额", "原因"),
+        ("合同编号", "「变更」", "新每期金额", "原因"),
+        ("合同编号", "「终止」", "原因"),
+    ),
+}
 
 TYPE_NAMES: dict[type, str] = {
     str: "文字",
@@ -103,3 +125,30 @@ def require_choice(directive: Directive, position: int, choices: Sequence[str]) 
         return None
     name = SHAPES[directive.kind][position]
     return bad(directive.entry, f"{name}“{value}”不在规定范围内（{'、'.join(choices)}）")
+
+
+def require_date(directive: Directive, position: int) -> Hit | None:
+    value = directive.values[position]
+    if isinstance(value, date):
+        return None
+    name = SHAPES[directive.kind][position]
+    return bad(
+        directive.entry,
+        f"第 {position + 1} 个值“{name}”应为不带引号的日期（如 2025-03-01），"
+        f"实为{type_name(value)} {value}",
+    )
+
+
+def require_amount(directive: Directive, position: int, name: str = "") -> Decimal | Hit:
+    """A non-negative CNY amount at `position`, or the complaint."""
+    value = directive.values[position]
+    name = name or SHAPES[directive.kind][position]
+    if not isinstance(value, Amount) or value.currency != CURRENCY or value.number is None:
+        return bad(
+            directive.entry,
+            f"第 {position + 1} 个值“{name}”应为 CNY 金额（如 36000.00 CNY），"
+            f"实为{type_name(value)} {value}",
+        )
+    if value.number < 0:
+        return bad(directive.entry, f"“{name}”不能为负数（{value}）")
+    return value.number

@@ -11,7 +11,9 @@
 - spending under each resolution: `resolutions` (the payments citing it, as VL105 adds them);
 - personal advances: `advances(upto)` and `open_advances(upto)`, settled first in first out,
   each with the 借支期限天数 of its day (VL206), and `books_end`, the day VL206 judges at;
-- quarters due: `quarters_due(as_of)` and `overdue_quarters(as_of)` (VL603).
+- quarters due: `quarters_due(as_of)` and `overdue_quarters(as_of)` (VL603);
+- contracts: `contracts` (each contract's schedule: due, received, arrears; VL701, VL705) and
+  the asset register against the books: `asset_gaps(day)` at `register_quarter_ends()` (VL707).
 
 Amounts are `Decimal` yuan in Beancount's sign (debit positive); a report turns them into 分 or
 into 借/贷 sides when it prints them. Every posting counts, `pad`-generated ones included, since
@@ -33,10 +35,12 @@ from typing import TYPE_CHECKING, Any
 from beancount.core import data, flags
 
 from village_ledger.model.accounts import NOT_MONEY, AccountInfo, Chart, parent_of
+from village_ledger.model.contracts import Asset
 from village_ledger.model.index import FUND, ledger_index, policy_reader
 from village_ledger.model.payments import Payment
 from village_ledger.model.period import Period
 from village_ledger.model.receptions import Reception, receptions
+from village_ledger.model.schedule import ContractFigures
 from village_ledger.model.seals import Quarter, Seal
 from village_ledger.money import CURRENCY, posting_cny
 
@@ -357,6 +361,71 @@ class Figures:
     def overdue_quarters(self, as_of: date) -> list[QuarterDue]:
         """The quarters past their deadline on `as_of` with no seal dated on or before it."""
         return [due for due in self.quarters_due(as_of) if due.overdue(as_of)]
+
+    # --- contracts and assets (三资) ----------------------------------------------------
+
+    @functools.cached_property
+    def contracts(self) -> ContractFigures:
+        """Each contract's schedule: what fell due, what was received for which period, what
+        is in arrears (`village_ledger.model.schedule`; VL701, VL705, the 合同台账 and the
+        财务公开's 资产资源发包租赁 table)."""
+        return ContractFigures(self.model)
+
+    def asset_gaps(self, day: date) -> list[AssetGap]:
+        """Per 151 account, the 原值 of the assets registered and held on `day` against the
+        account's own balance that day, where they differ (VL707, the handover). Resources
+        (no account) and assets carried outside 151 are not compared."""
+        registered: dict[str, list[Asset]] = {}
+        for asset in self.model.assets.held(day):
+            if asset.account is not None and _is_fixed_asset(asset.account):
+                registered.setdefault(asset.account, []).append(asset)
+        accounts = set(registered)
+        accounts.update(a for a in self._ledger.days if _is_fixed_asset(a))
+        gaps = []
+        for account in sorted(accounts):
+            held = tuple(registered.get(account, ()))
+            on_register = sum((a.cost for a in held), ZERO)
+            booked = self.own_balance(account, day)
+            if booked != on_register:
+                gaps.append(AssetGap(account, day, on_register, booked, held))
+        return gaps
+
+    def register_quarter_ends(self) -> list[date]:
+        """The quarter ends VL707 compares the register with the books at: from the first
+        voucher's quarter to the last one ended by the books' last day."""
+        vouchers = self.model.vouchers
+        end = self.books_end
+        if not vouchers or end is None:
+            return []
+        days = []
+        quarter = Quarter.of(vouchers[0].date)
+        while quarter.last_day <= end:
+            days.append(quarter.last_day)
+            quarter = quarter.next()
+        return days
+
+
+FIXED_ASSET_PREFIX = "Assets:151-"
+
+
+def _is_fixed_asset(account: str) -> bool:
+    return account.startswith(FIXED_ASSET_PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class AssetGap:
+    """A 151 account whose own balance differs from the 原值 of the assets registered on it."""
+
+    account: str
+    day: date
+    registered: Decimal
+    booked: Decimal
+    assets: tuple[Asset, ...]
+
+    @property
+    def difference(self) -> Decimal:
+        """The books less the register: positive, more on the books than registered."""
+        return self.booked - self.registered
 
 
 # --- running totals -------------------------------------------------------------------------

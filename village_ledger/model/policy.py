@@ -68,8 +68,22 @@ ITEMS: dict[str, PolicyItem] = {
             "禁止列支的招待项目关键词",
         ),
         PolicyItem("公开期限天数", "integer", 15, min, "季度结束后须公开并封存的天数"),
+        PolicyItem("合同欠收宽限天数", "integer", 30, min, "合同款到期后超过此天数未收即为欠收"),
+        PolicyItem("土地发包最长年限", "integer", 30, min, "土地和资源发包合同的最长年限"),
+        PolicyItem("资产租赁最长年限", "integer", 10, min, "资产租赁合同的最长年限"),
+        PolicyItem(
+            "招待关键词",
+            "keywords",
+            _keywords("餐,宴,酒店,饭店,农家乐,礼品,购物卡"),
+            _union,
+            "记在招待费以外的支出中提示变相招待的关键词",
+        ),
+        PolicyItem("考察人数上限", "integer", 5, min, "外出考察学习不经决议的最多人数"),
     )
 }
+
+
+INTEGER_UNITS = {"天数": "天", "年限": "年", "人数上限": "人"}
 
 
 def show(item: PolicyItem, value: Value) -> str:
@@ -80,7 +94,8 @@ def show(item: PolicyItem, value: Value) -> str:
     if item.kind == "keywords":
         return "、".join(value)
     if item.kind == "integer":
-        return f"{value} 天" if item.key.endswith("天数") else str(value)
+        unit = next((u for end, u in INTEGER_UNITS.items() if item.key.endswith(end)), "")
+        return f"{value} {unit}" if unit else str(value)
     return str(value)
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from village_ledger.model import LedgerModel
 
 # custom directives whose first value already names them uniquely
-NAMED_BY_FIRST_VALUE = frozenset({vocab.RESOLUTION, vocab.SEAL})
+NAMED_BY_FIRST_VALUE = frozenset({vocab.RESOLUTION, vocab.SEAL, vocab.CONTRACT, vocab.ASSET})
 
 
 def subject_of(entry: Any) -> str:

@@ -8,7 +8,14 @@ RESOLUTION = "会议决议"
 POLICY = "财务制度"
 SEAL = "公开封存"
 RECTIFY = "整改"
-DIRECTIVES = (APPOINT, LEAVE, RELATIVE, RESOLUTION, POLICY, SEAL, RECTIFY)
+CONTRACT = "合同"
+CONTRACT_CHANGE = "合同变更"
+ASSET = "资产"
+DISPOSAL = "资产处置"
+DIRECTIVES = (
+    APPOINT, LEAVE, RELATIVE, RESOLUTION, POLICY, SEAL, RECTIFY,
+    CONTRACT, CONTRACT_CHANGE, ASSET, DISPOSAL,
+)  # fmt: skip
 
 ROLES = (
     "书记", "主任", "副主任", "委员",
@@ -29,3 +36,22 @@ BODY_RANK = {"两委联席会议": 1, "村民代表会议": 2, "村民会议": 3
 # receipt types accepted as a voucher when there is no invoice
 ACCEPTED_RECEIPTS = ("收款收据", "工资表", "银行回单", "内部凭证")
 IOU = "白条"
+
+# contracts (合同): their kinds, what the amount per period is, and how they were awarded
+LETTING = "发包"  # land and resources
+LEASE = "租赁"  # assets
+GUARANTEE = "担保"
+CONTRACT_KINDS = (LETTING, LEASE, "承包", "采购", "工程", "借款", GUARANTEE)
+# the village receives the amount each period; for 采购 and 工程 it pays the contract price
+RECEIVING_KINDS = frozenset({LETTING, LEASE, "承包", "借款"})
+PAYING_KINDS = frozenset({"采购", "工程"})
+YEARLY, QUARTERLY, MONTHLY, ONCE = "年", "季", "月", "一次"
+CONTRACT_PERIODS = (YEARLY, QUARTERLY, MONTHLY, ONCE)
+NEGOTIATED = "协商"
+AWARDS = ("公开招标", "公开竞价", NEGOTIATED)
+RENEW, AMEND, TERMINATE = "续签", "变更", "终止"
+CHANGE_KINDS = (RENEW, AMEND, TERMINATE)
+
+# assets and resources (资产): their kinds, and how one leaves the register (资产处置)
+ASSET_KINDS = ("房屋", "建筑物", "机器设备", "车辆", "土地", "林地", "水面", "其他")
+DISPOSAL_WAYS = ("出售", "报废", "无偿调出")

@@ -1,0 +1,443 @@
+"""What each contract makes due, when, what was received for which period, and what is in arrears.
+
+The figures of the contract register (`model.figures.contracts`, a `ContractFigures`), read by
+the VL7xx rules, the 合同台账, the 财务公开's 资产资源发包租赁 table, the handover, the overview
+and the dashboard alike:
+
+- **Instalments** (`instalments(contract, as_of)`): a `年` contract is due each contract year on
+  its `due-day` (MM-DD; 02-29 falls on the 28th in other years), a `季` one on the first day of
+  each calendar quarter of its term (its start for the first), a `月` one on day `due-day` of
+  each month (the month's last day when shorter, its start for the first month if later), a
+  `一次` one on its start. A period is due in full; a period whose due day falls after the end
+  in force (a `终止`, or the last period of a term that stops before its due day) is not due.
+  A `变更` sets the amount of the periods due from its date, a `续签` that of the periods after
+  the end it extends. Labels: `2025` (年, the year the contract year begins), `2025Q2`, `2025-07`.
+- **Money under a contract**: every voucher carrying `contract: "<id>"`. For a receiving contract
+  (发包, 租赁, 承包, 借款) what came into cash and bank, less what went to liability accounts in
+  the same voucher (a 押金 is held for the tenant, not rent); for 采购 and 工程 what left cash and
+  bank. A voucher may name its period (`period: "2025"`); the rest settles the oldest unpaid
+  period first, and money beyond every period is `surplus`. Money flowing back (a refund) takes
+  back the surplus first, then the latest settled period.
+- **As of a day** every period is received, in arrears (due, unpaid) or not yet due, so for any
+  contract and any day `received + arrears + not_yet_due == total` (tested with hypothesis); a
+  period is *late* (VL701) when, `合同欠收宽限天数` days after its due day, it had not been
+  received in full and the books go beyond that day.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from beancount.core import data, flags
+
+from village_ledger.model import vocab
+from village_ledger.model.accounts import NOT_MONEY, Chart
+from village_ledger.model.contracts import Contract
+from village_ledger.model.period import Period
+from village_ledger.model.seals import Quarter
+from village_ledger.money import posting_cny
+
+if TYPE_CHECKING:
+    from village_ledger.model import LedgerModel
+
+ZERO = Decimal(0)
+ONE_DAY = timedelta(days=1)
+GRACE = "合同欠收宽限天数"
+
+
+@dataclass(frozen=True, slots=True)
+class Instalment:
+    """One period of a contract: what falls due on which day."""
+
+    index: int
+    label: str
+    first: date
+    last: date
+    due: date
+    amount: Decimal
+
+
+def _on(year: int, month: int, day: int) -> date:
+    """`day` of the month, or the month's last day when it is shorter."""
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return min(date(year, month, 1) + timedelta(days=day - 1), following - ONE_DAY)
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _periods(contract: Contract, end: date) -> Iterable[tuple[str, date, date, date]]:
+    """(label, first, last, due) of every period that begins on or before `end`."""
+    start = contract.start
+    if contract.period == vocab.ONCE:
+        yield str(start.year), start, end, start
+    elif contract.period == vocab.YEARLY:
+        month, day = (int(part) for part in contract.due_day.split("-"))
+        k = 0
+        while (first := _add_years(start, k)) <= end:
+            last = min(_add_years(start, k + 1) - ONE_DAY, end)
+            due = _on(first.year, month, day)
+            if due < first:
+                due = _on(first.year + 1, month, day)
+            yield str(first.year), first, last, due
+            k += 1
+    elif contract.period == vocab.QUARTERLY:
+        quarter = Quarter.of(start)
+        while quarter.first_day <= end:
+            first = max(quarter.first_day, start)
+            yield quarter.label, first, min(quarter.last_day, end), first
+            quarter = quarter.next()
+    else:
+        year, month = start.year, start.month
+        while (first_of_month := date(year, month, 1)) <= end:
+            first = max(first_of_month, start)
+            due = max(_on(year, month, int(contract.due_day)), start)
+            last = min(_on(year, month, 31), end)
+            yield f"{year}-{month:02d}", first, last, due
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def instalments(contract: Contract, as_of: date | None = None) -> list[Instalment]:
+    """The contract's periods with the changes dated on or before `as_of` (all when None)."""
+    end = contract.ends(as_of)
+    amounts = contract.amounts(as_of)
+    found: list[Instalment] = []
+    for label, first, last, due in _periods(contract, end):
+        if due > end:
+            continue
+        amount = next(a for since, a in reversed(amounts) if since <= due)
+        found.append(Instalment(len(found), label, first, last, due, amount))
+    return found
+
+
+def contract_value(contract: Contract) -> Decimal:
+    """The total value as signed: the amount times its periods, or the price (VL702)."""
+    return sum((i.amount for i in instalments(replace(contract, changes=()))), ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class ContractMoney:
+    """A voucher carrying `contract`: how much it moved in the contract's direction."""
+
+    entry: data.Transaction
+    contract: str
+    amount: Decimal  # received (receiving contracts) or paid (采购, 工程); negative: back
+    period: str | None
+
+    @property
+    def day(self) -> date:
+        return self.entry.date
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.entry.meta
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """Part of a voucher's money settling one period (or left over: `Schedule.surplus`)."""
+
+    money: ContractMoney
+    amount: Decimal
+
+    @property
+    def day(self) -> date:
+        return self.money.day
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One period of a schedule as of its day."""
+
+    instalment: Instalment
+    settlements: tuple[Settlement, ...]
+    as_of: date
+    grace: int  # 合同欠收宽限天数 on the due day
+
+    @property
+    def label(self) -> str:
+        return self.instalment.label
+
+    @property
+    def due(self) -> date:
+        return self.instalment.due
+
+    @property
+    def amount(self) -> Decimal:
+        return self.instalment.amount
+
+    @property
+    def received(self) -> Decimal:
+        return sum((s.amount for s in self.settlements), ZERO)
+
+    def received_by(self, day: date) -> Decimal:
+        return sum((s.amount for s in self.settlements if s.day <= day), ZERO)
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.amount - self.received
+
+    @property
+    def is_due(self) -> bool:
+        return self.due <= self.as_of
+
+    @property
+    def arrears(self) -> Decimal:
+        """Due and not received (within the grace days or past them)."""
+        return self.unpaid if self.is_due else ZERO
+
+    @property
+    def not_yet_due(self) -> Decimal:
+        return ZERO if self.is_due else self.unpaid
+
+    @property
+    def deadline(self) -> date:
+        """The last day the money counts as on time: the due day plus the grace days."""
+        return self.due + timedelta(days=self.grace)
+
+    @property
+    def overdue(self) -> Decimal:
+        """Unpaid past the grace days as of the schedule's day."""
+        return self.unpaid if self.deadline < self.as_of else ZERO
+
+    @property
+    def late(self) -> Decimal:
+        """What was still missing at the deadline, when the schedule's day is past it (VL701)."""
+        if not self.deadline < self.as_of:
+            return ZERO
+        return max(self.amount - self.received_by(self.deadline), ZERO)
+
+    @property
+    def days_late(self) -> int:
+        """Days from the due day to the day it was received in full, or to the schedule's day."""
+        running = ZERO
+        for settlement in sorted(self.settlements, key=lambda s: s.day):
+            running += settlement.amount
+            if running >= self.amount:
+                return (settlement.day - self.due).days
+        return (self.as_of - self.due).days
+
+    @property
+    def state(self) -> str:
+        """How a report shows it: 已收, 部分收到, 欠收 (past the grace days), 待收, 未到期."""
+        if self.unpaid <= 0:
+            return "已收"
+        if self.overdue:
+            return "欠收"
+        if self.is_due:
+            return "待收"
+        return "部分收到" if self.received else "未到期"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A contract's periods as of a day, with what was received and what is owed."""
+
+    contract: Contract
+    as_of: date
+    lines: tuple[Line, ...]
+    surplus: tuple[Settlement, ...]  # money beyond every period
+    unknown_periods: tuple[ContractMoney, ...]  # `period` naming no period of the contract
+    end: date = field(default=date.min)  # the last day in force as of `as_of`
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def received(self) -> Decimal:
+        """What settled a period (money beyond every period is `surplus_amount`)."""
+        return sum((line.received for line in self.lines), ZERO)
+
+    @property
+    def surplus_amount(self) -> Decimal:
+        return sum((s.amount for s in self.surplus), ZERO)
+
+    @property
+    def arrears(self) -> Decimal:
+        return sum((line.arrears for line in self.lines), ZERO)
+
+    @property
+    def overdue(self) -> Decimal:
+        return sum((line.overdue for line in self.lines), ZERO)
+
+    @property
+    def not_yet_due(self) -> Decimal:
+        return sum((line.not_yet_due for line in self.lines), ZERO)
+
+    @property
+    def due_to_date(self) -> Decimal:
+        return sum((line.amount for line in self.lines if line.is_due), ZERO)
+
+    def due_in(self, period: Period) -> Decimal:
+        """What fell due within `period` (本年应收)."""
+        return sum((line.amount for line in self.lines if period.contains(line.due)), ZERO)
+
+    def received_in(self, period: Period) -> Decimal:
+        """Money under the contract received within `period`, whatever period it settled."""
+        settled = (s for line in self.lines for s in line.settlements)
+        return sum((s.amount for s in (*settled, *self.surplus) if period.contains(s.day)), ZERO)
+
+    @property
+    def live(self) -> bool:
+        """In force on the schedule's day: begun and not yet ended."""
+        return self.contract.start <= self.as_of <= self.end
+
+    @property
+    def late_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.late > 0]
+
+
+def contract_money(entry: data.Transaction, contract: Contract | None, chart: Chart) -> Decimal:
+    """What the voucher moved in the contract's direction (see the module docstring)."""
+    money = ZERO
+    held = ZERO
+    for posting in entry.postings:
+        number = posting_cny(posting)
+        if number is None:
+            continue
+        if chart.money_kind(posting.account) is not NOT_MONEY:
+            money += number
+        elif posting.account.startswith("Liabilities:"):
+            held += number
+    if contract is not None and contract.paying:
+        return -money
+    return money + held
+
+
+class ContractFigures:
+    """The contract figures of one model; see the module docstring. `model.figures.contracts`."""
+
+    def __init__(self, model: LedgerModel) -> None:
+        self.model = model
+        self.money: dict[str, list[ContractMoney]] = defaultdict(list)
+        self.unknown: list[ContractMoney] = []  # `contract` naming no declared contract
+        register = model.contracts
+        for entry in model.vouchers:
+            raw = entry.meta.get("contract")
+            if raw is None or entry.flag == flags.FLAG_PADDING:
+                continue
+            ident = str(raw).strip()
+            contract = register.get(ident)
+            period = entry.meta.get("period")
+            label = str(period).strip() if period is not None else None
+            moved = ContractMoney(
+                entry, ident, contract_money(entry, contract, model.chart), label or None
+            )
+            if contract is None:
+                self.unknown.append(moved)
+            else:
+                self.money[ident].append(moved)
+        self._schedules: dict[tuple[str, date], Schedule] = {}
+
+    @functools.cached_property
+    def books_end(self) -> date | None:
+        return self.model.figures.books_end
+
+    def _day(self, as_of: date | None) -> date:
+        if as_of is not None:
+            return as_of
+        return self.books_end or date.today()
+
+    def schedule(self, contract: Contract, as_of: date | None = None) -> Schedule:
+        """The contract as of `as_of` (default: the books' last day)."""
+        day = self._day(as_of)
+        key = (contract.id, day)
+        found = self._schedules.get(key)
+        if found is None:
+            found = self._schedules[key] = self._build(contract, day)
+        return found
+
+    def schedules(self, as_of: date | None = None) -> list[Schedule]:
+        return [self.schedule(c, as_of) for c in self.model.contracts]
+
+    def _build(self, contract: Contract, day: date) -> Schedule:
+        policy = self.model.policy
+        money = self.money.get(contract.id, [])
+        return build_schedule(contract, money, day, lambda due: int(policy.value(GRACE, due)))
+
+
+def build_schedule(
+    contract: Contract,
+    money: Iterable[ContractMoney],
+    day: date,
+    grace_on: Callable[[date], int],
+) -> Schedule:
+    """The contract's schedule as of `day` from the money under it (in date order) and the
+    grace days in force on each due day."""
+    parts = instalments(contract, day)
+    settled: list[list[Settlement]] = [[] for _ in parts]
+    surplus: list[Settlement] = []
+    unknown: list[ContractMoney] = []
+    by_label = {i.label: i.index for i in parts}
+    for moved in money:
+        if moved.day > day:
+            break
+        if moved.amount < 0:
+            _take_back(moved, parts, settled, surplus)
+            continue
+        left = moved.amount
+        if moved.period is not None:
+            index = by_label.get(moved.period)
+            if index is None:
+                unknown.append(moved)
+            else:
+                left = _settle(moved, index, left, parts, settled)
+        for index in range(len(parts)):
+            if left <= 0:
+                break
+            left = _settle(moved, index, left, parts, settled)
+        if left > 0:
+            surplus.append(Settlement(moved, left))
+    lines = tuple(Line(part, tuple(settled[part.index]), day, grace_on(part.due)) for part in parts)
+    return Schedule(contract, day, lines, tuple(surplus), tuple(unknown), contract.ends(day))
+
+
+def _settle(
+    money: ContractMoney,
+    index: int,
+    left: Decimal,
+    parts: list[Instalment],
+    settled: list[list[Settlement]],
+) -> Decimal:
+    open_ = parts[index].amount - sum((s.amount for s in settled[index]), ZERO)
+    take = min(open_, left)
+    if take > 0:
+        settled[index].append(Settlement(money, take))
+        return left - take
+    return left
+
+
+def _take_back(
+    money: ContractMoney,
+    parts: list[Instalment],
+    settled: list[list[Settlement]],
+    surplus: list[Settlement],
+) -> None:
+    """Money flowing back: out of the surplus first, then out of the latest settled period."""
+    back = -money.amount
+    kept = sum((s.amount for s in surplus), ZERO)
+    take = min(back, kept)
+    if take > 0:
+        surplus.append(Settlement(money, -take))
+        back -= take
+    for index in reversed(range(len(parts))):
+        if back <= 0:
+            return
+        paid = sum((s.amount for s in settled[index]), ZERO)
+        take = min(back, paid)
+        if take > 0:
+            settled[index].append(Settlement(money, -take))
+            back -= take
+    if back > 0:  # more flowed back than ever came in: a negative surplus
+        surplus.append(Settlement(money, -back))
