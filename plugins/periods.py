@@ -17,29 +17,34 @@ VL603: as of the audit's day (`model.as_of`; in bean-check and Fava today, or
 has no seal dated on or before today. Quarters before the first voucher are not reported; each
 unsealed quarter is reported once, on line 1 of the main file, where `seal --write` puts the seal.
 
-VL601 and VL603 read the quarters' seal states (`village_ledger.sealing.checked_seals` and
-`seal_states`), the same answer the reports and the dashboard show.
+VL601 reads the quarters' seal states (`village_ledger.sealing.checked_seals`), the answer the
+reports and the dashboard show; VL603 reads `sealing.SealCalendar`, which answers as
+`seal_states` does but keeps without the books, so a cached village is judged again each day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 from beancount.core import data
 
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel
+from village_ledger.model.subjects import subject_at
 from village_ledger.money import fmt_yuan, to_cents
-from village_ledger.registry import Explanation, rule
+from village_ledger.registry import Dated, Explanation, rule
 from village_ledger.sealing import (
     QuarterBooks,
+    SealCalendar,
     SealedFigures,
     SealState,
     checked_seals,
-    seal_states,
     sealed_figures,
+    today,
     voucher_number,
 )
 
@@ -263,23 +268,46 @@ EXPLAIN_VL603 = Explanation(
 )
 
 
+class ToSeal(NamedTuple):
+    """VL603's state (`registry.Dated`): the seals and deadlines, and what line 1 of the main
+    file (where its findings sit) is about."""
+
+    calendar: SealCalendar
+    subject: str
+
+
+def quarters_to_seal(model: LedgerModel) -> ToSeal:
+    calendar = SealCalendar.of(model)
+    return ToSeal(calendar, subject_at(model, _line_one(calendar)))
+
+
+def _line_one(calendar: SealCalendar) -> dict[str, Any]:
+    return {"filename": calendar.main_file, "lineno": 1}
+
+
+def overdue_on(state: ToSeal, as_of: date) -> Iterator[Hit]:
+    """VL603 on a day: each quarter overdue then, once, on line 1 of the main file."""
+    for quarter, deadline in state.calendar.overdue(as_of):
+        days = (deadline - quarter.last_day).days
+        yield Hit(
+            _line_one(state.calendar),
+            f"{quarter.label}（{quarter}）已于 {quarter.last_day} 结束，"
+            f"应在 {days} 天内（最迟 {deadline}）公开并封存，至 {as_of} 仍未封存；"
+            f"公开后运行 village-ledger seal --period {quarter} 生成“公开封存”指令",
+            deadline,
+            policy="公开期限天数",
+            subject=state.subject,
+        )
+
+
 @rule(
-    "VL603", "季度逾期未公开封存", Severity.WARNING, reads=("公开期限天数",), explain=EXPLAIN_VL603
+    "VL603",
+    "季度逾期未公开封存",
+    Severity.WARNING,
+    reads=("公开期限天数",),
+    explain=EXPLAIN_VL603,
+    dated=Dated(quarters_to_seal, overdue_on),
 )
 def quarter_not_sealed(model: LedgerModel) -> Iterator[Hit]:
     """A quarter ended more than 公开期限天数 ago and has no seal dated on or before today."""
-    if not model.vouchers:
-        return
-    where = {"filename": model.main_file, "lineno": 1}
-    for state in seal_states(model).values():
-        if state.overdue:
-            quarter = state.quarter
-            days = (state.deadline - quarter.last_day).days
-            yield Hit(
-                where,
-                f"{quarter.label}（{quarter}）已于 {quarter.last_day} 结束，"
-                f"应在 {days} 天内（最迟 {state.deadline}）公开并封存，至 {state.as_of} 仍未封存；"
-                f"公开后运行 village-ledger seal --period {quarter} 生成“公开封存”指令",
-                state.deadline,
-                policy="公开期限天数",
-            )
+    return overdue_on(quarters_to_seal(model), model.as_of or today())

@@ -18,3 +18,20 @@ def warning_rule() -> Iterator[str]:
     """A registered warning rule (VL199, family VL1) that warns on every voucher."""
     with temporary_rule("VL199", warn_on_every_voucher, Severity.WARNING) as code:
         yield code
+
+
+@pytest.fixture(autouse=True)
+def own_result_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test's `check` keeps its result cache in a folder of its own, never in the
+    working directory (subprocesses inherit the variable)."""
+    import os
+
+    saved = os.environ.get("VILLAGE_LEDGER_CACHE_DIR")
+    os.environ["VILLAGE_LEDGER_CACHE_DIR"] = str(tmp_path_factory.mktemp("result-cache"))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("VILLAGE_LEDGER_CACHE_DIR", None)
+        else:
+            os.environ["VILLAGE_LEDGER_CACHE_DIR"] = saved

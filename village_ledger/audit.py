@@ -39,11 +39,14 @@ from datetime import date
 from itertools import repeat
 from typing import Any
 
+from village_ledger.cache import CachedVillage, ResultCache
 from village_ledger.engine import (
     Selector,
     beancount_finding,
     collect,
     crash_finding,
+    dated_states,
+    judge_dated,
     run_across,
     run_rules,
 )
@@ -114,6 +117,7 @@ def audit(
     jobs: int = 1,
     keep_models: bool = True,
     derive: Derive | None = None,
+    cache: ResultCache | None = None,
 ) -> Audit:
     """Audit every village at `paths`; see the module's docstring.
 
@@ -134,10 +138,11 @@ def audit(
                     repeat(day),
                     repeat(False),
                     repeat(derive),
+                    repeat(cache),
                 )
             )
     else:
-        villages = [audit_village(m, selector, day, keep_models, derive) for m in mains]
+        villages = [audit_village(m, selector, day, keep_models, derive, cache) for m in mains]
     return combine(villages, selector, day)
 
 
@@ -147,15 +152,26 @@ def audit_village(
     as_of: date | None = None,
     keep_model: bool = True,
     derive: Derive | None = None,
+    cache: ResultCache | None = None,
 ) -> VillageAudit:
     """One village: load, model, Beancount's findings, the selected rules and the summaries
-    for the cross-village rules. Its findings are neither selected nor sorted until `combine`."""
+    for the cross-village rules. Its findings are neither selected nor sorted until `combine`.
+
+    With a `cache`, and neither a model to keep nor a `derive` to run, a village whose files
+    did not change is taken from the cache: only the rules judged as of a day run again."""
+    rules = selected_rules(selector)
+    day = as_of or today()
+    lookup = None
+    if cache is not None and derive is None and not keep_model:
+        lookup = cache.lookup(main_file, rules)
+        if lookup.found is not None:
+            return _from_cache(lookup.found, rules, day)
     loaded = load_ledger(main_file)
     result = VillageAudit(village_of(loaded.main_file), loaded.main_file, ledger=loaded)
     result.findings = [beancount_finding(result.village, e) for e in loaded.errors]
-    rules = selected_rules(selector)
+    states: dict[str, Any] = {}
     try:
-        model = build_model(loaded.entries, loaded.options, as_of=as_of or today())
+        model = build_model(loaded.entries, loaded.options, as_of=day)
     except Exception as exc:  # the ledger's Beancount errors are still worth reporting
         crash = crash_finding(_MODEL_RULE, None, exc)
         result.findings.append(replace(crash, village=result.village))
@@ -163,14 +179,41 @@ def audit_village(
     if model is not None:
         result.model = model
         result.title = model.title
-        result.findings += run_rules(model, rules)
+        result.findings += run_rules(model, [r for r in rules if r.dated is None])
+        states, crashes = dated_states(model, rules)
+        result.findings += crashes
         result.summaries = collect(model, rules)
         result.rectifications = list(model.rectifications)
+    if cache is not None and lookup is not None:
+        kept = CachedVillage(
+            result.village,
+            result.main_file,
+            result.title,
+            list(result.findings),
+            result.summaries,
+            result.rectifications,
+            states,
+        )
+        cache.store(lookup, loaded.options.get("include", []), kept)
+    result.findings += judge_dated(rules, result.village, states, day)
     if derive is not None:
         result.derived = derive(result)
     if not keep_model:
         result.ledger = result.model = None
     return result
+
+
+def _from_cache(cached: CachedVillage, rules: Sequence[Rule], day: date) -> VillageAudit:
+    """A cached village's result, its rules judged as of a day judged again on `day`."""
+    findings = cached.findings + judge_dated(rules, cached.village, cached.dated, day)
+    return VillageAudit(
+        cached.village,
+        cached.main_file,
+        cached.title,
+        findings,
+        cached.summaries,
+        cached.rectifications,
+    )
 
 
 def combine(villages: Sequence[VillageAudit], selector: Selector, as_of: date) -> Audit:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from types import TracebackType
 from typing import Any
 
@@ -55,7 +56,7 @@ def to_finding(rule: Rule, village: str, hit: Hit, model: LedgerModel | None = N
         message=hit.message,
         amount=hit.amount,
         policy=hit.policy,
-        subject=subject_at(model, hit.meta),
+        subject=hit.subject if hit.subject is not None else subject_at(model, hit.meta),
     )
 
 
@@ -85,6 +86,39 @@ def run_across(rules: Sequence[Rule], summaries: dict[str, list[tuple[str, Any]]
             )
         except Exception as exc:
             findings.append(crash_finding(rule, None, exc))
+    return findings
+
+
+@without_gc
+def dated_states(model: LedgerModel, rules: Sequence[Rule]) -> tuple[dict[str, Any], list[Finding]]:
+    """The day-free state of every rule judged as of a day (`registry.Dated`), and a VL900
+    finding for each whose state could not be taken."""
+    states: dict[str, Any] = {}
+    crashes: list[Finding] = []
+    for rule in rules:
+        if rule.dated is not None:
+            try:
+                states[rule.code] = rule.dated.state(model)
+            except Exception as exc:
+                crashes.append(crash_finding(rule, model, exc))
+    return states, crashes
+
+
+def judge_dated(
+    rules: Sequence[Rule], village: str, states: dict[str, Any], as_of: date
+) -> list[Finding]:
+    """The findings on `as_of` of the rules judged as of a day, from their states alone."""
+    findings: list[Finding] = []
+    for rule in rules:
+        if rule.dated is None or rule.code not in states:
+            continue
+        try:
+            hits = list(rule.dated.judge(states[rule.code], as_of))
+        except Exception as exc:
+            crash = crash_finding(rule, None, exc)
+            findings.append(replace(crash, village=village))
+            continue
+        findings.extend(to_finding(rule, village, hit) for hit in hits)
     return findings
 
 

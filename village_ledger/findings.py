@@ -39,6 +39,9 @@ class Hit:
     day: date | None = None
     amount: Decimal | None = None
     policy: str | None = None
+    # what the finding is about, when the rule names it itself (a rule judged without the
+    # model, as of a day, cannot look up the entry at `meta`)
+    subject: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,11 @@ changes with it. `village_ledger.catalogue` adds the two codes no rule owns (BEA
 A rule that must look across villages (an invoice number reused in another village) also
 registers `collect` and `across`: `collect(model)` returns a small picklable summary of one
 village, and `across(summaries)` turns the summaries of a whole run into hits.
+
+A rule judged as of a day (VL603: quarters overdue for publication on the audit's day) registers
+`dated`: `dated.state(model)` is the small picklable part of the village it needs, whatever the
+day, and `dated.judge(state, as_of)` the hits on a day. The audit service runs the two apart, so
+a cached village is judged again on each day without loading its books (`village_ledger.cache`).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from village_ledger.findings import BEANCOUNT, Hit, Severity
@@ -28,6 +34,15 @@ CheckFn = Callable[["LedgerModel"], Iterable[Hit]]
 CollectFn = Callable[["LedgerModel"], Any]
 # (village, summary) pairs in run order -> hits with their village
 AcrossFn = Callable[[Sequence[tuple[str, Any]]], Iterable[tuple[str, Hit]]]
+
+
+@dataclass(frozen=True)
+class Dated:
+    """The two halves of a rule judged as of a day: `state(model)`, small and picklable, the same
+    on every day; `judge(state, as_of)`, the hits on that day."""
+
+    state: Callable[[LedgerModel], Any]
+    judge: Callable[[Any, date], Iterable[Hit]]
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,7 @@ class Rule:
     collect: CollectFn | None = None
     across: AcrossFn | None = None
     explanation: Explanation | None = None
+    dated: Dated | None = None
 
     @property
     def family(self) -> Family:
@@ -119,6 +135,7 @@ def rule(
     collect: CollectFn | None = None,
     across: AcrossFn | None = None,
     explain: Explanation | None = None,
+    dated: Dated | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a rule under its code, with its explanation (every shipped rule has one)."""
     if family_of(code) is None:
@@ -128,7 +145,9 @@ def rule(
         existing = _RULES.get(code)
         if existing is not None and existing.check.__qualname__ != check.__qualname__:
             raise ValueError(f"rule code {code} registered twice")
-        _RULES[code] = Rule(code, title, severity, tuple(reads), check, collect, across, explain)
+        _RULES[code] = Rule(
+            code, title, severity, tuple(reads), check, collect, across, explain, dated
+        )
         return check
 
     return register

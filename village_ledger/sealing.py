@@ -575,6 +575,60 @@ def seal_states(model: LedgerModel, as_of: date | None = None) -> dict[Quarter, 
     return states
 
 
+@dataclass(frozen=True)
+class SealCalendar:
+    """What decides which quarters are overdue on any day, without the books (VL603's state):
+    the first voucher's quarter, the day each quarter was sealed, and 公开期限天数 over time.
+    Small and picklable, the same whatever today is, so a cached village is judged again on
+    each day (`village_ledger.cache`); `overdue(as_of)` answers as `seal_states` does."""
+
+    main_file: str
+    first: Quarter | None  # None: no voucher, nothing is ever due
+    sealed_on: tuple[tuple[Quarter, date], ...]
+    deadline_days: tuple[tuple[date, int], ...]  # 公开期限天数 from each day on
+    default_days: int  # before the first of them
+
+    @classmethod
+    def of(cls, model: LedgerModel) -> SealCalendar:
+        from village_ledger.model.policy import ITEMS
+
+        return cls(
+            model.main_file,
+            Quarter.of(model.vouchers[0].date) if model.vouchers else None,
+            tuple(sorted((q, seal.day) for q, seal in model.seals.by_quarter.items())),
+            tuple((day, int(value)) for day, value in model.policy.changes(DEADLINE)),
+            int(ITEMS[DEADLINE].default),
+        )
+
+    def deadline(self, quarter: Quarter) -> date:
+        """As `deadline`: 公开期限天数 in force on the quarter's last day after it."""
+        days = self.default_days
+        for day, value in self.deadline_days:
+            if day > quarter.last_day:
+                break
+            days = value
+        return quarter.last_day + timedelta(days=days)
+
+    def overdue(self, as_of: date) -> list[tuple[Quarter, date]]:
+        """The quarters past their deadline on `as_of` with no seal dated on or before it,
+        each with its deadline, in order (the quarters `seal_states` would call overdue)."""
+        if self.first is None:
+            return []
+        sealed = dict(self.sealed_on)
+        quarters = set(sealed)
+        quarter = self.first
+        while quarter.last_day < as_of:
+            quarters.add(quarter)
+            quarter = quarter.next()
+        found = []
+        for quarter in sorted(quarters):
+            day = sealed.get(quarter)
+            deadline = self.deadline(quarter)
+            if not (day is not None and day <= as_of) and as_of > deadline:
+                found.append((quarter, deadline))
+        return found
+
+
 def checked_seals(model: LedgerModel) -> list[SealState]:
     """Every seal in the books and whether it holds, each as of its own day: whether a digest
     matches does not depend on what today is (VL601 reads this, so a malformed

@@ -25,6 +25,7 @@ from village_ledger.baseline import (
     read_baseline,
 )
 from village_ledger.baseline import write_baseline as write_baseline_file
+from village_ledger.cache import ResultCache
 from village_ledger.engine import CRASH, Selector
 from village_ledger.findings import BEANCOUNT
 from village_ledger.loading import LedgerError
@@ -94,6 +95,11 @@ def main() -> None:
     metavar="FILE",
     help="把本次检查的未整改发现写入基线文件（与 --baseline 同用时只保留仍存在的旧发现，基线只减不增）。",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="不使用结果缓存，每个村都重新读取检查（缓存位置见用户指南“结果缓存”）。",
+)
 def check(
     paths: tuple[str, ...],
     fmt: str,
@@ -102,6 +108,7 @@ def check(
     ignore: tuple[str, ...],
     baseline: str | None,
     write_baseline: str | None,
+    no_cache: bool,
 ) -> None:
     """检查村账簿：Beancount 自身检查加全部规则（无论账簿是否启用插件）。
 
@@ -119,7 +126,13 @@ def check(
     old = _read_baseline(baseline) if baseline else None
     _check_writable(write_baseline)
     try:
-        run = audit(mains, selector, jobs=jobs or os.cpu_count() or 1, keep_models=False)
+        run = audit(
+            mains,
+            selector,
+            jobs=jobs or os.cpu_count() or 1,
+            keep_models=False,
+            cache=None if no_cache else ResultCache.default(),
+        )
     except TodayError as exc:
         raise click.UsageError(str(exc)) from None
     applied = apply_baseline(run.findings, old or Baseline(Counter()))
