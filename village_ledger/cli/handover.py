@@ -80,6 +80,7 @@ def handover(
     when = option_date(day, "2026-03-20")
     main = readable_village(ledger, "{path} 下有 {count} 个村账簿，交接审计一次只做一个村")
     check_output(fmt, out, ("json",))
+    from village_ledger.reports.disclosure import township_relief_names
     from village_ledger.reports.handover import HandoverError, build_handover, resolve_parties
     from village_ledger.reports.render import render
 
@@ -91,6 +92,8 @@ def handover(
     except HandoverError as exc:
         raise CannotRun(str(exc)) from None
     report = build_handover(model, parties, findings=village.findings)
+    # a relief recipient of a neighbouring village may be named in this village's books
+    report.relief_payees |= township_relief_names(main)
     write_output(render(report, fmt), fmt, out)
     if report.differences:
         click.echo(f"注意：移交清单中有 {report.differences} 项核实数与账面数不符。", err=True)
