@@ -32,7 +32,7 @@ them with `audit_village` and passes every village's latest result to `combine`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -153,20 +153,27 @@ def audit_village(
     keep_model: bool = True,
     derive: Derive | None = None,
     cache: ResultCache | None = None,
+    replaced: Mapping[str, bytes] | None = None,
 ) -> VillageAudit:
     """One village: load, model, Beancount's findings, the selected rules and the summaries
     for the cross-village rules. Its findings are neither selected nor sorted until `combine`.
 
     With a `cache`, and neither a model to keep nor a `derive` to run, a village whose files
-    did not change is taken from the cache: only the rules judged as of a day run again."""
+    did not change is taken from the cache: only the rules judged as of a day run again.
+
+    `replaced` audits the books as they would be with some of their files holding other bytes
+    (`loading.load_ledger`): entries a command is about to write, judged before it writes; such
+    a run neither reads nor fills the cache."""
     rules = selected_rules(selector)
     day = as_of or today()
     lookup = None
+    if replaced:
+        cache = None
     if cache is not None and derive is None and not keep_model:
         lookup = cache.lookup(main_file, rules)
         if lookup.found is not None:
             return _from_cache(lookup.found, rules, day)
-    loaded = load_ledger(main_file)
+    loaded = load_ledger(main_file, replaced=replaced)
     result = VillageAudit(village_of(loaded.main_file), loaded.main_file, ledger=loaded)
     result.findings = [beancount_finding(result.village, e) for e in loaded.errors]
     states: dict[str, Any] = {}

@@ -13,9 +13,13 @@ exit code 2.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import glob
+import io
 import os
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -76,8 +80,32 @@ def _disable_cache() -> None:
         _cache_off = True
 
 
+# Files read as if they held other bytes, for this thread's loads only: how a command checks the
+# books as they would be once its entries are written, before it writes anything.
+_replaced: contextvars.ContextVar[Mapping[str, bytes] | None] = contextvars.ContextVar(
+    "replaced", default=None
+)
+
+
+@contextlib.contextmanager
+def replaced_files(contents: Mapping[str, bytes]) -> Iterator[None]:
+    """Within the block, each file named (an absolute path) is parsed as holding its bytes."""
+    token = _replaced.set({os.path.realpath(k): v for k, v in contents.items()})
+    try:
+        yield
+    finally:
+        _replaced.reset(token)
+
+
 def _parse_regular_file(parse_file: Any) -> Any:
     def parse(file: Any, *args: Any, **kwargs: Any) -> Any:
+        contents = _replaced.get()
+        stand_in = (
+            contents.get(os.path.realpath(file)) if contents and isinstance(file, str) else None
+        )
+        if stand_in is not None:
+            kwargs.setdefault("report_filename", file)
+            return parse_file(io.BytesIO(stand_in), *args, **kwargs)
         if isinstance(file, str) and not _readable_file(file):
             _, _, defaults = parser.parse_string("")
             return [], [LoadProblem({"filename": file, "lineno": 0}, UNREADABLE, None)], defaults
@@ -100,12 +128,21 @@ def _readable_file(path: str) -> bool:
         return False
 
 
-def load_ledger(main_file: str | os.PathLike[str], *, run_plugins: bool = False) -> LoadedLedger:
+def load_ledger(
+    main_file: str | os.PathLike[str],
+    *,
+    run_plugins: bool = False,
+    replaced: Mapping[str, bytes] | None = None,
+) -> LoadedLedger:
     """Parse, book, run the ledger's other plugins and validate, as bean-check does.
 
     With `run_plugins=False` village-ledger's own plugin lines step aside, for a caller that
-    runs the rules itself.
+    runs the rules itself. `replaced` maps files of the ledger (absolute paths) to the bytes to
+    read in their place: the books as they would be after a write, nothing written.
     """
+    if replaced:
+        with replaced_files(replaced):
+            return load_ledger(main_file, run_plugins=run_plugins)
     _disable_cache()
     path = str(Path(main_file).resolve())
     if not _readable_file(path):

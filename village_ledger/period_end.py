@@ -6,9 +6,9 @@
   本年收益 carried to 322 收益分配, then the 收益分配 the 村民(代表)会议 resolved (`reserve`:
   提取公积公益金 to 311, `members`: 向成员分配 to 211 应付款).
 
-Both are numbered on from the month's last 记账凭证 and carry `receipt: "内部凭证"`. The text is
-checked by Beancount together with the books before anything is written
-(`check_with_books`), and written with the one atomic write (`village_ledger.writing`).
+Both are numbered on from the month's last 记账凭证 and carry `receipt: "内部凭证"`. They are
+candidate entries (`village_ledger.entries`): judged with the books by Beancount and every rule
+before anything is written, and appended with the one atomic write.
 
 Decisions where the regulation is silent:
 - A year can be closed only once, and only after the year before it has been closed (or never
@@ -23,22 +23,16 @@ Decisions where the regulation is silent:
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-from beancount import loader
-
+from village_ledger.entries import Entry, Posting, next_voucher_numbers
+from village_ledger.entries import quoted as _quoted
 from village_ledger.model import LedgerModel
 from village_ledger.model import depreciation as dep
 from village_ledger.model.figures import CLOSING, is_closing
 from village_ledger.model.period import Period
-from village_ledger.money import CURRENCY, fmt_yuan
+from village_ledger.money import fmt_yuan
 
 ZERO = Decimal(0)
 CURRENT_YEAR = "Equity:321-本年收益"
@@ -46,61 +40,10 @@ DISTRIBUTION = "Equity:322-收益分配"
 RESERVE = "Equity:311-公积公益金"
 PAYABLE = "Liabilities:211-应付款"
 DISTRIBUTING_BODIES = ("村民代表会议", "村民会议")
-VOUCHER = re.compile(r"^(\d{4})-(\d{2})-(\d{3,})$")
 
 
 class PeriodEndError(Exception):
     """Why the entries cannot be written as asked; the message is for the accountant."""
-
-
-@dataclass(frozen=True)
-class Posting:
-    account: str
-    amount: Decimal
-    meta: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Entry:
-    day: date
-    payee: str
-    narration: str
-    meta: tuple[tuple[str, str], ...]
-    postings: tuple[Posting, ...]
-
-    def text(self) -> str:
-        lines = [f'{self.day} * "{self.payee}" "{self.narration}"']
-        lines += [f"  {key}: {value}" for key, value in self.meta]
-        width = max(_width(p.account) for p in self.postings) + 4
-        for p in self.postings:
-            pad = " " * (width - _width(p.account))
-            lines.append(f"  {p.account}{pad}{p.amount:>14.2f} {CURRENCY}")
-            lines += [f"    {key}: {value}" for key, value in p.meta]
-        return "\n".join(lines) + "\n"
-
-
-def _width(text: str) -> int:
-    from village_ledger.founding import display_width
-
-    return display_width(text)
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-# ---- voucher numbers ----
-
-
-def next_voucher_numbers(model: LedgerModel, month: date, count: int) -> list[str]:
-    """The next `count` free 记账凭证 numbers of the month of `month`."""
-    prefix = f"{month.year:04d}-{month.month:02d}"
-    highest = 0
-    for entry in model.vouchers:
-        match = VOUCHER.match(str(entry.meta.get("voucher", "")))
-        if match and f"{match[1]}-{match[2]}" == prefix:
-            highest = max(highest, int(match[3]))
-    return [f"{prefix}-{highest + i:03d}" for i in range(1, count + 1)]
 
 
 # ---- depreciation ----
@@ -255,35 +198,3 @@ def _refuse_open_year_before(model: LedgerModel, period: Period) -> None:
             f"{period.first.year - 1}年尚未结账：{account} 等 {len(left)} 个收支科目年初余额不为零"
             f"（如 {fmt_yuan(abs(amount))}）；请先结 {period.first.year - 1} 年的账"
         )
-
-
-# ---- where the entries go, and the check before writing ----
-
-
-def target_file(model: LedgerModel, period: Period) -> Path:
-    """The file holding the period's last voucher in the village's folder, else main.beancount."""
-    inside = [
-        e
-        for e in model.vouchers
-        if period.contains(e.date) and not model.is_township_file(str(e.meta.get("filename", "")))
-    ]
-    if inside:
-        latest = max(inside, key=lambda e: (e.date, e.meta.get("lineno", 0)))
-        return Path(str(latest.meta["filename"]))
-    return Path(model.main_file)
-
-
-def check_with_books(main_file: str, text: str) -> list[str]:
-    """Beancount's errors for the books with `text` added that the books alone do not have."""
-    before = _error_texts(main_file, "")
-    after = _error_texts(main_file, text)
-    return [e for e in after if e not in before]
-
-
-def _error_texts(main_file: str, text: str) -> list[str]:
-    with tempfile.TemporaryDirectory(prefix="vl-candidate-") as folder:
-        wrapper = os.path.join(folder, "candidate.beancount")
-        with open(wrapper, "w", encoding="utf-8") as handle:
-            handle.write(f'include "{os.path.abspath(main_file)}"\n\n{text}')
-        _, errors, _ = loader.load_file(wrapper)
-        return [str(e.message).strip() for e in errors]

@@ -280,9 +280,11 @@ def _register_commands() -> None:
         rule,
         seal,
         serve,
+        vouchers_in,
     )
 
-    for module in (init, books, period_end, seal, reports, serve, handover, rule, rectification):
+    modules = (init, books, period_end, vouchers_in, seal, reports, serve, handover, rule)
+    for module in (*modules, rectification):
         for command in module.COMMANDS:
             main.add_command(command)
 

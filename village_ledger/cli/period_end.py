@@ -1,38 +1,21 @@
 """`village-ledger depreciate` and `close`: the month's 折旧 and the year-end close (年终结账).
 
-Both print the entries they would write; with `--write` they append them to the period's year
-file through the one atomic write, after Beancount has checked them together with the books.
+Both print the entries they would write and what Beancount and the rules say of them with the
+books (`cli.adding`); with `--write` they append them to the period's year file through the one
+atomic write, unless they bring an error.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
-from typing import NoReturn
 
 import click
 
-from village_ledger.cli.common import one_village
-from village_ledger.model import LedgerModel
+from village_ledger.cli.adding import emit, refuse, village_for_adding
 from village_ledger.model.period import Period
-from village_ledger.period_end import (
-    Entry,
-    PeriodEndError,
-    check_with_books,
-    closing_entries,
-    depreciation_entry,
-    target_file,
-)
-from village_ledger.writing import WriteRefused, write_file
+from village_ledger.period_end import PeriodEndError, closing_entries, depreciation_entry
 
-EXIT_CANNOT_RUN = 2
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-def refuse(message: str) -> NoReturn:
-    click.echo(f"无法完成：{message}", err=True)
-    sys.exit(EXIT_CANNOT_RUN)
 
 
 def parse_month(ctx: click.Context, param: click.Parameter, value: str) -> Period:
@@ -62,15 +45,16 @@ def depreciate(ledger: str, month: Period, write: bool) -> None:
     （残值率，默认 0.05）、depreciation-expense（折旧费用科目，默认 513 管理费用）；
     depreciate: FALSE 表示不提折旧（如公益性资产）。当月增加的资产从下月起计提，提足为止。
     """
-    model = _model(ledger)
+    village = village_for_adding(ledger)
+    assert village.model is not None
     try:
-        entry = depreciation_entry(model, month)
+        entry = depreciation_entry(village.model, month)
     except PeriodEndError as exc:
         refuse(str(exc))
     if entry is None:
         click.echo(f"{month.label}没有需要计提折旧的固定资产（未设使用年限、已提足或尚未入账）")
         return
-    _emit(model, [entry], month, write)
+    emit(village, [entry], write)
 
 
 @click.command("close")
@@ -88,49 +72,13 @@ def close(ledger: str, year: int, resolution: str | None, write: bool) -> None:
 
     结账凭证日期为 12 月 31 日，带 closing: TRUE；一年只能结一次，且须先结上一年。
     """
-    model = _model(ledger)
+    village = village_for_adding(ledger)
+    assert village.model is not None
     try:
-        entries = closing_entries(model, year, resolution)
+        entries = closing_entries(village.model, year, resolution)
     except PeriodEndError as exc:
         refuse(str(exc))
-    _emit(model, entries, Period.year(year), write)
-
-
-def _emit(model: LedgerModel, entries: list[Entry], period: Period, write: bool) -> None:
-    text = "\n".join(e.text() for e in entries)
-    problems = check_with_books(model.main_file, text)
-    if problems:
-        refuse("生成的凭证未通过 Beancount 检查，未写入：" + "；".join(problems))
-    click.echo(text, nl=False)
-    if not write:
-        return
-    target = target_file(model, period)
-    try:
-        original = target.read_bytes()
-    except OSError as exc:
-        refuse(f"无法读取 {target}：{exc.strerror or exc}")
-    lead = b"" if not original or original.endswith(b"\n") else b"\n"
-    try:
-        write_file(target, original + lead + b"\n" + text.encode("utf-8"), expected=original)
-    except WriteRefused as exc:
-        refuse(str(exc))
-    click.echo(f"已追加 {len(entries)} 张凭证到 {target}", err=True)
-
-
-def _model(ledger: str) -> LedgerModel:
-    from village_ledger.loading import load_ledger
-    from village_ledger.model import build_model
-
-    main = one_village(ledger, "{path} 下有 {count} 个村，一次只能处理一个村", refuse)
-    loaded = load_ledger(Path(main))
-    if loaded.errors:
-        first = loaded.errors[0]
-        source = getattr(first, "source", None) or {}
-        refuse(
-            f"{source.get('filename', main)}:{source.get('lineno', 0)}  {first.message}；"
-            f"账簿有 {len(loaded.errors)} 处 Beancount 错误，改正后才能继续"
-        )
-    return build_model(loaded.entries, loaded.options)
+    emit(village, entries, write)
 
 
 COMMANDS: list[click.Command] = [depreciate, close]
