@@ -126,3 +126,17 @@ def test_a_model_that_cannot_be_built_is_a_crash_finding_of_its_village(
 def test_a_path_without_ledgers_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PathError):
         audit([tmp_path], as_of=AS_OF)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_is_told_of_every_village_once(township: list[Path], jobs: int) -> None:
+    done: list[str] = []
+    run = audit(
+        township,
+        as_of=AS_OF,
+        jobs=jobs,
+        keep_models=False,
+        progress=lambda v: done.append(v.village),
+    )
+    assert sorted(done) == ["aaa", "bbb"]
+    assert [v.village for v in run.villages] == ["aaa", "bbb"]

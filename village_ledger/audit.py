@@ -25,6 +25,10 @@ top-level (picklable) function of the `VillageAudit` that runs where the model i
 answer from `VillageAudit.derived`. In one process (`jobs=1`) the loaded ledger and the model
 are kept for the caller unless `keep_models=False`.
 
+With a `scheduler` (`tcp://HOST:8786`) each village is a task on that Dask distributed cluster
+(`village_ledger.cluster`) and the cross-village rules run here, on the client. With a `cache`
+(`village_ledger.cache`) a village whose files did not change is not loaded again.
+
 A caller that re-audits some villages of a run (the dashboard, when a ledger changes) audits
 them with `audit_village` and passes every village's latest result to `combine`.
 """
@@ -33,10 +37,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
-from itertools import repeat
 from typing import Any
 
 from village_ledger.cache import CachedVillage, ResultCache
@@ -63,6 +65,8 @@ ALL = Selector()
 BEANCOUNT_ONLY = Selector(select=("BEANCOUNT",))
 
 Derive = Callable[["VillageAudit"], Any]
+# told of each village as its audit finishes (a progress bar), in the order they finish
+Progress = Callable[["VillageAudit"], None]
 
 
 @dataclass
@@ -118,32 +122,54 @@ def audit(
     keep_models: bool = True,
     derive: Derive | None = None,
     cache: ResultCache | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
 ) -> Audit:
     """Audit every village at `paths`; see the module's docstring.
 
     Raises `paths.PathError` for a PATH that names no ledger and `sealing.TodayError` when
-    `as_of` is not given and VILLAGE_LEDGER_TODAY is not a date.
+    `as_of` is not given and VILLAGE_LEDGER_TODAY is not a date; with a `scheduler`,
+    `cluster.ClusterError` when it cannot be reached.
     """
     mains = find_villages([str(p) for p in paths])
     day = as_of or today()
-    if jobs > 1 and len(mains) > 1:
-        if keep_models:
-            raise ValueError("models stay in the worker processes: pass keep_models=False")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(mains))) as pool:
-            villages = list(
-                pool.map(
-                    audit_village,
-                    mains,
-                    repeat(selector),
-                    repeat(day),
-                    repeat(False),
-                    repeat(derive),
-                    repeat(cache),
-                )
-            )
+    in_workers = scheduler is not None or (jobs > 1 and len(mains) > 1)
+    if in_workers and keep_models:
+        raise ValueError("models stay in the worker processes: pass keep_models=False")
+    if scheduler is not None:
+        from village_ledger.cluster import audit_on_cluster
+
+        villages = audit_on_cluster(scheduler, mains, selector, day, derive, cache, progress)
+    elif jobs > 1 and len(mains) > 1:
+        villages = _audit_in_processes(jobs, mains, selector, day, derive, cache, progress)
     else:
-        villages = [audit_village(m, selector, day, keep_models, derive, cache) for m in mains]
+        villages = []
+        for main in mains:
+            villages.append(audit_village(main, selector, day, keep_models, derive, cache))
+            if progress is not None:
+                progress(villages[-1])
     return combine(villages, selector, day)
+
+
+def _audit_in_processes(
+    jobs: int,
+    mains: Sequence[os.PathLike[str]],
+    selector: Selector,
+    day: date,
+    derive: Derive | None,
+    cache: ResultCache | None,
+    progress: Progress | None,
+) -> list[VillageAudit]:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(mains))) as pool:
+        futures = [
+            pool.submit(audit_village, main, selector, day, False, derive, cache) for main in mains
+        ]
+        if progress is not None:
+            for done in as_completed(futures):
+                progress(done.result())
+        return [future.result() for future in futures]
 
 
 def audit_village(

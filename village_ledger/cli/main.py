@@ -26,6 +26,8 @@ from village_ledger.baseline import (
 )
 from village_ledger.baseline import write_baseline as write_baseline_file
 from village_ledger.cache import ResultCache
+from village_ledger.cli.progress import progress_bar
+from village_ledger.cluster import ClusterError
 from village_ledger.engine import CRASH, Selector
 from village_ledger.findings import BEANCOUNT
 from village_ledger.loading import LedgerError
@@ -96,6 +98,14 @@ def main() -> None:
     help="把本次检查的未整改发现写入基线文件（与 --baseline 同用时只保留仍存在的旧发现，基线只减不增）。",
 )
 @click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    envvar="DASK_SCHEDULER_ADDRESS",
+    help="在已有的 Dask 集群上检查：调度器地址，如 tcp://10.0.0.5:8786（也可用环境变量 "
+    "DASK_SCHEDULER_ADDRESS）。各村在集群的 worker 上检查，跨村规则在本机汇总；"
+    "账簿须在各 worker 上的同一路径可读。",
+)
+@click.option(
     "--no-cache",
     is_flag=True,
     help="不使用结果缓存，每个村都重新读取检查（缓存位置见用户指南“结果缓存”）。",
@@ -108,6 +118,7 @@ def check(
     ignore: tuple[str, ...],
     baseline: str | None,
     write_baseline: str | None,
+    scheduler: str | None,
     no_cache: bool,
 ) -> None:
     """检查村账簿：Beancount 自身检查加全部规则（无论账簿是否启用插件）。
@@ -126,15 +137,21 @@ def check(
     old = _read_baseline(baseline) if baseline else None
     _check_writable(write_baseline)
     try:
-        run = audit(
-            mains,
-            selector,
-            jobs=jobs or os.cpu_count() or 1,
-            keep_models=False,
-            cache=None if no_cache else ResultCache.default(),
-        )
+        with progress_bar(len(mains), "检查") as progress:
+            run = audit(
+                mains,
+                selector,
+                jobs=jobs or os.cpu_count() or 1,
+                keep_models=False,
+                cache=None if no_cache else ResultCache.default(),
+                scheduler=scheduler or None,
+                progress=progress,
+            )
     except TodayError as exc:
         raise click.UsageError(str(exc)) from None
+    except ClusterError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
     applied = apply_baseline(run.findings, old or Baseline(Counter()))
     note = _baseline_note(baseline, old, applied)
     if write_baseline:

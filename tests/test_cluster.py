@@ -1,0 +1,64 @@
+"""`check --scheduler`: villages as tasks on a Dask distributed cluster, the cross-village rules
+on the client; the output is the local run's, byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.support import REPO
+from village_ledger.cli.main import main as cli
+
+TODAY = {"VILLAGE_LEDGER_TODAY": "2026-11-30"}
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A two-worker cluster of processes on this machine, as a county's would be."""
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield str(cluster.scheduler_address)
+
+
+def run_check(*args: str, **env: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["check", *args, "--format", "json"], env={**TODAY, **env})
+    return result.exit_code, result.stdout
+
+
+def test_a_cluster_run_is_the_local_run_byte_for_byte(scheduler: str, tmp_path: Path) -> None:
+    ledgers = tmp_path / "ledgers"
+    shutil.copytree(REPO / "ledgers", ledgers)
+    local = run_check(str(ledgers), "--jobs", "1", "--no-cache")
+    on_cluster = run_check(str(ledgers), "--scheduler", scheduler, "--no-cache")
+    assert local[0] == 1 and '"VL' in local[1]
+    assert on_cluster == local
+
+
+def test_the_address_may_come_from_the_environment(scheduler: str, tmp_path: Path) -> None:
+    ledgers = tmp_path / "ledgers"
+    shutil.copytree(REPO / "ledgers", ledgers)
+    cache = str(tmp_path / "cache")
+    local = run_check(str(ledgers), "--jobs", "1", VILLAGE_LEDGER_CACHE_DIR=cache)
+    # the workers keep and reuse the cache at the folder the client names
+    cold = run_check(str(ledgers), DASK_SCHEDULER_ADDRESS=scheduler, VILLAGE_LEDGER_CACHE_DIR=cache)
+    assert cold == local
+    assert len(list(Path(cache).rglob("*.pickle"))) == 2
+
+
+def test_an_unreachable_scheduler_is_a_message_and_exit_2(tmp_path: Path) -> None:
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = CliRunner().invoke(
+            cli, ["check", str(REPO / "ledgers"), "--scheduler", "tcp://127.0.0.1:9"], env=TODAY
+        )
+    assert result.exit_code == 2
+    assert "无法连接 Dask 调度器 tcp://127.0.0.1:9" in result.stderr
+    assert "Traceback" not in result.output
