@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -144,9 +145,9 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     seen: list[str] = []
     real = service.load_ledger
 
-    def counting(main_file: str | os.PathLike[str]) -> LoadedLedger:
+    def counting(main_file: str | os.PathLike[str], **options: Any) -> LoadedLedger:
         seen.append(Path(main_file).parent.name)
-        return real(main_file)
+        return real(main_file, **options)
 
     monkeypatch.setattr(service, "load_ledger", counting)
     yield seen
