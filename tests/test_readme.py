@@ -26,3 +26,48 @@ def test_readme_example_fails_without_its_resolution(tmp_path: Path) -> None:
     body = readme_examples().replace('  meeting: "2025-03-两委-1"\n', "")
     findings = check(make_village(tmp_path, body), ignore=["VL603"])
     assert [f.rule for f in findings] == ["VL104"]
+
+
+def readme_block(heading: str) -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
+    assert len(blocks) == 1
+    return blocks[0]
+
+
+def test_a_quarter_entered_through_the_sheet_runs_as_the_readme_says(tmp_path: Path) -> None:
+    """The README's commands, as written, from the repository's folder (on a copy of the
+    sample township in a temporary folder, as the README makes it)."""
+    import os
+    import subprocess
+    import sys
+
+    script = readme_block("记账凭证录入表: a quarter entered through the sheet")
+    bin_dir = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "TMPDIR": str(tmp_path),
+        "VILLAGE_LEDGER_TODAY": "2026-12-31",
+    }
+    steps = script.replace("\nvillage-ledger", "\nrun village-ledger")
+    wrapped = (
+        'set -e\nrun() { "$@" >>"$TMPDIR/out.txt" 2>&1; echo "$?" >>"$TMPDIR/codes.txt"; }\n'
+        + steps
+        + 'echo "$demo"\n'
+    )
+    done = subprocess.run(
+        ["bash", "-c", wrapped], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
+    output = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert done.returncode == 0, output + done.stderr
+    assert (tmp_path / "codes.txt").read_text().split() == ["0"] * 7, output
+    demo = Path(done.stdout.strip().splitlines()[-1])
+    assert (demo / "凭证.xlsx").is_file()
+    year = (demo / "ledgers" / "huangmei" / "2026.beancount").read_text(encoding="utf-8")
+    assert year.count("entry-digest") == 25
+    for number in ("2026-10-001", "2026-10-008", "2026-10-009", "2026-11-009", "2026-12-009"):
+        assert f'voucher: "{number}"' in year
+    assert "已导入（凭证号 2026-10-001），跳过" in output
+    assert "错误 0 条" in output

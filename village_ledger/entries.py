@@ -19,6 +19,7 @@ dashboard's 录入凭证 form.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter
@@ -226,7 +227,7 @@ def _key(finding: Finding) -> tuple[str, str, int, str, bool]:
     # entries are appended, so no line of the books moves
     return (
         finding.rule,
-        os.path.realpath(finding.file),
+        _real(finding.file),
         finding.line,
         finding.message,
         finding.is_open,
@@ -234,7 +235,13 @@ def _key(finding: Finding) -> tuple[str, str, int, str, bool]:
 
 
 def _same(file: str, path: Path) -> bool:
-    return bool(file) and os.path.realpath(file) == os.path.realpath(path)
+    return bool(file) and _real(file) == _real(str(path))
+
+
+@functools.lru_cache(maxsize=256)
+def _real(path: str) -> str:
+    """The file a path names; asked for each finding and entry, so remembered."""
+    return os.path.realpath(path) if path else path
 
 
 def write_candidate(candidate: Candidate) -> list[Path]:

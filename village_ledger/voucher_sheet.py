@@ -759,12 +759,16 @@ def numbered(model: LedgerModel, vouchers: Sequence[SheetVoucher]) -> dict[Sheet
     date and row."""
     taken = [v.voucher.number for v in vouchers if v.voucher.number]
     numbers = {v: v.voucher.number for v in vouchers if v.voucher.number}
+    by_month: dict[tuple[int, int], list[SheetVoucher]] = {}
     for voucher in sorted(
         (v for v in vouchers if not v.voucher.number), key=lambda v: (v.voucher.day, v.rows[0])
     ):
-        number = next_voucher_numbers(model, voucher.voucher.day, 1, taken)[0]
-        taken.append(number)
-        numbers[voucher] = number
+        by_month.setdefault((voucher.voucher.day.year, voucher.voucher.day.month), []).append(
+            voucher
+        )
+    for group in by_month.values():
+        free = next_voucher_numbers(model, group[0].voucher.day, len(group), taken)
+        numbers.update(zip(group, free, strict=True))
     return {v: numbers[v] for v in vouchers}
 
 
