@@ -11,4 +11,9 @@ BOOK_NAMES = {
     "银行存款日记账": "bank-journal",
     "资产负债表": "balance-sheet",
     "收益及收益分配表": "income-statement",
+    "合同台账": "contract-register",
+    "资产台账": "asset-register",
 }
+# the registers of contracts and assets (三资): built from the contract and asset figures, not
+# kept by account, so `--account` and `--level` do not apply to them
+REGISTERS = frozenset({"合同台账", "资产台账"})

@@ -13,11 +13,14 @@ from village_ledger.books.standard import Book
 from village_ledger.reports.layout import environment, json_bytes, table_json, table_view
 from village_ledger.reports.xlsx import sheet_title, workbook_bytes, write_table
 
+# books whose tables are too wide for a portrait page
+LANDSCAPE = frozenset({"科目余额表", "合同台账", "资产台账"})
+
 
 def book_html(book: Book) -> str:
     template = environment().get_template("books.html.j2")
     views = [table_view(table) for table in book.tables]
-    return template.render(book=book, views=views, landscape=book.name == "科目余额表")
+    return template.render(book=book, views=views, landscape=book.name in LANDSCAPE)
 
 
 def book_pdf(book: Book) -> bytes:

@@ -25,7 +25,7 @@ from typing import Any
 
 from beancount.core import data
 
-from village_ledger.books import BOOK_NAMES
+from village_ledger.books import BOOK_NAMES, REGISTERS
 from village_ledger.model import LedgerModel
 from village_ledger.model.accounts import parent_of
 from village_ledger.model.period import Period
@@ -443,12 +443,34 @@ def build_book(
 ) -> Book:
     if name == "科目余额表":
         return trial_balance(model, period, level)
+    if name in REGISTERS:
+        return register_book(model, name, period)
     if name in ("资产负债表", "收益及收益分配表"):
         from village_ledger.books.statements import balance_sheet_book, income_statement_book
 
         statement = balance_sheet_book if name == "资产负债表" else income_statement_book
         return statement(model, period)
     return BUILDERS[name](model, period, account)
+
+
+def register_book(model: LedgerModel, name: str, period: Period) -> Book:
+    """合同台账: the register, then each contract's 收付计划 on a page of its own; 资产台账: the
+    assets, then the accounts where the register and the books disagree. As of the period's
+    last day (the books' last day if earlier), with what fell due and came in within the
+    period."""
+    from village_ledger.reports import contract_tables as tables
+
+    book = _book(model, name, period)
+    as_of = tables.as_of_day(model, period)
+    if name == "合同台账":
+        book.tables.append(tables.register_table(model, period))
+        for contract in tables.signed_by(model, as_of):
+            schedule = model.figures.contracts.schedule(contract, as_of)
+            book.tables.append(tables.schedule_table(schedule))
+    else:
+        book.tables.append(tables.assets_table(model, as_of))
+        book.tables.append(tables.asset_gaps_table(model, as_of))
+    return book
 
 
 def _book(model: LedgerModel, name: str, period: Period) -> Book:

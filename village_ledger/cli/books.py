@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from village_ledger.books import BOOK_NAMES
+from village_ledger.books import BOOK_NAMES, REGISTERS
 from village_ledger.cli.common import check_output, readable_village, write_output
 from village_ledger.model import LedgerModel, Quarter
 from village_ledger.model.period import Period
@@ -128,9 +128,11 @@ def books(
     out: str | None,
 ) -> None:
     """输出会计账簿和会计报表：科目余额表、总分类账、明细分类账、现金日记账、银行存款日记账、
-    资产负债表、收益及收益分配表。
+    资产负债表、收益及收益分配表，以及合同台账、资产台账。
 
-    金额按借贷方向列示（借/贷/平），不用 Beancount 的正负号。
+    金额按借贷方向列示（借/贷/平），不用 Beancount 的正负号。合同台账列出期末以前签订的全部合同
+    （本期与累计的应收、已收、欠收）及每份合同的收付计划；资产台账列出每项资产的原值、累计折旧、
+    净值，以及台账与账簿不符的科目。
     """
     from village_ledger.books.render import FORMATS, render_book
     from village_ledger.books.standard import book_name, build_book
@@ -138,6 +140,8 @@ def books(
     chosen_book = book_name(name)
     if chosen_book is None:
         raise click.UsageError(f"没有“{name}”这种账簿，可选：{BOOK_CHOICES}")
+    if chosen_book in REGISTERS and (account is not None or level is not None):
+        raise click.UsageError(f"{chosen_book}不按科目输出，不能与 --account 或 --level 同用")
     chosen = parse_period(period)
     fmt = fmt or (Path(out).suffix.lstrip(".").lower() if out else "json")
     if fmt not in FORMATS:

@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from beancount.core import data, flags
@@ -42,7 +42,7 @@ from village_ledger.model.period import Period
 from village_ledger.model.receptions import Reception, receptions
 from village_ledger.model.schedule import ContractFigures
 from village_ledger.model.seals import Quarter, Seal
-from village_ledger.money import CURRENCY, posting_cny
+from village_ledger.money import CENT, CURRENCY, posting_cny
 
 if TYPE_CHECKING:
     from village_ledger.model import LedgerModel
@@ -371,6 +371,31 @@ class Figures:
         财务公开's 资产资源发包租赁 table)."""
         return ContractFigures(self.model)
 
+    def asset_values(self, day: date) -> list[AssetValue]:
+        """Every asset registered on or before `day`, with its 原值, the share of its account's
+        累计折旧 and its 净值 that day (the 资产台账, the handover). Depreciation is charged by
+        account (分类折旧, `model.depreciation`): an account's accumulated depreciation is shared
+        among the assets on it in proportion to their 原值 against the account's balance, so
+        one asset alone on its account carries all of it. Disposed assets are listed with
+        nothing on the books; resources carry none."""
+        from village_ledger.model.depreciation import booked
+
+        charged = booked(self.model)
+        found = []
+        for asset in self.model.assets:
+            if asset.day > day:
+                continue
+            held = asset.held(day)
+            share = ZERO
+            if held and asset.account is not None and asset.cost > 0:
+                book_cost = self.own_balance(asset.account, day)
+                accumulated = charged.accumulated(asset.account, day)
+                if book_cost > 0 and accumulated:
+                    share = min(accumulated * asset.cost / book_cost, asset.cost)
+                    share = share.quantize(CENT, ROUND_HALF_UP)
+            found.append(AssetValue(asset, day, asset.cost if held else ZERO, share))
+        return found
+
     def asset_gaps(self, day: date) -> list[AssetGap]:
         """Per 151 account, the 原值 of the assets registered and held on `day` against the
         account's own balance that day, where they differ (VL707, the handover). Resources
@@ -426,6 +451,26 @@ class AssetGap:
     def difference(self) -> Decimal:
         """The books less the register: positive, more on the books than registered."""
         return self.booked - self.registered
+
+
+@dataclass(frozen=True, slots=True)
+class AssetValue:
+    """An asset on the register as of `day`: what the books carry it at (nothing once disposed
+    of)."""
+
+    asset: Asset
+    day: date
+    cost: Decimal  # 原值 while held
+    depreciation: Decimal  # its share of the account's 累计折旧
+
+    @property
+    def held(self) -> bool:
+        return self.asset.held(self.day)
+
+    @property
+    def net(self) -> Decimal:
+        """净值: 原值 less 累计折旧."""
+        return self.cost - self.depreciation
 
 
 # --- running totals -------------------------------------------------------------------------
