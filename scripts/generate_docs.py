@@ -189,6 +189,23 @@ def inspect_help(text: str) -> str:
     return "\n\n".join("".join(line.strip() for line in p.splitlines()) for p in paragraphs)
 
 
+def export_tables(path: Path) -> str:
+    """The tables `village-ledger export` writes, each with its columns (village_ledger.export)."""
+    from village_ledger.export import TABLES
+
+    kinds = {"string": "文本", "date": "日期", "decimal": "金额", "int": "整数", "bool": "是/否"}
+    parts = []
+    for table, columns in TABLES.items():
+        rows = [f"| `{name}` | {kinds[kind]} | {text} |" for name, kind, text in columns]
+        parts.append(
+            f"**`{table}`**\n\n| 列 | 类型 | 含义 |\n|---|---|---|\n" + "\n".join(rows)
+        )
+    partition = (
+        "每个表另有 `county`（县）、`township`（乡镇）、`village`（村文件夹名）三列，来自分区文件夹。"
+    )
+    return "\n\n".join(parts) + "\n\n" + partition
+
+
 GENERATORS: dict[str, Callable[[Path], str]] = {
     "rule-table": rule_table,
     "chart": chart_table,
@@ -196,6 +213,7 @@ GENERATORS: dict[str, Callable[[Path], str]] = {
     "directives": directive_table,
     "roles": role_table,
     "commands": commands_reference,
+    "export-tables": export_tables,
 }
 
 

@@ -96,10 +96,7 @@ class ResultCache:
         return cls(default_folder())
 
     def lookup(self, main_file: str | os.PathLike[str], rules: Sequence[Rule]) -> Lookup:
-        main = str(Path(main_file).resolve())  # as the loader names it
-        slot = _digest([tool_fingerprint(), main, *rule_fingerprints(rules)])
-        hashed = input_files(main)
-        key = _key(hashed)
+        slot, key, hashed = _slot_and_key(main_file, rules)
         return Lookup(slot, key, hashed, self._read(slot, key, hashed))
 
     def store(self, lookup: Lookup, loaded_files: Iterable[str], result: CachedVillage) -> None:
@@ -143,6 +140,22 @@ class ResultCache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def village_key(main_file: str | os.PathLike[str], rules: Sequence[Rule]) -> str:
+    """One hash of what a village's result depends on, whatever the day: the tool, the main
+    file's path, the selected rules and the bytes of every file it loads (an export's key)."""
+    slot, key, _ = _slot_and_key(main_file, rules)
+    return _digest([slot, key])
+
+
+def _slot_and_key(
+    main_file: str | os.PathLike[str], rules: Sequence[Rule]
+) -> tuple[str, str, dict[str, str]]:
+    main = str(Path(main_file).resolve())  # as the loader names it
+    slot = _digest([tool_fingerprint(), main, *rule_fingerprints(rules)])
+    hashed = input_files(main)
+    return slot, _key(hashed), hashed
 
 
 def input_files(main_file: str) -> dict[str, str]:

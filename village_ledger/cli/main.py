@@ -289,6 +289,7 @@ def _register_commands() -> None:
     # each family of commands lives in its own module; main only wires them in
     from village_ledger.cli import (
         books,
+        data,
         handover,
         init,
         period_end,
@@ -301,7 +302,7 @@ def _register_commands() -> None:
     )
 
     modules = (init, books, period_end, vouchers_in, seal, reports, serve, handover, rule)
-    for module in (*modules, rectification):
+    for module in (*modules, rectification, data):
         for command in module.COMMANDS:
             main.add_command(command)
 
