@@ -197,12 +197,8 @@ def export_tables(path: Path) -> str:
     parts = []
     for table, columns in TABLES.items():
         rows = [f"| `{name}` | {kinds[kind]} | {text} |" for name, kind, text in columns]
-        parts.append(
-            f"**`{table}`**\n\n| 列 | 类型 | 含义 |\n|---|---|---|\n" + "\n".join(rows)
-        )
-    partition = (
-        "每个表另有 `county`（县）、`township`（乡镇）、`village`（村文件夹名）三列，来自分区文件夹。"
-    )
+        parts.append(f"**`{table}`**\n\n| 列 | 类型 | 含义 |\n|---|---|---|\n" + "\n".join(rows))
+    partition = "每个表另有 `county`（县）、`township`（乡镇）、`village`（村文件夹名）三列，来自分区文件夹。"
     return "\n\n".join(parts) + "\n\n" + partition
 
 
