@@ -209,3 +209,62 @@ def test_registers_take_no_account_or_level(village: Path) -> None:
     )
     assert result.exit_code == 2
     assert "不按科目输出" in result.output
+
+
+# --- the handover and the overview ---------------------------------------------------------
+
+HANDOVER_DAY = date(2025, 6, 1)
+HANDOVER_ROSTER = """
+2025-06-01 custom "离任" "李红梅" "主任"
+2025-06-01 custom "任职" "陈新华" "主任"
+"""
+
+
+def test_the_handover_lists_contracts_in_arrears_and_the_assets(tmp_path: Path) -> None:
+    from tests.support import make_village
+    from village_ledger.reports.handover import build_handover, resolve_parties
+
+    main = make_village(tmp_path, contract_ledger.BODY + HANDOVER_ROSTER)
+    model = contract_ledger.model_of(main)
+    parties = resolve_parties(model, HANDOVER_DAY, "李红梅", "陈新华", "马文涛")
+    report = build_handover(model, parties, findings=[])
+    cutoff = date(2025, 5, 31)
+    arrears = by_id(list(report.tables["contract_arrears"].records()))
+    assert list(arrears) == ["HT-2024-001", "HT-2024-002"]  # the others are paid up
+    for ident, row in arrears.items():
+        schedule = model.figures.contracts.schedule(model.contracts.by_id[ident], cutoff)
+        assert row["arrears"] == cents(schedule.arrears) and row["overdue"] == cents(
+            schedule.overdue
+        )
+    assert arrears["HT-2024-002"]["periods"] == "2025"
+    assert arrears["HT-2024-002"]["arrears"] == 3600000 - 2000000
+    assets = by_id(list(report.tables["assets"].records()))
+    assert list(assets) == ["ZC-001", "ZC-002", "ZC-003"]  # the sold 旋耕机 is gone
+    assert sum(r["cost"] for r in assets.values()) == 30000000
+    assert not list(report.tables["asset_gaps"].records())
+    checklist = {r["kind"]: r["detail"] for r in report.tables["checklist"].records()}
+    assert checklist["合同"] == "合同台账登记 4 份，履行中 2 份，欠收（欠付）2 份，见欠收合同表"
+
+
+def test_the_overview_shows_arrears_per_village(tmp_path: Path) -> None:
+    from tests.support import make_village
+    from village_ledger.paths import find_villages
+    from village_ledger.reports.overview import build_overview
+
+    contract_ledger.write(tmp_path, "shiqiao")
+    make_village(tmp_path, "", name="dongshan")
+    day = date(2025, 6, 30)
+    report = build_overview(find_villages([str(tmp_path)]), day)
+    rows = {r["village"]: r for r in report.table.records()}
+    model = contract_ledger.model_of(tmp_path / "shiqiao" / "main.beancount")
+    schedules = [model.figures.contracts.schedule(c, day) for c in model.contracts]
+    expected = sum(cents(s.arrears) for s in schedules if s.contract.receiving)
+    assert rows["shiqiao"]["arrears"] == expected == 400000 + 1600000
+    assert rows["shiqiao"]["arrears_overdue"] == 400000 + 1600000
+    assert rows["dongshan"]["arrears"] == 0
+    [total] = report.table.total_records()
+    assert total["arrears"] == expected
+    # in March the shop's 2025 rent is owed but still within its grace days
+    march = build_overview(find_villages([str(tmp_path / "shiqiao")]), date(2025, 3, 20))
+    [row] = march.table.records()
+    assert (row["arrears"], row["arrears_overdue"]) == (400000 + 1600000, 400000)

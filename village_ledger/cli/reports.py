@@ -133,7 +133,8 @@ def disclose(ledger: str, period: str, fmt: str, out: str | None, paper: str) ->
 def overview(
     path: str, day: str | None, fmt: str, out: str | None, jobs: int | None, township: str
 ) -> None:
-    """乡镇各村财务概览：现金与存款、本年收支、招待费与限额、各类审计发现、最近封存季度、逾期未公开。
+    """乡镇各村财务概览：现金与存款、本年收支、招待费与限额、合同欠收、各类审计发现、最近封存季度、
+    逾期未公开。
 
     PATH 是包含各村文件夹的目录（也可以是一个村）。审计发现与 check 相同（含跨村发现），按截至概览日期判断。
     """

@@ -1,7 +1,8 @@
 """The township overview: one row per village, what a township accounting centre reads first.
 
 For each village at a date: cash and bank, this year's income and spending, entertainment
-against its cap, findings by rule family, the last sealed quarter, and the quarters whose
+against its cap, money in arrears under its contracts (and the part past the grace days, as
+VL701 judges it), findings by rule family, the last sealed quarter, and the quarters whose
 publication is overdue (ended more than 公开期限天数 before the date and still unsealed).
 
 The findings are those of the audit service (`village_ledger.audit`) over every village of the
@@ -53,13 +54,15 @@ COLUMNS = (
     Column("expense", "本年支出", "amount", width=2.4),
     Column("entertainment", "本年招待费", "amount", width=2.1),
     Column("cap", "招待费限额", "amount", width=2.1),
+    Column("arrears", "合同欠收", "amount", width=2.1),
+    Column("arrears_overdue", "其中逾期", "amount", width=2.1),
     *FAMILY_COLUMNS,
     *COUNT_COLUMNS,
     Column("last_sealed", "最近封存季度"),
     Column("overdue", "逾期未公开"),
 )
 SUMMED = (
-    *("cash", "bank", "income", "expense", "entertainment"),
+    *("cash", "bank", "income", "expense", "entertainment", "arrears", "arrears_overdue"),
     *(c.key for c in FAMILY_COLUMNS),
     *(c.key for c in COUNT_COLUMNS),
 )
@@ -90,6 +93,8 @@ def build_overview(
     table.totals = [{"village": "合计", **{k: sum(int(r[k]) for r in rows) for k in SUMMED}}]
     table.note = (
         f"金额为 {day} 日终余额及 {day.year} 年 1 月 1 日至 {day} 的发生额；"
+        "合同欠收为发包、租赁、承包、借款合同截至该日已到期未收的金额，其中逾期为超过"
+        "合同欠收宽限天数的部分；"
         f"审计发现为截至该日的发现条数（含跨村发现），各类为错误与预警之和，"
         "发现合计分为错误与预警；逾期未公开指季度结束超过公开期限天数仍未封存。"
     )
@@ -162,12 +167,27 @@ def summarize(model: LedgerModel, books: Books, day: date) -> dict[str, Any]:
         "expense": expense,
         "entertainment": int(reception["cents"].sum()),
         "cap": cents(model.policy.value("招待费年度限额", day)),
+        **contract_arrears(model, day),
     }
     last = max((s for s in model.seals if s.day <= day), key=lambda s: s.quarter, default=None)
     row["last_sealed"] = str(last.quarter) if last else "无"
     overdue = overdue_quarters(model, day)
     row["overdue"] = "、".join(map(str, overdue)) if overdue else "否"
     return row
+
+
+def contract_arrears(model: LedgerModel, day: date) -> dict[str, int]:
+    """Money due under the village's receiving contracts (发包, 租赁, 承包, 借款) by `day` and not
+    received, and the part of it past 合同欠收宽限天数: the schedules VL701 judges, as of `day`."""
+    schedules = [
+        model.figures.contracts.schedule(c, day)
+        for c in model.contracts
+        if c.receiving and c.day <= day
+    ]
+    return {
+        "arrears": sum(cents(s.arrears) for s in schedules),
+        "arrears_overdue": sum(cents(s.overdue) for s in schedules),
+    }
 
 
 def overdue_quarters(model: LedgerModel, day: date) -> list[Quarter]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -201,7 +201,7 @@ def checklist_table(model: LedgerModel, term: Period, day: date) -> Table:
         ("会计档案", "财务公开资料及公开封存记录", _sealed_text(model, day)),
         ("票据", "收款收据（已用、未用、作废）", _receipt_text(vouchers)),
         ("银行账户", "银行账户、预留印鉴、网银 U 盾、支票", _bank_text(model, day)),
-        ("合同", "仍在履行的发包、租赁、工程及其他合同", ""),
+        ("合同", "仍在履行的发包、租赁、工程及其他合同", _contracts_text(model, day)),
         ("档案", "会议决议、村务档案、资产台账、土地承包资料", _meetings_text(model, term)),
         ("钥匙", "办公室、档案柜、保险柜钥匙", ""),
         ("设备", "办公设备及其他固定资产实物", ""),
@@ -249,6 +249,20 @@ def _bank_text(model: LedgerModel, day: date) -> str:
         and not any(o.name.startswith(info.name + ":") for o in model.chart if o.is_bank)
     ]
     return "、".join(banks)
+
+
+def _contracts_text(model: LedgerModel, day: date) -> str:
+    """How many contracts are in force at the cut-off, and how many owe money (合同台账)."""
+    cutoff = day - timedelta(days=1)
+    schedules = [
+        model.figures.contracts.schedule(c, cutoff) for c in model.contracts if c.day <= cutoff
+    ]
+    live = sum(1 for s in schedules if s.live)
+    owing = sum(1 for s in schedules if s.arrears > 0)
+    if not schedules:
+        return ""
+    text = f"合同台账登记 {len(schedules)} 份，履行中 {live} 份"
+    return text + (f"，欠收（欠付）{owing} 份，见欠收合同表" if owing else "")
 
 
 def _meetings_text(model: LedgerModel, term: Period) -> str:

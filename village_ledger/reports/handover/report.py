@@ -15,6 +15,7 @@ from typing import ClassVar
 from village_ledger.findings import Finding
 from village_ledger.model import LedgerModel, Period
 from village_ledger.reports.chinese_amount import capital_cents
+from village_ledger.reports.contract_tables import arrears_table, asset_gaps_table, assets_table
 from village_ledger.reports.disclosure import relief_payees
 from village_ledger.reports.handover.findings import (
     advances_table,
@@ -94,6 +95,9 @@ def build_handover(
     tables = [
         inventory,
         checklist_table(model, term, parties.day),
+        arrears_table(model, cutoff),
+        assets_table(model, cutoff, held_only=True),
+        asset_gaps_table(model, cutoff),
         term_income,
         net_assets_table(sheet_start, sheet_end, term_income),
         limits_table(model, books, term),
