@@ -204,7 +204,7 @@ def test_findings_page_filters(page, server: Server, township: Path) -> None:
     page.wait_for_url("**severity=error**", timeout=WAIT)
     page.wait_for_selector(".vl-page", timeout=WAIT)
     assert page.locator("tr.finding").count() == sum(f.is_error for f in expected)
-    assert all(b == "错误" for b in cells(page, "tr.finding td:nth-child(3)"))
+    assert all(b == "错误" for b in cells(page, 'tr.finding td[data-label="级别"]'))
 
 
 def test_planted_village_is_masked_on_screen(page, server: Server) -> None:

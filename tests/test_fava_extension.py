@@ -185,7 +185,8 @@ def test_entertainment_page_charts_each_quarter_against_the_cap(tmp_path: Path) 
     for number, status in ((1, "限额以内"), (2, "达到预警线"), (3, "超出年度限额")):
         _, year = entertainment_table(model, Period.quarter(Quarter(2025, number)))
         ytd, cap = cents(year.total), cents(year.cap)
-        row = f'<tr data-period="2025Q{number}"><td>2025年第{"一二三"[number - 1]}季度</td>'
+        label = f"2025年第{'一二三'[number - 1]}季度</td>"
+        row = f'<tr data-period="2025Q{number}"><td class="vl-card-title">{label}'
         assert row in page
         section = page.split(row)[1].split("</tr>")[0]
         assert yuan_display(ytd) in section and yuan_display(cap) in section

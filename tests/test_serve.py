@@ -285,9 +285,10 @@ class Server:
 
 
 @contextmanager
-def serving(*paths: Path, private: bool = False, env: dict[str, str] | None = None):
-    """Run `village-ledger serve` on a free port until the block ends; always stop it."""
-    command = [VILLAGE_LEDGER, "serve", *map(str, paths), "--port", "0"]
+def serving(*paths: Path, private: bool = False, env: dict[str, str] | None = None, port: int = 0):
+    """Run `village-ledger serve` on `port` (default: a free one) until the block ends; always
+    stop it."""
+    command = [VILLAGE_LEDGER, "serve", *map(str, paths), "--port", str(port)]
     if private:
         command.append("--private")
     process = subprocess.Popen(

@@ -20,7 +20,8 @@ Entries of the township's own files (`LedgerModel.is_township_file`: the folder 
 from) are hashed apart, into the *township digest*, which the quarter's digest includes and the
 seal records as `township` metadata: a change there breaks the seal as surely as one in the
 village's files, and the finding can say which side changed. Not covered: `公开封存` itself
-(sealing one quarter must not break another's seal), `open`/`close`, notes, documents, events,
+(sealing one quarter must not break another's seal), `公开网址` (the public server's address),
+`open`/`close`, notes, documents, events,
 prices and tool settings (`fava-…`), which do not change a published figure. Metadata `filename`,
 `lineno` and Beancount's internal `__…__` keys are ignored. Amounts are compared by value:
 `100`, `100.0` and `100.00` are the same, `100.001` is not.
@@ -279,8 +280,10 @@ def record(entry: data.Directive) -> str | None:
 
 
 def is_contract_directive(entry: data.Custom) -> bool:
-    """The ledger contract's directives are Chinese; a seal never covers another seal."""
-    return not entry.type.isascii() and entry.type != vocab.SEAL
+    """The ledger contract's directives are Chinese; a seal never covers another seal, nor the
+    address of the township's public server (`公开网址`: where the books are shown is not part
+    of them, and a township moving its server must not break every village's seals)."""
+    return not entry.type.isascii() and entry.type not in (vocab.SEAL, vocab.PUBLIC_URL)
 
 
 def digest_of(records: Iterable[str], form: str = FORM, head: str = "") -> str:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -58,10 +59,11 @@ from village_ledger.audit import ALL, VillageAudit, audit_village, combine
 from village_ledger.fava.audit import Audit, seal_states, write_sidecar
 from village_ledger.findings import Finding
 from village_ledger.loading import load_ledger
-from village_ledger.model import village_of
+from village_ledger.model import Quarter, village_of, vocab
 from village_ledger.public_copy import PublicCopier, Vouchers, escape, vouchers
 from village_ledger.reports.masking import Masker, relief_names
 from village_ledger.sealing import today
+from village_ledger.verification import VERIFY
 
 EXTENSION = "village_ledger.fava"
 DEFAULT_PAGE = "extension/VillageDisclosure/"
@@ -121,13 +123,26 @@ def signatures(files: Iterable[Path]) -> dict[Path, tuple[int, int]]:
     return found
 
 
-def extension_lines(day: date, sidecar: Path, with_extension: bool = True) -> list[str]:
-    config = repr({"audit": str(sidecar)}).replace("\\", "\\\\").replace('"', '\\"')
-    lines = [
-        "; --- added by village-ledger serve ---",
-        f'{day} custom "fava-option" "language" "zh"',
-        f'{day} custom "fava-option" "default-page" "{DEFAULT_PAGE}"',
-    ]
+def extension_lines(
+    day: date, sidecar: Path, with_extension: bool = True, public: bool = True
+) -> list[str]:
+    """Fava's options and the extension, appended to each served main file.
+
+    Income, liabilities and equity are shown with their signs inverted, so that income and
+    收益 read as on the printed sheet (Fava's 净利润 of a loss is negative, as the sheet's 收益
+    is). The public server leaves out the metadata chips (two Latin letters of each key) and
+    tells the extension that its readers are villagers (`public`)."""
+    settings: dict[str, Any] = {"audit": str(sidecar), "public": public}
+    config = repr(settings).replace("\\", "\\\\").replace('"', '\\"')
+    options = {
+        "language": "zh",
+        "default-page": DEFAULT_PAGE,
+        "invert-income-liabilities-equity": "true",
+    }
+    if public:
+        options["show-metadata-indicators"] = "false"
+    lines = ["; --- added by village-ledger serve ---"]
+    lines += [f'{day} custom "fava-option" "{key}" "{value}"' for key, value in options.items()]
     if with_extension:
         lines.append(f'{day} custom "fava-extension" "{EXTENSION}" "{config}"')
     return lines
@@ -285,7 +300,7 @@ class Publisher:
             "; village-ledger serve --private: the village's own books, read-only",
             title,
             f'include "{original.main}"',
-            *extension_lines(original.first_day, self.sidecar(original), not enabled),
+            *extension_lines(original.first_day, self.sidecar(original), not enabled, False),
         ]
         target = self.served_main(original)
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -391,9 +406,15 @@ APIS = frozenset(
         "get_account_report",
     }
 )
-ENDPOINTS = frozenset({"static", "index", "account", "jump"})
+ENDPOINTS = frozenset({"static", "index", "account", "jump", "verify"})
 EXTENSION_PAGES = frozenset(
-    {"VillageDisclosure", "VillageEntertainment", "VillageExpenditure", "VillageFindings"}
+    {
+        "VillageDisclosure",
+        "VillageEntertainment",
+        "VillageExpenditure",
+        "VillageFindings",
+        "VillageVerify",
+    }
 )
 REFUSED = "村账公开服务只提供查阅，不提供此功能。"
 
@@ -408,15 +429,62 @@ aside li:has(> a[href$="/statistics/"]),
 a[href$="/editor/"], a[href*="/editor/?"], a[href$="/import/"], a[href*="/query/"],
 a[href*="download-query"], a[href*="download-journal"], a[href*="/document/"],
 a[href*="/statement/"], a[href="#add-transaction"], a[href="#export"], .add-transaction,
-.aside-buttons .button, a.filename, dialog
+.aside-buttons .button, a.filename, dialog,
+html.vl-no-filter header .flex-row:has(input[data-key^="f "])
 { display: none !important; }
 </style>
 <script id="village-ledger-guard-script">
-// the journal's dates link to the entry's context and source view: make them plain text
 new MutationObserver(() => {
+  // the journal's dates link to the entry's context and source view: make them plain text
   for (const a of document.querySelectorAll('a[href^="#context-"]')) a.removeAttribute("href");
+  // the village pages ignore Fava's time, account and filter fields: none where they do nothing
+  const page = location.pathname.includes("/extension/");
+  document.documentElement.classList.toggle("vl-no-filter", page);
 }).observe(document.documentElement, { childList: true, subtree: true });
 </script>"""
+
+# On the public server, Fava's own pages speak to villagers: Beancount's Latin root accounts
+# in Chinese, an account by its name without its code (`Expenses:513-管理费用:51302-办公费` reads
+# 支出:管理费用:办公费), a voucher's metadata keys in Chinese. Beancount will not take Chinese
+# root names (`option "name_assets"` must be Latin), so this is done where Fava shows them.
+VILLAGER_SCRIPT = """<script id="village-ledger-plain">
+(() => {
+  const roots = ROOTS, keys = KEYS;
+  const account = new RegExp("^(" + Object.keys(roots).join("|") + ")((?::[^:\\\\s]+)*)$", "u");
+  const coded = /^\\d{2,}-(\\S+)$/;
+  const name = (part) => (coded.exec(part) || [null, part])[1];
+  const accountPlace = 'a[href*="/account/"], .tree-table, h1, svg, .account';
+  function plain(text, element) {
+    const found = account.exec(text);
+    if (found) return [roots[found[1]], ...found[2].split(":").slice(1).map(name)].join(":");
+    if (coded.test(text) && element.closest(accountPlace)) return name(text);
+    const key = text.endsWith(":") ? text.slice(0, -1) : text;
+    if (Object.hasOwn(keys, key) && element.closest("dl, .metadata")) {
+      return keys[key] + (text === key ? "" : "：");
+    }
+    return null;
+  }
+  function relabel(node) {
+    const root = node.nodeType === Node.TEXT_NODE ? node.parentNode : node;
+    if (!root || root.nodeType !== Node.ELEMENT_NODE) return;
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let text = walk.nextNode(); text; text = walk.nextNode()) {
+      const shown = text.nodeValue.trim();
+      if (!shown || shown.length > 300 || !text.parentElement) continue;
+      const label = plain(shown, text.parentElement);
+      if (label !== null && label !== shown) text.nodeValue = text.nodeValue.replace(shown, label);
+    }
+  }
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === "characterData") relabel(record.target);
+      for (const added of record.addedNodes) relabel(added);
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+})();
+</script>""".replace("ROOTS", json.dumps(vocab.ROOT_LABELS, ensure_ascii=False)).replace(
+    "KEYS", json.dumps(vocab.META_LABELS, ensure_ascii=False)
+)
 
 
 # --- requests an attacker sends -----------------------------------------------------------
@@ -526,13 +594,54 @@ def make_app(publisher: Publisher) -> Any:
         app.logger.warning("request %s refused: %r", request.full_path, error)
         return answer(BAD_REQUEST.format("无法按这些条件显示"), 400)
 
+    head = GUARD_STYLE + ("" if publisher.private else VILLAGER_SCRIPT) + "</head>"
+    # Fava's page data names the served files: on the public server those are the copies in the
+    # temporary folder; they are shown by their neutral names within it (villages/<v>/1.beancount)
+    folders = (
+        [] if publisher.private else [f"{publisher.books}{os.sep}", f"{publisher.folder}{os.sep}"]
+    )
+
     def hide_controls(response: Any) -> Any:
-        if response.mimetype == "text/html" and not response.direct_passthrough:
-            page = response.get_data(as_text=True)
-            if "</head>" in page:
-                response.set_data(page.replace("</head>", GUARD_STYLE + "</head>", 1))
+        if response.direct_passthrough or response.mimetype not in (
+            "text/html",
+            "application/json",
+        ):
+            return response
+        page = original = response.get_data(as_text=True)
+        if response.mimetype == "text/html" and "</head>" in page:
+            page = page.replace("</head>", head, 1)
+        for folder in folders:
+            page = page.replace(folder, "").replace(json.dumps(folder)[1:-1], "")
+        if page != original:
+            response.set_data(page)
         return response
 
+    def verify(village: str, period: str) -> Any:
+        """Where a printed sheet's QR code leads (`village_ledger.verification.verify_path`):
+        the village's 封存核对 page for the quarter and the paper's digest."""
+        served = next(
+            (publisher.served_main(o) for o in publisher.originals if o.village == village), None
+        )
+        slug = next(
+            (
+                slug
+                for slug, ledger in app.config["LEDGERS"].ledgers_by_slug.items()
+                if served is not None and Path(ledger.beancount_file_path) == served
+            ),
+            None,
+        )
+        if slug is None:
+            return answer(
+                f"这里没有“{village[:40]}”的账簿，请核对二维码是否来自本乡镇的财务公开表。", 404
+            )
+        query: dict[str, Any] = {"period": period} if Quarter.parse(period) else {}
+        if request.args.get("digest"):
+            query["digest"] = request.args["digest"]
+        return redirect(
+            url_for("extension_report", bfile=slug, extension_name="VillageVerify", **query)
+        )
+
+    app.add_url_rule(f"/{VERIFY}/<village>/<period>", "verify", verify)
     # before Fava's own hooks: its read-only check answers 401, and its reload must see the
     # copies the refresh has just written
     app.before_request_funcs.setdefault(None, []).insert(0, guard)

@@ -298,10 +298,11 @@ def _register_commands() -> None:
         rule,
         seal,
         serve,
+        verify,
         vouchers_in,
     )
 
-    modules = (init, books, period_end, vouchers_in, seal, reports, serve, handover, rule)
+    modules = (init, books, period_end, vouchers_in, seal, verify, reports, serve, handover, rule)
     for module in (*modules, rectification, data):
         for command in module.COMMANDS:
             main.add_command(command)

@@ -1,13 +1,14 @@
 """The villagers' dashboard: Fava pages for a village's books, in Chinese.
 
 Enable it in a ledger with `custom "fava-extension" "village_ledger.fava"`; `village-ledger
-serve` enables it on the copies it serves. Four pages, each a report of the sidebar:
+serve` enables it on the copies it serves. Five pages, each a report of the sidebar:
 
 - 财务公开: a quarter's disclosure, every table of the printed sheet, its seal digest and
   whether the books still match it;
 - 招待费: entertainment in each year and quarter against the annual cap, as a chart;
 - 重点支出: cadre pay, travel, and spending under each resolution against its amount;
-- 审计发现: the rules' findings, filtered by family, severity and quarter.
+- 审计发现: the rules' findings, filtered by family, severity and quarter;
+- 封存核对: a printed sheet's seal digest (its QR code leads here) against today's books.
 
 Every figure comes from the report model of `village_ledger.reports`, masked before it is laid
 out, so what is on screen is what is on paper. The pages ignore Fava's time and account
@@ -22,16 +23,19 @@ from decimal import Decimal
 from typing import Any
 
 from flask import request
+from markupsafe import Markup
 
 from village_ledger.fava import base
 from village_ledger.fava.charts import Bar, Line, Progress, column_chart, progress_chart
+from village_ledger.fava.plain import plain_message
 from village_ledger.fava.views import Village, year_quarters
 from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding, Rectification
 from village_ledger.model import Period, Quarter
 from village_ledger.registry import FAMILIES, get_rule
 from village_ledger.reports.disclosure_render import A4_ORDER, money_rows, seal_text
-from village_ledger.reports.layout import qr_data_uri, table_view
+from village_ledger.reports.layout import TableView, qr_data_uri, table_view
 from village_ledger.reports.statements import cents, yuan_display
+from village_ledger.verification import find_digest, judge
 
 QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")
 
@@ -135,6 +139,56 @@ class VillageExpenditure(base.VillagePage):
         return {"report": report, "quarter": quarter, "tables": tables, "chart": chart}
 
 
+class VillageVerify(base.VillagePage):
+    """封存核对: a printed sheet's digest against the books as they are today.
+
+    The QR code of a sheet leads here (`village_ledger.verification`); the page says whether
+    the paper's digest is the seal the books record and whether the books still match it, and
+    shows the key totals the paper should show. Without a digest it shows every sealed quarter.
+    """
+
+    report_title = "封存核对"
+    template = "_verify.html"
+
+    def params(self, village: Village) -> tuple[Any, ...]:
+        period = Quarter.parse(request.args.get("period", "") or "")
+        digest = request.args.get("digest", "")
+        return (period, find_digest(digest) if digest else None, bool(digest))
+
+    def content(self) -> Markup:
+        # the digest is the requester's: laid out each time, not kept (nor a page per digest)
+        village = self.village()
+        return self.render(village, self.params(village))
+
+    def context(
+        self, village: Village, quarter: Quarter | None, paper: str | None, asked: bool
+    ) -> dict[str, Any]:
+        seals = sorted(village.audit.seals.values(), key=lambda s: s.quarter, reverse=True)
+        listed = [(s, judge(None, s.recorded())) for s in seals]
+        if quarter is None:
+            return {"quarter": None, "listed": listed}
+        state = village.audit.seal(quarter)
+        verdict = judge(paper, state.recorded() if state else None)
+        report = village.disclosure(quarter).report if quarter in village.quarters else None
+        return {
+            "quarter": quarter,
+            "listed": listed,
+            "verdict": verdict,
+            "unreadable": asked and paper is None,
+            "report": report,
+            "money": money_rows(report.money) if report else [],
+            "totals": quarter_totals(table_view(report.tables["income"])) if report else [],
+        }
+
+
+def quarter_totals(view: TableView) -> list[tuple[str, str]]:
+    """The 收支情况 table's totals (收入合计, 支出合计, 收益) for the quarter itself."""
+    column = next((i for i, (title, _) in enumerate(view.headers) if title == "本季"), None)
+    if column is None:
+        return []
+    return [(row[0][0], row[column][0]) for row in view.totals]
+
+
 SEVERITIES = {"error": "错误", "warning": "预警"}
 
 
@@ -167,13 +221,15 @@ class VillageFindings(base.VillagePage):
         ]
         shown.sort(key=lambda f: (f.date or date.min, f.rule, f.line), reverse=True)
         vouchers = vouchers_by_place(village)
+        public = self.public
         return {
-            "families": family_labels(),
+            "public": public,
+            "families": family_labels(public),
             "severities": SEVERITIES,
             "family": family,
             "severity": severity,
             "period": period,
-            "counts": family_counts(findings),
+            "counts": family_counts(findings, public),
             "total": len(findings),
             "rectified_total": sum(not f.is_open for f in findings),
             # open problems first; those put right are shown apart, never dropped
@@ -188,19 +244,23 @@ def family_key(code: str) -> str:
     return code[:3]
 
 
-def family_labels() -> dict[str, str]:
-    labels = {f.prefix: f"{f.prefix}xx {f.title}" for f in FAMILIES}
-    labels[BEANCOUNT] = "Beancount 基本检查"
+def family_labels(public: bool = False) -> dict[str, str]:
+    """Each family of rules by its name; the accountant's also by its codes."""
+    labels = {f.prefix: f.title if public else f"{f.prefix}xx {f.title}" for f in FAMILIES}
+    labels[BEANCOUNT] = BEANCOUNT_PLAIN if public else BEANCOUNT_TITLE
     return labels
 
 
-def family_counts(findings: list[Finding]) -> list[dict[str, Any]]:
+BEANCOUNT_TITLE, BEANCOUNT_PLAIN = "Beancount 基本检查", "记账格式检查"
+
+
+def family_counts(findings: list[Finding], public: bool = False) -> list[dict[str, Any]]:
     """Open errors, open warnings and rectified findings of each family."""
     counts = Counter(
         (family_key(f.rule), str(f.severity) if f.is_open else "rectified") for f in findings
     )
     rows = []
-    for key, label in family_labels().items():
+    for key, label in family_labels(public).items():
         errors, warnings = counts[(key, "error")], counts[(key, "warning")]
         rows.append(
             {
@@ -232,28 +292,35 @@ def finding_row(
     page: base.VillagePage, village: Village, finding: Finding, vouchers: dict[tuple[str, int], str]
 ) -> dict[str, Any]:
     rule = get_rule(finding.rule)
+    message = village.masker.text(finding.message)
+    if rule is not None:
+        title = rule.title
+    else:
+        title = BEANCOUNT_PLAIN if page.public else BEANCOUNT_TITLE
+        title = title if finding.rule == BEANCOUNT else ""
     return {
         "rule": finding.rule,
-        "title": rule.title
-        if rule
-        else ("Beancount 基本检查" if finding.rule == BEANCOUNT else ""),
+        "title": title,
         "severity": SEVERITY_ZH.get(str(finding.severity), str(finding.severity)),
         "is_error": finding.is_error,
         "date": finding.date.isoformat() if finding.date else "",
         "voucher": vouchers.get((finding.file, finding.line), ""),
-        "where": page.where(village, finding.file, finding.line),
-        "message": village.masker.text(finding.message),
+        "where": "" if page.public else page.where(village, finding.file, finding.line),
+        "message": plain_message(message) if page.public else message,
         "amount": yuan_display(cents(finding.amount)) if finding.amount is not None else "",
-        "rectification": rectification_row(village, finding.rectified),
+        "rectification": rectification_row(village, finding.rectified, page.public),
     }
 
 
-def rectification_row(village: Village, record: Rectification | None) -> dict[str, str] | None:
+def rectification_row(
+    village: Village, record: Rectification | None, public: bool = False
+) -> dict[str, str] | None:
     if record is None:
         return None
+    way = village.masker.text(record.way)
     return {
         "day": record.day.isoformat(),
-        "way": village.masker.text(record.way),
+        "way": plain_message(way) if public else way,
         "accepted_by": record.accepted_by,
         "evidence": record.evidence,
     }

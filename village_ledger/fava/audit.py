@@ -23,6 +23,7 @@ from typing import Any
 from village_ledger import sealing
 from village_ledger.findings import Finding, Rectification, Severity
 from village_ledger.model import LedgerModel, Quarter
+from village_ledger.verification import RecordedSeal
 
 FORMAT = 1
 
@@ -33,6 +34,10 @@ class SealState:
     digest: str
     day: date
     intact: bool  # the books of the quarter still match the digest
+    deadline: date | None = None  # the last day to publish and seal it
+
+    def recorded(self) -> RecordedSeal:
+        return RecordedSeal(self.digest, self.day, self.intact, self.deadline)
 
 
 @dataclass
@@ -50,7 +55,9 @@ class Audit:
 def seal_states(model: LedgerModel) -> dict[Quarter, SealState]:
     """Each seal in the books and whether it holds, as `village_ledger.sealing` answers it."""
     return {
-        state.quarter: SealState(state.quarter, seal.digest, seal.day, not state.broken)
+        state.quarter: SealState(
+            state.quarter, seal.digest, seal.day, not state.broken, state.deadline
+        )
         for state in sealing.checked_seals(model)
         if (seal := state.seal) is not None
     }
@@ -139,6 +146,7 @@ def to_json(audit: Audit, village: str) -> dict[str, Any]:
                 "digest": s.digest,
                 "day": s.day.isoformat(),
                 "intact": s.intact,
+                "deadline": s.deadline.isoformat() if s.deadline else None,
             }
             for s in audit.seals.values()
         ],
@@ -151,8 +159,13 @@ def from_json(document: dict[str, Any]) -> Audit:
     for record in document.get("seals", []):
         quarter = Quarter.parse(record["period"])
         if quarter is not None:
+            deadline = record.get("deadline")
             seals[quarter] = SealState(
-                quarter, record["digest"], date.fromisoformat(record["day"]), record["intact"]
+                quarter,
+                record["digest"],
+                date.fromisoformat(record["day"]),
+                record["intact"],
+                date.fromisoformat(deadline) if deadline else None,
             )
     return Audit(
         ledger=str(document["ledger"]),

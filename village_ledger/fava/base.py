@@ -34,6 +34,12 @@ class VillagePage(FavaExtensionBase):
             return Path(self.config["audit"])
         return None
 
+    @property
+    def public(self) -> bool:
+        """Read by villagers (`village-ledger serve` without `--private`): plain words, no rule
+        codes or file locations."""
+        return isinstance(self.config, dict) and self.config.get("public") is True
+
     def village(self) -> Village:
         return village_for(self.ledger, self.sidecar)
 

@@ -28,6 +28,7 @@ from village_ledger.model.meetings import Meeting, Meetings
 from village_ledger.model.payments import Payment, as_payment
 from village_ledger.model.period import Period
 from village_ledger.model.policy import Policy
+from village_ledger.model.publication import PublicUrls
 from village_ledger.model.rectifications import Rectifications
 from village_ledger.model.roster import Roster
 from village_ledger.model.seals import Quarter, Seals
@@ -81,6 +82,8 @@ class LedgerModel:
         return self.chart.get(name)
 
     township_dir: str = ""  # where the township's chart comes from; "" when it has none
+    # the township's public server (`公开网址`) on each day, where a sheet's QR code leads
+    public_urls: PublicUrls = field(default_factory=lambda: PublicUrls((), lambda d: True))
 
     def is_township_file(self, filename: str) -> bool:
         return is_township_file(filename, self.village_dir, self.township_dir)
@@ -181,6 +184,7 @@ def build_model(
     meetings = Meetings(by_kind[vocab.RESOLUTION])
     seals = Seals(by_kind[vocab.SEAL])
     policy = Policy(by_kind[vocab.POLICY], from_township)
+    public_urls = PublicUrls(by_kind[vocab.PUBLIC_URL], from_township)
     vouchers = [t for t in transactions if t.flag != flags.FLAG_PADDING and not is_opening(t)]
     payments = [p for p in (as_payment(t, chart) for t in vouchers) if p is not None]
     rectifications = Rectifications(by_kind[vocab.RECTIFY], roster, meetings, vouchers, people)
@@ -188,6 +192,7 @@ def build_model(
     contracts = Contracts(by_kind[vocab.CONTRACT], by_kind[vocab.CONTRACT_CHANGE])
     assets = Assets(by_kind[vocab.ASSET], by_kind[vocab.DISPOSAL], chart)
     config_hits += rectifications.hits + contracts.hits + assets.hits
+    config_hits += public_urls.hits
     return LedgerModel(
         village=village_of(main_file) if village_dir else "",
         title=str(options_map.get("title") or ""),
@@ -209,4 +214,5 @@ def build_model(
         config_hits=config_hits,
         as_of=as_of,
         township_dir=township_dir,
+        public_urls=public_urls,
     )

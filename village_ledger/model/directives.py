@@ -41,6 +41,7 @@ SHAPES: dict[str, tuple[str, ...]] = {
     vocab.CONTRACT_CHANGE: ("合同编号", "变更类型", "新值", "新值", "原因"),
     vocab.ASSET: ("资产编号", "名称", "类别", "原值"),
     vocab.DISPOSAL: ("资产编号", "处置方式", "处置金额"),
+    vocab.PUBLIC_URL: ("网址",),
 }
 # how many of the last values a directive may leave out
 OPTIONAL: dict[str, int] = {vocab.RECTIFY: 1, vocab.CONTRACT_CHANGE: 2}

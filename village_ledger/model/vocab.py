@@ -12,9 +12,10 @@ CONTRACT = "合同"
 CONTRACT_CHANGE = "合同变更"
 ASSET = "资产"
 DISPOSAL = "资产处置"
+PUBLIC_URL = "公开网址"  # the township's public server, where a sheet's QR code leads
 DIRECTIVES = (
     APPOINT, LEAVE, RELATIVE, RESOLUTION, POLICY, SEAL, RECTIFY,
-    CONTRACT, CONTRACT_CHANGE, ASSET, DISPOSAL,
+    CONTRACT, CONTRACT_CHANGE, ASSET, DISPOSAL, PUBLIC_URL,
 )  # fmt: skip
 
 ROLES = (
@@ -55,3 +56,49 @@ CHANGE_KINDS = (RENEW, AMEND, TERMINATE)
 # assets and resources (资产): their kinds, and how one leaves the register (资产处置)
 ASSET_KINDS = ("房屋", "建筑物", "机器设备", "车辆", "土地", "林地", "水面", "其他")
 DISPOSAL_WAYS = ("出售", "报废", "无偿调出")
+
+# the metadata keys of a voucher (docs/zh/guide.md §3) as the villagers' pages name them
+META_LABELS = {
+    "voucher": "凭证号",
+    "handler": "经手人",
+    "witness": "证明人",
+    "reviewer": "审核人",
+    "approver": "审批人",
+    "meeting": "决议编号",
+    "invoice": "发票号码",
+    "invoice-date": "开票日期",
+    "receipt": "其他凭据",
+    "receipt-no": "收款收据号",
+    "guests": "来客人数",
+    "hosts": "陪同人数",
+    "guest-org": "来客单位",
+    "letter": "公函",
+    "project": "专项项目",
+    "attachments": "附件张数",
+    "opening": "期初余额",
+    "closing": "年末结转",
+    "depreciation": "折旧月份",
+    "asset": "资产科目",
+    "code": "科目代码",
+    "category": "科目类别",
+    "kind": "类型",
+    "contra": "对方科目",
+    "counted-by": "盘点人",
+    "bank-statement": "银行对账单",
+    "vouchers": "凭证笔数",
+    "total": "借方合计",
+    "last-vouchers": "各月最后凭证号",
+    "township": "乡镇摘要",
+    "life-years": "使用年限",
+    "depreciate": "计提折旧",
+    "reserve": "提取公积公益金",
+    "members": "向成员分配",
+}
+# Beancount's root accounts as the villagers' pages name them (Beancount's names must be Latin)
+ROOT_LABELS = {
+    "Assets": "资产",
+    "Liabilities": "负债",
+    "Equity": "所有者权益",
+    "Income": "收入",
+    "Expenses": "支出",
+}

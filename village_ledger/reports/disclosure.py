@@ -68,6 +68,8 @@ class Signature:
     phone: str = field(default="", metadata={"unmasked": "监督电话 is published for villagers"})
     seal_digest: str | None = field(default=None, metadata={"unmasked": "a hash, not personal"})
     seal_day: date | None = None
+    # the township's public server on the day of publication, where the QR code leads
+    public_url: str | None = field(default=None, metadata={"unmasked": "the township's server"})
 
 
 @dataclass
@@ -132,6 +134,7 @@ def build_disclosure(
         phone=supervision_phone(model.entries, published),
         seal_digest=seal.digest if seal else None,
         seal_day=seal.day if seal else None,
+        public_url=model.public_urls.at(published),
     )
     return Disclosure(
         village=model.village,

@@ -34,6 +34,7 @@ from village_ledger.reports.xlsx import (
     workbook_bytes,
     write_table,
 )
+from village_ledger.verification import qr_content
 
 
 def money_rows(money: MoneySummary) -> list[list[str]]:
@@ -46,7 +47,11 @@ def money_rows(money: MoneySummary) -> list[list[str]]:
 
 
 def seal_text(report: Disclosure) -> str:
-    return f"{report.village} {report.period} {report.signature.seal_digest}"
+    """What the QR code carries: the quarter's verification page on the township's public
+    server, or, where it has none, the digest as text for `village-ledger verify`."""
+    signature = report.signature
+    digest = signature.seal_digest or ""
+    return qr_content(signature.public_url, report.village, report.quarter, digest)
 
 
 BOARD_ORDER = (
