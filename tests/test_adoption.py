@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from click.testing import CliRunner
 
 from tests.support import REPO
 from village_ledger.cli.main import main
+from village_ledger.loading import load_ledger
+from village_ledger.model import build_model
 
 # the inspector is put on file when the township adopts the check: an appointment backdated into
 # the sealed quarters would change what they meant and break their seals (VL601)
@@ -57,6 +60,17 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
+def month_end_checks(village: Path) -> str:
+    """September's closing cash and bank balances, asserted on 1 October."""
+    loaded = load_ledger(str(village / "main.beancount"))
+    figures = build_model(loaded.entries, loaded.options).figures
+    end = date(2026, 9, 30)
+    return "".join(
+        f"\n2026-10-01 balance {account}  {figures.balance(account, end):.2f} CNY\n"
+        for account in ("Assets:101-库存现金", "Assets:102-银行存款:10201-农商行")
+    )
+
+
 def test_a_township_adopts_the_check_with_a_baseline(township: Path) -> None:
     baseline = Path("findings.json")
     code, _, _ = run("check", "ledgers")
@@ -98,8 +112,10 @@ def test_a_township_adopts_the_check_with_a_baseline(township: Path) -> None:
     }
 
     # a new problem is reported and fails, and rewriting the baseline does not take it in; the
-    # accountant has depreciated October, so November's voucher leaves no month unbooked (VL506)
+    # accountant has depreciated October, so November's voucher leaves no month unbooked (VL506),
+    # and counted the cash and reconciled the bank at September's end (VL209)
     assert run("depreciate", "ledgers/taibai", "--month", "2026-10", "--write")[0] == 0
+    append(township / "taibai" / "2026.beancount", month_end_checks(township / "taibai"))
     append(township / "taibai" / "2026.beancount", NEW_PROBLEM)
     code, out, _ = run("check", "ledgers", "--baseline", str(baseline), "--format", "json")
     assert code == 1

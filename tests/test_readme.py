@@ -18,13 +18,14 @@ def readme_examples() -> str:
 
 def test_readme_examples_pass_every_rule(tmp_path: Path) -> None:
     main_file = make_village(tmp_path, readme_examples())
-    # quarters of 2025 are long over and, in a test ledger, never sealed
-    assert [f"{f.rule} {f.message}" for f in check(main_file, ignore=["VL603"])] == []
+    # quarters of 2025 are long over and, in a test ledger, never sealed; the examples show
+    # vouchers, not the monthly cash count and bank statement (VL209)
+    assert [f"{f.rule} {f.message}" for f in check(main_file, ignore=["VL603", "VL209"])] == []
 
 
 def test_readme_example_fails_without_its_resolution(tmp_path: Path) -> None:
     body = readme_examples().replace('  meeting: "2025-03-两委-1"\n', "")
-    findings = check(make_village(tmp_path, body), ignore=["VL603"])
+    findings = check(make_village(tmp_path, body), ignore=["VL603", "VL209"])
     assert [f.rule for f in findings] == ["VL104"]
 
 

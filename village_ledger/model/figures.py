@@ -13,7 +13,9 @@
   each with the 借支期限天数 of its day (VL206), and `books_end`, the day VL206 judges at;
 - quarters due: `quarters_due(as_of)` and `overdue_quarters(as_of)` (VL603);
 - contracts: `contracts` (each contract's schedule: due, received, arrears; VL701, VL705) and
-  the asset register against the books: `asset_gaps(day)` at `register_quarter_ends()` (VL707).
+  the asset register against the books: `asset_gaps(day)` at `register_quarter_ends()` (VL707);
+- reconciliation: `reconciliations` (bank statements against the books, `!` drafts, cash
+  counts, stretches without a `balance` assertion; VL207–VL209 and the reports).
 
 Amounts are `Decimal` yuan in Beancount's sign (debit positive); a report turns them into 分 or
 into 借/贷 sides when it prints them. Every posting counts, `pad`-generated ones included, since
@@ -40,6 +42,7 @@ from village_ledger.model.index import FUND, ledger_index, policy_reader
 from village_ledger.model.payments import Payment
 from village_ledger.model.period import Period
 from village_ledger.model.receptions import Reception, receptions
+from village_ledger.model.reconciliation import Reconciliations
 from village_ledger.model.schedule import ContractFigures
 from village_ledger.model.seals import Quarter, Seal
 from village_ledger.money import CENT, CURRENCY, posting_cny
@@ -340,6 +343,14 @@ class Figures:
     def open_advances(self, upto: date | None = None) -> list[Advance]:
         """The advances still owed, wholly or in part, at the end of `upto`."""
         return [advance for advance in self.advances(upto) if advance.open > 0]
+
+    # --- reconciliation (对账) -----------------------------------------------------------
+
+    @functools.cached_property
+    def reconciliations(self) -> Reconciliations:
+        """The assertions on cash and bank accounts: bank reconciliations (VL207, VL208), cash
+        counts and the stretches without a check (VL209); see `village_ledger.model.reconciliation`."""
+        return Reconciliations(self.model)
 
     # --- quarters due -------------------------------------------------------------------
 

@@ -79,6 +79,8 @@ ITEMS: dict[str, PolicyItem] = {
             "记在招待费以外的支出中提示变相招待的关键词",
         ),
         PolicyItem("考察人数上限", "integer", 5, min, "外出考察学习不经决议的最多人数"),
+        PolicyItem("未达账项天数", "integer", 30, min, "银行未达账项最长未处理天数"),
+        PolicyItem("对账间隔天数", "integer", 31, min, "现金、银行账户两次余额核对的最长间隔"),
     )
 }
 
