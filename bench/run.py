@@ -7,7 +7,7 @@ cache key includes a hash of the generator, so a changed generator writes fresh 
 one run and in fresh subprocesses:
 
 - `bean-check -C MAIN` (Beancount alone: parse, book, validate; no plugins in the file);
-- `village-ledger check MAIN --jobs 1 --format json` (Beancount with the stricter validations,
+- `village-ledger check MAIN --jobs 1 --format json --no-cache` (Beancount with the stricter validations,
   then the model and every rule family);
 - the phases of the check inside one process: load (Beancount), build_model, run_rules (and
   the cross-village collect), and the slowest rules.
@@ -135,7 +135,8 @@ def measure(size: int, seed: int, repeat: int) -> dict[str, object]:
     env = {**os.environ, "VILLAGE_LEDGER_TODAY": str(manifest["as_of"])}
     bean_command = [str(BIN / "bean-check"), "-C", str(main)]
     check_command = [
-        str(BIN / "village-ledger"), "check", str(main), "--jobs", "1", "--format", "json"
+        str(BIN / "village-ledger"), "check", str(main), "--jobs", "1", "--format", "json",
+        "--no-cache",
     ]  # fmt: skip
     beans, checks = [], []
     for _ in range(repeat):  # alternately, so a busy spell of the machine hits both

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
-from rich.console import Console
 
 from village_ledger import __version__
 from village_ledger.audit import audit
@@ -183,6 +182,8 @@ def check(
 
         write_junit(run, out)
     else:
+        from rich.console import Console
+
         from village_ledger.cli.output import write_text
 
         write_text(run, Console(highlight=False, soft_wrap=True))
@@ -265,6 +266,8 @@ def list_rules(fmt: str) -> None:
         ]
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
+    from rich.console import Console
+
     console = Console(highlight=False, soft_wrap=True)
     family = None
     for r in rules:

@@ -10,8 +10,6 @@ import json
 import sys
 
 import click
-from rich.console import Console
-from rich.markdown import Markdown
 
 from village_ledger.catalogue import (
     entries,
@@ -58,6 +56,10 @@ def rule(code: str | None, fmt: str) -> None:
     if fmt == "markdown":
         click.echo(text)
         return
+    # rich's Markdown (markdown-it) costs every command's start-up if imported above
+    from rich.console import Console
+    from rich.markdown import Markdown
+
     Console(highlight=False).print(Markdown(text, code_theme="ansi_light"))
 
 
