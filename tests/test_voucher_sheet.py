@@ -27,6 +27,7 @@ from village_ledger.voucher_sheet import (
     Line,
     Voucher,
     entries,
+    read_form,
     read_rows,
     read_sheet,
     write_template,
@@ -528,3 +529,27 @@ def test_valid_vouchers_survive_the_sheet_round_trip(
         read = read_sheet(path, round_trip_model)
     assert read.errors == []
     assert [v.voucher for v in read.vouchers] == generated
+
+
+def test_the_dashboard_form_reads_one_voucher_and_names_its_lines(sheet_model: LedgerModel) -> None:
+    fields = {"day": "2026-10-08", "narration": "缴纳电费", "handler": "吴志强"}
+    lines = [
+        {"account": "51305 管理费用—水电费", "debit": "702.15"},
+        {"account": "99999", "credit": "702.15"},
+        {"account": "", "debit": "", "credit": ""},  # an empty line is left out
+    ]
+    read = read_form(fields, lines, sheet_model, "nonce-1")
+    assert [str(e) for e in read.errors] == [
+        "第 2 行：科目“99999”不在本村的科目表中（见“科目”工作表）"
+    ]
+    lines[1]["account"] = "10201"
+    first = read_form(fields, lines, sheet_model, "nonce-1").vouchers
+    again = read_form(fields, lines, sheet_model, "nonce-1").vouchers
+    other = read_form(fields, lines, sheet_model, "nonce-2").vouchers
+    assert [v.voucher for v in first] == [
+        Voucher(date(2026, 10, 8), "缴纳电费", "", (Line(WATER, Decimal("702.15")),
+                Line(BANK, Decimal("-702.15"))), (("handler", "吴志强"),))
+    ]  # fmt: skip
+    # the same form saved twice is one voucher; a new form of the same voucher is another
+    assert first[0].digest == again[0].digest != other[0].digest
+    assert read_form({"narration": "x"}, lines, sheet_model, "n").errors[0].message == "请填写日期"

@@ -31,9 +31,11 @@ What is served (docs/dashboard.md has the whole story):
   `/jump` stays on this host, several threads answer; SIGTERM removes the temporary folder and
   stops promptly, and a folder a SIGKILLed server left is removed at the next start.
 
-`--private` serves the originals themselves, unmasked, still read-only with the same closed
-surface: each village is opened through a small wrapper file in the temporary folder that
-includes the original main file and enables the extension.
+`--private` serves the originals themselves, unmasked, with the same closed surface but for one
+thing: each village is opened through a small wrapper file in the temporary folder that
+includes the original main file and enables the extension, which then offers the 录入凭证 form
+(`village_ledger.fava.entry`): its page, script and two POST endpoints are the only writing
+routes, and only there (`allowed`). Fava's own editor and forms stay refused.
 """
 
 from __future__ import annotations
@@ -124,15 +126,22 @@ def signatures(files: Iterable[Path]) -> dict[Path, tuple[int, int]]:
 
 
 def extension_lines(
-    day: date, sidecar: Path, with_extension: bool = True, public: bool = True
+    day: date,
+    sidecar: Path,
+    with_extension: bool = True,
+    public: bool = True,
+    entry: Path | None = None,
 ) -> list[str]:
     """Fava's options and the extension, appended to each served main file.
 
     Income, liabilities and equity are shown with their signs inverted, so that income and
     收益 read as on the printed sheet (Fava's 净利润 of a loss is negative, as the sheet's 收益
     is). The public server leaves out the metadata chips (two Latin letters of each key) and
-    tells the extension that its readers are villagers (`public`)."""
+    tells the extension that its readers are villagers (`public`). With `entry` (the original
+    main file, `--private` only) the extension offers its 录入凭证 form."""
     settings: dict[str, Any] = {"audit": str(sidecar), "public": public}
+    if entry is not None:
+        settings["entry"] = str(entry)
     config = repr(settings).replace("\\", "\\\\").replace('"', '\\"')
     options = {
         "language": "zh",
@@ -300,7 +309,13 @@ class Publisher:
             "; village-ledger serve --private: the village's own books, read-only",
             title,
             f'include "{original.main}"',
-            *extension_lines(original.first_day, self.sidecar(original), not enabled, False),
+            *extension_lines(
+                original.first_day,
+                self.sidecar(original),
+                not enabled,
+                public=False,
+                entry=original.main,
+            ),
         ]
         target = self.served_main(original)
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -543,8 +558,24 @@ def jump_target(referrer: str | None, host: str, fallback: str, args: Any) -> st
     return urlunsplit(("", "", path, urlencode(query), ""))
 
 
-def allowed(endpoint: str, view_args: dict[str, Any] | None) -> bool:
+# The voucher entry form of `--private`: its page, its script and its two POST endpoints. The
+# public server refuses all three, and every POST.
+ENTRY_PAGE = "VillageEntry"
+ENTRY_ENDPOINTS = frozenset({"check", "save"})
+
+
+def allowed(
+    endpoint: str, view_args: dict[str, Any] | None, method: str = "GET", private: bool = False
+) -> bool:
+    """Whether the server answers this route; the public one answers only reading pages."""
     args = view_args or {}
+    if private and args.get("extension_name") == ENTRY_PAGE:
+        if endpoint == "extension_endpoint":
+            return method == "POST" and args.get("endpoint") in ENTRY_ENDPOINTS
+        if endpoint in ("extension_report", "extension_js_module"):
+            return method in ("GET", "HEAD")
+    if method not in ("GET", "HEAD"):
+        return False
     if endpoint in ENDPOINTS:
         return True
     if endpoint == "report":
@@ -561,8 +592,13 @@ def make_app(publisher: Publisher) -> Any:
     from werkzeug.exceptions import HTTPException
 
     plain_text_filters()
+    # Fava's read-only mode refuses every POST, the entry form's too: under --private the guard
+    # below is what refuses Fava's own writing routes (`allowed`), the public server has both
     app = create_app(
-        [str(p) for p in publisher.served], load=True, read_only=True, poll_watcher=True
+        [str(p) for p in publisher.served],
+        load=True,
+        read_only=not publisher.private,
+        poll_watcher=True,
     )
 
     def answer(message: str, status: int) -> Any:
@@ -571,9 +607,12 @@ def make_app(publisher: Publisher) -> Any:
         return message, status, {"Content-Type": "text/plain; charset=utf-8"}
 
     def guard() -> Any:
-        refused = request.method not in ("GET", "HEAD") or (
-            request.endpoint is not None and not allowed(request.endpoint, request.view_args)
-        )
+        if request.endpoint is None:
+            refused = request.method not in ("GET", "HEAD")
+        else:
+            refused = not allowed(
+                request.endpoint, request.view_args, request.method, publisher.private
+            )
         if refused:
             return answer(REFUSED, 403)
         problem = bad_parameter(request.args)

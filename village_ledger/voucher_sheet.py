@@ -528,7 +528,10 @@ def _value(cells: Sequence[Any], index: int) -> Any:
 
 
 def _voucher(
-    group: list[tuple[int, dict[str, Any]]], accounts: dict[str, str], known: set[str]
+    group: list[tuple[int, dict[str, Any]]],
+    accounts: dict[str, str],
+    known: set[str],
+    unit: str = "行",
 ) -> tuple[Voucher | None, list[RowError]]:
     errors: list[RowError] = []
     first_row, first = group[0]
@@ -570,7 +573,7 @@ def _voucher(
         debit = sum((ln.amount for ln in lines if ln.amount > 0), Decimal(0))
         credit = -sum((ln.amount for ln in lines if ln.amount < 0), Decimal(0))
         if debit != credit:
-            where = f"第 {first_row}–{group[-1][0]} 行的凭证"
+            where = f"第 {first_row}–{group[-1][0]} {unit}的凭证"
             errors.append(
                 RowError(
                     first_row,
@@ -744,6 +747,45 @@ def _amount(value: Any, header: str) -> Decimal | None:
     if number != number.quantize(CENT):
         raise ValueError(f"{header} {_shown(value)} 超过两位小数")
     return number.quantize(CENT)
+
+
+# ---- the dashboard's form: one voucher ----
+
+FORM_UNIT = "条分录"
+
+
+def read_form(
+    fields: dict[str, Any], lines: Sequence[dict[str, Any]], model: LedgerModel, nonce: str
+) -> ReadSheet:
+    """One voucher typed into the dashboard's 录入凭证 form: its voucher-level `fields` and its
+    posting `lines` (keys of `COLUMNS`), read as the sheet's rows are; errors name the line
+    (`RowError.row` is the line's number, 1 for the voucher's own fields). The digest holds the
+    form's `nonce`, so saving the same form twice adds the voucher once, and the same voucher
+    entered again in a new form is a voucher of its own."""
+    wanted = {c.key for c in COLUMNS if c.voucher_level and c.key != "number"}
+    first = {k: _form_value(v) for k, v in fields.items() if k in wanted}
+    rows = []
+    for line in lines:
+        values = {k: _form_value(line.get(k)) for k in ("account", "debit", "credit")}
+        if any(v is not None for v in values.values()):
+            rows.append(values)
+    if not rows:
+        return ReadSheet([], [RowError(1, "请至少填写两条分录")])
+    group = [(1, {**rows[0], **first})] + [(n, r) for n, r in enumerate(rows[1:], 2)]
+    if first.get("day") is None:
+        return ReadSheet([], [RowError(1, "请填写日期")])
+    voucher, errors = _voucher(group, open_accounts(model), set(model.chart.opens), FORM_UNIT)
+    if voucher is None:
+        return ReadSheet([], errors)
+    digest = hashlib.sha256(f"{voucher.canonical()}#form:{nonce}".encode()).hexdigest()[:16]
+    return ReadSheet([SheetVoucher(voucher, tuple(n for n, _ in group), digest)], [])
+
+
+def _form_value(value: Any) -> Any:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
 
 
 # ---- vouchers as entries ----

@@ -31,7 +31,7 @@ from village_ledger.paths import PathError, find_villages
 @click.option(
     "--private",
     is_flag=True,
-    help="内部模式：只读提供原始账簿（不遮蔽个人信息），供乡镇会计服务中心工作人员使用。",
+    help="内部模式：提供原始账簿（不遮蔽个人信息）和“录入凭证”表单，供乡镇会计服务中心工作人员使用。",
 )
 def serve(paths: tuple[str, ...], host: str, port: int, private: bool) -> None:
     """以 Fava 提供各村账簿的只读查阅页面（中文，含财务公开、招待费、重点支出、审计发现）。
@@ -47,7 +47,7 @@ def serve(paths: tuple[str, ...], host: str, port: int, private: bool) -> None:
     from village_ledger.serve import PublicCopyError, run
 
     def announce(url: str) -> None:
-        kind = "内部只读（原始账簿）" if private else "公开副本（已遮蔽个人信息）"
+        kind = "内部（原始账簿，可录入凭证）" if private else "公开副本（已遮蔽个人信息）"
         click.echo(f"村账查阅服务已启动：{url}  共 {len(mains)} 个村，{kind}；按 Ctrl+C 停止。")
 
     try:

@@ -1,14 +1,15 @@
 """The villagers' dashboard: Fava pages for a village's books, in Chinese.
 
 Enable it in a ledger with `custom "fava-extension" "village_ledger.fava"`; `village-ledger
-serve` enables it on the copies it serves. Five pages, each a report of the sidebar:
+serve` enables it on the copies it serves. Its pages, each a report of the sidebar:
 
 - 财务公开: a quarter's disclosure, every table of the printed sheet, its seal digest and
   whether the books still match it;
 - 招待费: entertainment in each year and quarter against the annual cap, as a chart;
 - 重点支出: cadre pay, travel, and spending under each resolution against its amount;
 - 审计发现: the rules' findings, filtered by family, severity and quarter;
-- 封存核对: a printed sheet's seal digest (its QR code leads here) against today's books.
+- 封存核对: a printed sheet's seal digest (its QR code leads here) against today's books;
+- 录入凭证 (only under `serve --private`): the voucher entry form (`village_ledger.fava.entry`).
 
 Every figure comes from the report model of `village_ledger.reports`, masked before it is laid
 out, so what is on screen is what is on paper. The pages ignore Fava's time and account
@@ -22,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from fava.ext import extension_endpoint
 from flask import request
 from markupsafe import Markup
 
@@ -324,3 +326,55 @@ def rectification_row(
         "accepted_by": record.accepted_by,
         "evidence": record.evidence,
     }
+
+
+class VillageEntry(base.VillagePage):
+    """录入凭证: the voucher entry form, offered only by `serve --private` (its config names
+    the original main file under `entry`); elsewhere it has no page and its endpoints refuse."""
+
+    template = "_entry.html"
+
+    def __init__(self, ledger: Any, config: str | None = None) -> None:
+        super().__init__(ledger, config)
+        enabled = bool(self.original)
+        self.report_title = "录入凭证" if enabled else None
+        self.has_js_module = enabled
+
+    @property
+    def original(self) -> str | None:
+        if isinstance(self.config, dict) and isinstance(self.config.get("entry"), str):
+            return str(self.config["entry"])
+        return None
+
+    def params(self, village: Village) -> tuple[Any, ...]:
+        return ()
+
+    def context(self, village: Village) -> dict[str, Any]:
+        from village_ledger.fava.entry import form_data
+        from village_ledger.voucher_sheet import COLUMNS
+
+        return {
+            "data": form_data(village.model),
+            "columns": {c.key: c.header for c in COLUMNS},
+        }
+
+    # fava's decorator is typed for its own TypeVar, which mypy cannot bind to a subclass method
+    @extension_endpoint("check", ["POST"])  # type: ignore[untyped-decorator,arg-type]
+    def check(self) -> Any:
+        return self._answer(save=False)
+
+    @extension_endpoint("save", ["POST"])  # type: ignore[untyped-decorator,arg-type]
+    def save(self) -> Any:
+        return self._answer(save=True)
+
+    def _answer(self, save: bool) -> Any:
+        from flask import jsonify
+
+        from village_ledger.fava.entry import answer, same_origin
+
+        if self.original is None:
+            return jsonify({"ok": False, "errors": ["本服务不提供录入凭证"]}), 403
+        if not request.is_json or not same_origin(request.headers.get("Origin"), request.host):
+            return jsonify({"ok": False, "errors": ["只接受本页面提交的凭证"]}), 403
+        body, status = answer(self.original, request.get_json(silent=True), save)
+        return jsonify(body), status
