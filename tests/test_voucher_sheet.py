@@ -553,3 +553,22 @@ def test_the_dashboard_form_reads_one_voucher_and_names_its_lines(sheet_model: L
     # the same form saved twice is one voucher; a new form of the same voucher is another
     assert first[0].digest == again[0].digest != other[0].digest
     assert read_form({"narration": "x"}, lines, sheet_model, "n").errors[0].message == "请填写日期"
+
+
+def test_a_sheet_across_two_years_goes_to_each_years_file(tmp_path: Path) -> None:
+    main_file = make_village(tmp_path / "books", "")
+    for year in (2026, 2027):
+        (main_file.parent / f"{year}.beancount").write_text("", encoding="utf-8")
+        with main_file.open("a", encoding="utf-8") as handle:
+            handle.write(f'include "{year}.beancount"\n')
+    (main_file.parent / "2028.beancount").write_text("", encoding="utf-8")  # not included
+    late = Voucher(date(2027, 1, 5), "一月租金", "甲", RENT_IN.lines, (("receipt", "银行回单"),))
+    later = Voucher(date(2028, 1, 5), "次年租金", "甲", RENT_IN.lines, (("receipt", "银行回单"),))
+    path = sheet(main_file, tmp_path / "凭证.xlsx", [RENT_IN, late, later])
+    result = run("import-vouchers", main_file, path, "--write")
+    assert result.exit_code == 0, result.output
+    files = {p.name: p.read_text(encoding="utf-8") for p in main_file.parent.glob("*.beancount")}
+    assert 'voucher: "2026-10-001"' in files["2026.beancount"]
+    assert 'voucher: "2027-01-001"' in files["2027.beancount"]
+    # a year file the books do not include would hide the voucher: main.beancount takes it
+    assert files["2028.beancount"] == "" and 'voucher: "2028-01-001"' in files["main.beancount"]
