@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from beancount.parser import parser
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -474,7 +475,7 @@ def test_a_workbook_without_the_headers_or_not_a_workbook_is_refused(
 
 ACCOUNTS = [BANK, CASH, WATER, RENT, "Expenses:513-管理费用:51304-差旅费"]
 names = st.text(
-    st.characters(codec="utf-8", categories=("Lo", "Nd", "Lu")), min_size=1, max_size=12
+    st.characters(codec="utf-8", categories=("Lo", "Nd", "Lu", "Po", "Pd")), min_size=1, max_size=12
 )
 amounts = st.integers(min_value=1, max_value=10**9).map(lambda c: Decimal(c) / 100)
 
@@ -529,6 +530,25 @@ def test_valid_vouchers_survive_the_sheet_round_trip(
         read = read_sheet(path, round_trip_model)
     assert read.errors == []
     assert [v.voucher for v in read.vouchers] == generated
+    # and as Beancount reads the entries made of them
+    made = entries(round_trip_model, read.vouchers)
+    parsed, errors, _ = parser.parse_string("\n".join(e.text() for e in made))
+    assert errors == []
+    by_digest = {v.digest: v.voucher for v in made.values()}
+    for entry in parsed:
+        voucher = by_digest[entry.meta["entry-digest"]]
+        meta = {k: v for k, v in entry.meta.items() if k not in ("filename", "lineno")}
+        assert (entry.date, entry.payee or "", entry.narration) == (
+            voucher.day,
+            voucher.payee,
+            voucher.narration,
+        )
+        assert [(p.account, p.units.number) for p in entry.postings] == [
+            (line.account, line.amount) for line in voucher.lines
+        ]
+        assert {k: v for k, v in meta.items() if k not in ("voucher", "entry-digest")} == dict(
+            voucher.meta
+        )
 
 
 def test_the_dashboard_form_reads_one_voucher_and_names_its_lines(sheet_model: LedgerModel) -> None:
