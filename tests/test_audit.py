@@ -140,3 +140,28 @@ def test_progress_is_told_of_every_village_once(township: list[Path], jobs: int)
     )
     assert sorted(done) == ["aaa", "bbb"]
     assert [v.village for v in run.villages] == ["aaa", "bbb"]
+
+
+def test_a_model_not_kept_is_freed_at_once(
+    township: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over many villages in one process, no earlier village's model waits for a collection."""
+    import gc
+    import weakref
+
+    built: list[weakref.ref[object]] = []
+    real = service.build_model
+
+    def spying(*args: object, **kwargs: object) -> object:
+        model = real(*args, **kwargs)  # type: ignore[arg-type]
+        built.append(weakref.ref(model))
+        return model
+
+    monkeypatch.setattr(service, "build_model", spying)
+    gc.disable()
+    try:
+        audit(township, as_of=AS_OF, keep_models=False)
+        assert len(built) == 2
+        assert [ref() for ref in built] == [None, None]
+    finally:
+        gc.enable()

@@ -232,6 +232,8 @@ def audit_village(
     if derive is not None:
         result.derived = derive(result)
     if not keep_model:
+        if model is not None:
+            model.release()  # freed now, not at the next full collection
         result.ledger = result.model = None
     return result
 

@@ -81,6 +81,13 @@ class LedgerModel:
     def account(self, name: str) -> AccountInfo:
         return self.chart.get(name)
 
+    def release(self) -> None:
+        """Forget the figures, for a caller done with the model. The figures refer back to the
+        model, and that cycle would keep the model, its books and every `per_model` result
+        alive until Python's next full collection: over many villages in one process, that
+        collection walks every earlier village still waiting (the audit service calls this)."""
+        self.__dict__.pop("figures", None)
+
     township_dir: str = ""  # where the township's chart comes from; "" when it has none
     # the township's public server (`公开网址`) on each day, where a sheet's QR code leads
     public_urls: PublicUrls = field(default_factory=lambda: PublicUrls((), lambda d: True))
