@@ -72,3 +72,35 @@ def test_a_quarter_entered_through_the_sheet_runs_as_the_readme_says(tmp_path: P
         assert f'voucher: "{number}"' in year
     assert "已导入（凭证号 2026-10-001），跳过" in output
     assert "错误 0 条" in output
+
+
+def test_a_bank_month_reconciled_runs_as_the_readme_says(tmp_path: Path) -> None:
+    """The README's bank commands, as written, on a copy of the sample township."""
+    import os
+    import subprocess
+    import sys
+
+    script = readme_block("银行对账: a bank month reconciled")
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "TMPDIR": str(tmp_path),
+        "VILLAGE_LEDGER_TODAY": "2026-10-31",
+    }
+    steps = script.replace("\nvillage-ledger", "\nrun village-ledger")
+    wrapped = (
+        'set -e\nrun() { "$@" >>"$TMPDIR/out.txt" 2>&1; echo "$?" >>"$TMPDIR/codes.txt"; }\n'
+        + steps
+        + 'echo "$demo"\n'
+    )
+    done = subprocess.run(
+        ["bash", "-c", wrapped], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
+    output = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert done.returncode == 0, output + done.stderr
+    assert (tmp_path / "codes.txt").read_text().split() == ["0"] * 5, output
+    demo = Path(done.stdout.strip().splitlines()[-1])
+    assert "银行存款余额调节表" in (demo / "调节表.html").read_text(encoding="utf-8")
+    year = (demo / "ledgers" / "huangmei" / "2026.beancount").read_text(encoding="utf-8")
+    assert year.count("bank-ref:") == 2 and year.count("bank-statement: 703936.99 CNY") == 1
+    assert "无需写入" in output and "VL207" not in output

@@ -5,7 +5,8 @@ Every command that adds entries goes through here: `depreciate` and `close`
 (`village_ledger.period_end`), `import-vouchers` (`village_ledger.voucher_sheet`) and the
 dashboard's 录入凭证 form.
 
-- `Entry` / `Posting`: an entry as the project writes it (`Entry.text()`).
+- `Entry` / `Posting`: an entry as the project writes it (`Entry.text()`); `flag="!"` for a
+  draft the accountant is to complete (`import-bank`); `Assertion`: a `balance` directive.
 - `next_voucher_numbers(model, month, count, taken)`: the month's next free 记账凭证 numbers.
 - `target_file(model, period)`: the file the period's entries go to.
 - `check_candidate(model, entries, before)`: the books audited as they would be with the entries
@@ -52,6 +53,7 @@ class Entry:
     narration: str
     meta: tuple[tuple[str, str], ...]  # values as written: quoted strings, numbers, TRUE
     postings: tuple[Posting, ...]
+    flag: str = "*"
 
     def text(self) -> str:
         head = (
@@ -59,13 +61,28 @@ class Entry:
             if self.payee
             else quoted(self.narration)
         )
-        lines = [f"{self.day} * {head}"]
+        lines = [f"{self.day} {self.flag} {head}"]
         lines += [f"  {key}: {value}" for key, value in self.meta]
         width = max(display_width(p.account) for p in self.postings) + 4
         for p in self.postings:
             pad = " " * (width - display_width(p.account))
             lines.append(f"  {p.account}{pad}{p.amount:>14.2f} {CURRENCY}")
             lines += [f"    {key}: {value}" for key, value in p.meta]
+        return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """A `balance` directive: the account's balance at the start of `day`."""
+
+    day: date
+    account: str
+    amount: Decimal
+    meta: tuple[tuple[str, str], ...] = ()  # values as written
+
+    def text(self) -> str:
+        lines = [f"{self.day} balance {self.account}  {self.amount:.2f} {CURRENCY}"]
+        lines += [f"  {key}: {value}" for key, value in self.meta]
         return "\n".join(lines) + "\n"
 
 
@@ -124,7 +141,7 @@ def target_file(model: LedgerModel, period: Period) -> Path:
 class Placed:
     """An entry and the lines it would take in the file it is appended to."""
 
-    entry: Entry
+    entry: Entry | Assertion
     file: Path
     first: int
     last: int
@@ -159,10 +176,10 @@ class Candidate:
         return "\n".join(p.entry.text() for p in self.placed)
 
 
-def place(model: LedgerModel, entries: Sequence[Entry]) -> Candidate:
+def place(model: LedgerModel, entries: Sequence[Entry | Assertion]) -> Candidate:
     """Each entry appended to its year's file (`target_file`), in the order given; a blank line
     before the first and between entries."""
-    by_file: dict[Path, list[Entry]] = {}
+    by_file: dict[Path, list[Entry | Assertion]] = {}
     for entry in entries:
         target = target_file(model, Period.year(entry.day.year))
         by_file.setdefault(target, []).append(entry)
@@ -191,7 +208,7 @@ def place(model: LedgerModel, entries: Sequence[Entry]) -> Candidate:
 
 def check_candidate(
     model: LedgerModel,
-    entries: Sequence[Entry],
+    entries: Sequence[Entry | Assertion],
     before: Sequence[Finding],
     as_of: date | None = None,
 ) -> Candidate:

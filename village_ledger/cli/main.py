@@ -291,6 +291,7 @@ def list_rules(fmt: str) -> None:
 def _register_commands() -> None:
     # each family of commands lives in its own module; main only wires them in
     from village_ledger.cli import (
+        bank,
         books,
         data,
         handover,
@@ -305,8 +306,8 @@ def _register_commands() -> None:
         vouchers_in,
     )
 
-    modules = (init, books, period_end, vouchers_in, seal, verify, reports, serve, handover, rule)
-    for module in (*modules, rectification, data):
+    modules = (init, books, period_end, vouchers_in, bank, seal, verify, reports, serve, handover)
+    for module in (*modules, rule, rectification, data):
         for command in module.COMMANDS:
             main.add_command(command)
 

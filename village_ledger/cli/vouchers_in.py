@@ -14,7 +14,7 @@ import click
 
 from village_ledger.cli.adding import emit, refuse, village_for_adding
 from village_ledger.cli.common import option_date
-from village_ledger.entries import Placed
+from village_ledger.entries import Entry, Placed
 
 
 @click.command("template")
@@ -104,6 +104,7 @@ def import_vouchers(ledger: str, sheet: str, write: bool) -> None:
     made = entries(model, fresh)
 
     def label(placed: Placed) -> str:
+        assert isinstance(placed.entry, Entry)  # the sheet makes vouchers only
         voucher = made[placed.entry]
         number = dict(placed.entry.meta)["voucher"].strip('"')
         return f"{sheet} {voucher.where}（凭证 {number}）"

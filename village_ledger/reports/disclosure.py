@@ -25,6 +25,7 @@ from village_ledger.reports.chinese_amount import capital_cents
 from village_ledger.reports.debts import debts_table
 from village_ledger.reports.findings_tables import findings_tables
 from village_ledger.reports.masking import relief_names, relief_texts
+from village_ledger.reports.reconciliation import latest_checks_table
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.spending_tables import (
     cadre_table,
@@ -124,6 +125,7 @@ def build_disclosure(
         travel_table(books, period),
         meetings_table(model, period),
         sheet,
+        latest_checks_table(model, period.last),
         debts_table(books, period),
         funds_table(model, period),
         *findings_tables(model, findings, period, published),

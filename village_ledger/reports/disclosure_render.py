@@ -62,6 +62,7 @@ BOARD_ORDER = (
     "meetings",
     "funds",
     "balance",
+    "checks",
     "debts",
     "families",
     "findings",
@@ -72,7 +73,17 @@ A4_ORDER = ("income", "detail", *(k for k in BOARD_ORDER if k not in ("income", 
 # printed across the whole foot of the board: too many columns for a third of the sheet
 WIDE = frozenset({"detail"})
 # tables that move to the A4 continuation pages, in this order, while the board overflows
-MOVABLE = ("detail", "findings", "rectified", "debts", "cadre", "travel", "meetings", "balance")
+MOVABLE = (
+    "detail",
+    "findings",
+    "rectified",
+    "debts",
+    "checks",
+    "cadre",
+    "travel",
+    "meetings",
+    "balance",
+)
 # lines of 8pt type in one column of the board, below its heading
 BOARD_LINES = 58
 FLOW_COLUMNS = 3

@@ -18,7 +18,10 @@ from village_ledger.reports.masking import Public
 from village_ledger.reports.xlsx import sheet_title, workbook_bytes, write_table
 
 ORDER = (
-    ("一、移交清单", ("inventory", "checklist", "contract_arrears", "assets", "asset_gaps")),
+    (
+        "一、移交清单",
+        ("inventory", "checks", "checklist", "contract_arrears", "assets", "asset_gaps"),
+    ),
     ("二、任期收支", ("term", "net_assets", "limits")),
     ("三、任期审计发现", ("families", "findings", "advances", "resolutions", "funds", "unsealed")),
     ("四、债权债务明细", ("debts",)),

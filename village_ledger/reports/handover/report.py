@@ -38,6 +38,7 @@ from village_ledger.reports.handover.term import (
     net_assets_table,
     term_income_table,
 )
+from village_ledger.reports.reconciliation import latest_checks_table
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.statements import Books, balance_sheet, sheet_figures
 from village_ledger.reports.tables import Table
@@ -94,6 +95,7 @@ def build_handover(
     sheet_end = _sheet(books, cutoff)
     tables = [
         inventory,
+        latest_checks_table(model, cutoff),
         checklist_table(model, term, parties.day),
         arrears_table(model, cutoff),
         assets_table(model, cutoff, held_only=True),
