@@ -8,6 +8,7 @@ planted identity, phone and card numbers must appear nowhere, in any page or API
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -282,3 +283,149 @@ def test_ledger_switcher_lists_every_village(page, server: Server, township: Pat
     for title in titles[1:]:
         assert title in listed
     assert quote(ledger) in page.url
+
+
+# --- the villagers' view: phone first, Chinese, a loss negative ------------------------------
+
+PHONE, DESKTOP = 390, 1280
+PUBLIC_PAGES = (
+    ("disclosure", "extension/VillageDisclosure/"),
+    ("entertainment", "extension/VillageEntertainment/"),
+    ("expenditure", "extension/VillageExpenditure/"),
+    ("findings", "extension/VillageFindings/"),
+    ("verify", "extension/VillageVerify/"),
+    ("income-statement", "income_statement/"),
+    ("balance-sheet", "balance_sheet/"),
+    ("trial-balance", "trial_balance/"),
+    ("journal", "journal/"),
+    ("account", "account/Assets:102-银行存款/"),
+    ("events", "events/"),
+)
+# Latin words a villager may meet on a page: the currency code. A seal digest (sha256 and hex
+# digits) is taken out before the words are looked for.
+ALLOWED_LATIN = frozenset({"CNY"})
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+# Every visible element whose right edge is past the viewport, unless a block inside the page
+# clips it or scrolls it within the viewport (a table scrolling inside its own block is allowed).
+# Fava's <article> scrolls sideways as a whole: that is the horizontal page scroll a phone must
+# not need, so it does not count as such a block.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const page = new Set([document.documentElement, document.body, document.querySelector("article")]);
+  const inside = (element) => {
+    for (let a = element.parentElement; a && !page.has(a); a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.overflowX !== "visible" && a.getBoundingClientRect().right <= width + 1) return true;
+    }
+    return false;
+  };
+  const found = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || box.right <= 0) continue;
+    if (box.right > width + 1 && !inside(element)) {
+      found.push(`${element.tagName}.${element.className} ${Math.round(box.left)}..${Math.round(box.right)}`);
+    }
+  }
+  for (const block of page) {
+    if (block && block.scrollWidth > block.clientWidth + 1) found.push(`${block.tagName} scrolls`);
+  }
+  return found.slice(0, 10);
+}"""
+
+
+def sample_village(township: Path) -> tuple[Path, str]:
+    """The sample village with the most in it (taibai: planted problems), else the first."""
+    mains = sorted(township.glob("*/main.beancount"))
+    main = next((m for m in mains if m.parent.name == "taibai"), mains[0])
+    return main, slugify(build_model(*_loaded(main)).title)
+
+
+@pytest.fixture
+def sized(browser, server: Server) -> Iterator:
+    """A page of the given width (a phone's or a desktop's)."""
+    contexts = []
+
+    def open_at(width: int):
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+        context.set_default_timeout(WAIT)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_at
+    for context in contexts:
+        context.close()
+
+
+def settle(tab, server: Server, ledger: str, path: str) -> None:
+    tab.goto(server.page(ledger, path), timeout=WAIT)
+    tab.wait_for_load_state("networkidle", timeout=WAIT)
+    tab.wait_for_selector("article", timeout=WAIT)
+    tab.wait_for_timeout(300)  # the relabelling script runs as Fava's components render
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_public_pages_fit_the_screen(sized, server: Server, township: Path, width: int) -> None:
+    """At a phone's width and a desktop's, nothing runs off the screen: a wide table scrolls
+    inside its block or becomes cards. Screenshots: /tmp/village-ledger-public-*.png."""
+    _, ledger = sample_village(township)
+    tab = sized(width)
+    problems = {}
+    for name, path in PUBLIC_PAGES:
+        settle(tab, server, ledger, path)
+        tab.screenshot(
+            path=str(SHOTS / f"village-ledger-public-{name}-{width}.png"), full_page=True
+        )
+        wide = tab.evaluate(OVERFLOWING)
+        if wide:
+            problems[name] = wide
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+
+
+def test_no_english_on_the_public_village_pages(sized, server: Server, township: Path) -> None:
+    _, ledger = sample_village(township)
+    tab = sized(DESKTOP)
+    found = {}
+    for name, path in PUBLIC_PAGES:
+        settle(tab, server, ledger, path)
+        text = DIGEST.sub("", tab.inner_text("body"))
+        words = set(re.findall(r"[A-Za-z]{2,}", text)) - ALLOWED_LATIN
+        if words:
+            found[name] = sorted(words)
+    assert found == {}
+
+
+def test_a_loss_is_negative_on_favas_income_statement(page, server: Server, township: Path) -> None:
+    """The planted village spends 800.00 in 2025Q1 and earns nothing: its sheet's 收益 is
+    -800.00, and Fava's own 损益表 must say the same, not 800.00."""
+    main = township / "plantcun" / "main.beancount"
+    quarter = Quarter(2025, 1)
+    income = table_view(report_of(main, quarter).report.tables["income"])
+    column = [title for title, _ in income.headers].index("本季")
+    sheet = {row[0][0]: row[column][0] for row in income.totals}["收益"]
+    assert sheet == "-800.00"
+    page.goto(server.page(slugify(PLANTED_TITLE), "income_statement/?time=2025-Q1"))
+    page.wait_for_load_state("networkidle", timeout=WAIT)
+    row = page.locator("article li, article .tree-table p").filter(has_text="净利润").first
+    row.wait_for(timeout=WAIT)
+    shown = row.inner_text().replace("\u2212", "-")  # Fava writes a minus sign, U+2212
+    assert shown.split() == ["净利润", "-800.00"]
+
+
+def test_the_filter_bar_shows_only_where_it_filters(page, server: Server, township: Path) -> None:
+    _, ledger = sample_village(township)
+    filters = page.locator('header input[data-key="f f"]')
+    open_page(page, server, ledger, "extension/VillageFindings/")
+    assert not filters.is_visible()
+    page.goto(server.page(ledger, "journal/"), timeout=WAIT)
+    page.wait_for_selector(".journal", timeout=WAIT)
+    assert filters.is_visible()
+
+
+def test_findings_speak_plainly_on_the_public_server(page, server: Server, township: Path) -> None:
+    main, ledger = sample_village(township)
+    codes = {f.rule for f in audit([main]).findings}
+    text = open_page(page, server, ledger, "extension/VillageFindings/")
+    assert codes and not any(code in text for code in codes)
+    assert ".beancount" not in text and "Expenses:" not in text and "（reviewer）" not in text

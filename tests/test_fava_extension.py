@@ -266,3 +266,13 @@ def test_findings_page_shows_a_villager_which_problems_were_put_right(tmp_path: 
     done = page.split("<h2>已整改的问题")[1]
     assert 'class="rectified" data-rule="VL101"' in done
     assert "2026-11-20" in done and "补签审核人" in done and "刘振华" in done
+
+
+def test_plain_messages_name_accounts_and_keys_as_villagers_do() -> None:
+    from village_ledger.fava.plain import account_name, plain_message
+
+    assert account_name("Expenses:513-管理费用:51302-办公费") == "管理费用—办公费"
+    assert account_name("Assets:102-银行存款") == "银行存款"
+    message = "缺少审核人（reviewer）签字，记入 Expenses:513-管理费用:51302-办公费，决议（meeting）"
+    assert plain_message(message) == "缺少审核人签字，记入 管理费用—办公费，决议"
+    assert plain_message("支付 2026-09-001 号凭证 300.00 元") == "支付 2026-09-001 号凭证 300.00 元"

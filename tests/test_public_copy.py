@@ -454,7 +454,6 @@ ROUTES = (
     "balance_sheet/",
     "trial_balance/",
     "journal/",
-    "errors/",
     "events/",
     "api/journal",
     "api/journal_page?page=1&order=asc",
@@ -466,6 +465,7 @@ ROUTES = (
     "extension/VillageDisclosure/?period=2025Q1",
     "extension/VillageExpenditure/?period=2025Q1",
     "extension/VillageFindings/",
+    "extension/VillageVerify/?period=2025Q1",
 )
 
 

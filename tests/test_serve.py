@@ -354,8 +354,8 @@ def readable(text: str) -> str:
 
 PLANTED_TITLE = "测试乡测试村股份经济合作社"
 EXTENSION_PAGES = ("VillageDisclosure", "VillageEntertainment", "VillageExpenditure")
-EXTENSION_PAGES += ("VillageFindings",)
-PAGES = ("income_statement/", "balance_sheet/", "trial_balance/", "journal/", "errors/")
+EXTENSION_PAGES += ("VillageFindings", "VillageVerify")
+PAGES = ("income_statement/", "balance_sheet/", "trial_balance/", "journal/")
 PAGES += tuple(f"extension/{p}/" for p in EXTENSION_PAGES)
 PAGES += ("extension/VillageDisclosure/?period=2025Q1", "account/Assets:102-银行存款/")
 APIS = (
@@ -368,6 +368,7 @@ APIS = (
     "api/account_report?a=Expenses:514-公益支出&r=journal",
 )
 REFUSED = (
+    ("GET", "errors/"),  # Beancount's English error list: the 审计发现 page has them in Chinese
     ("GET", "editor/"),
     ("GET", "query/"),
     ("GET", "import/"),
@@ -465,6 +466,18 @@ def test_no_identity_phone_card_or_relief_name_in_any_answer(server: Server) -> 
     for masked in MASKED:
         assert masked in everything  # the planted values are there, masked
     assert "张**" in everything
+
+
+def test_no_answer_names_the_temporary_folder(server: Server) -> None:
+    """Fava's page data names the served files: by their neutral names in the copy, never by
+    the server's temporary folder."""
+    ledger = slugify(PLANTED_TITLE)
+    for path in PAGES + APIS:
+        status, text = fetch(server.page(ledger, path))
+        assert status == 200, path
+        assert FOLDER_PREFIX not in text and str(server.temporary) not in text, path  # type: ignore[attr-defined]
+    _, page = fetch(server.page(ledger, "income_statement/"))
+    assert "villages/plantcun/main.beancount" in readable(page)
 
 
 def test_pages_carry_the_style_that_hides_editing_controls(server: Server) -> None:

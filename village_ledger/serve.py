@@ -125,6 +125,19 @@ def signatures(files: Iterable[Path]) -> dict[Path, tuple[int, int]]:
     return found
 
 
+# Fava's balance sheet carries the result not yet closed into equity on accounts Beancount
+# names itself (`Equity:Earnings:Current`). On the public server they get Chinese names; Beancount
+# takes a non-Latin name only after a digit, as the chart's own (`321-本年收益`), and the villagers'
+# pages show an account without its code.
+EARNINGS_ACCOUNTS = {
+    "account_current_earnings": "399-本期未结转收益",
+    "account_previous_earnings": "398-以前期间未结转收益",
+    "account_previous_balances": "397-期初余额",
+    "account_current_conversions": "396-本期折算差额",
+    "account_previous_conversions": "395-以前期间折算差额",
+}
+
+
 def extension_lines(
     day: date,
     sidecar: Path,
@@ -151,6 +164,8 @@ def extension_lines(
     if public:
         options["show-metadata-indicators"] = "false"
     lines = ["; --- added by village-ledger serve ---"]
+    if public:
+        lines += [f'option "{key}" "{name}"' for key, name in EARNINGS_ACCOUNTS.items()]
     lines += [f'{day} custom "fava-option" "{key}" "{value}"' for key, value in options.items()]
     if with_extension:
         lines.append(f'{day} custom "fava-extension" "{EXTENSION}" "{config}"')
@@ -408,6 +423,9 @@ def write_if_changed(path: Path, text: str) -> None:
 PAGES = frozenset(
     {"income_statement", "balance_sheet", "trial_balance", "journal", "events", "errors"}
 )
+# Beancount's error list is English and adds nothing for villagers: the 审计发现 page reports the
+# same problems (rule BEANCOUNT) in Chinese. The public copies are loaded without errors anyway.
+PUBLIC_PAGES = PAGES - {"errors"}
 APIS = frozenset(
     {
         "get_changed",
@@ -458,48 +476,69 @@ new MutationObserver(() => {
 }).observe(document.documentElement, { childList: true, subtree: true });
 </script>"""
 
-# On the public server, Fava's own pages speak to villagers: Beancount's Latin root accounts
-# in Chinese, an account by its name without its code (`Expenses:513-管理费用:51302-办公费` reads
-# 支出:管理费用:办公费), a voucher's metadata keys in Chinese. Beancount will not take Chinese
-# root names (`option "name_assets"` must be Latin), so this is done where Fava shows them.
-VILLAGER_SCRIPT = """<script id="village-ledger-plain">
-(() => {
-  const roots = ROOTS, keys = KEYS;
-  const account = new RegExp("^(" + Object.keys(roots).join("|") + ")((?::[^:\\\\s]+)*)$", "u");
-  const coded = /^\\d{2,}-(\\S+)$/;
-  const name = (part) => (coded.exec(part) || [null, part])[1];
-  const accountPlace = 'a[href*="/account/"], .tree-table, h1, svg, .account';
-  function plain(text, element) {
-    const found = account.exec(text);
-    if (found) return [roots[found[1]], ...found[2].split(":").slice(1).map(name)].join(":");
-    if (coded.test(text) && element.closest(accountPlace)) return name(text);
-    const key = text.endsWith(":") ? text.slice(0, -1) : text;
-    if (Object.hasOwn(keys, key) && element.closest("dl, .metadata")) {
-      return keys[key] + (text === key ? "" : "：");
+# On the public server, Fava's own pages speak to villagers (village_ledger/fava/villagers.js):
+# accounts by their Chinese names, metadata keys, the journal's entry types and the charts' months
+# in Chinese. Fava's labels left untranslated, by where they appear:
+JOURNAL_TYPES = {
+    "balance": "余额",
+    "custom": "记录",
+    "pad": "补差",
+    "note": "备注",
+    "open": "开户",
+    "close": "销户",
+    "event": "事件",
+    "price": "价格",
+}
+FAVA_WORDS = {
+    "Open": "开户",
+    "Close": "销户",
+    "Transaction": "凭证",
+    "x": "其他",
+    "Balance": "余额核对",
+    "Note": "备注",
+    "Pad": "补差",
+    "Custom": "其他记录",
+    "F": "类型",
+    "from": "来自",
+    "accumulated": "实际累计",
+    "True": "是",
+    "False": "否",
+    "(Last entry:": "（最近一笔：",
+}
+# What a villager has no use for: the journal's rows of serve's own Fava settings, its toggles
+# for documents (never published), queries (refused) and budgets, and the link to Beancount's
+# error list (its messages are English; the 审计发现 page reports the same problems in Chinese).
+VILLAGER_STYLE = """<style id="village-ledger-plain-style">
+.journal li.custom.fava-option, .journal li.custom.fava-extension,
+article form button[data-key="s d"], article form button[data-key="d d"],
+article form button[data-key="d l"], article form button[data-key="s q"],
+article form button[data-key="s B"], aside a[href$="/errors/"]
+{ display: none !important; }
+</style>"""
+
+
+# Fava's own pages at a phone's width: its tree tables scroll inside their block instead of
+# widening the page, a journal row's amounts get the room they need.
+PHONE_STYLE = """<style id="village-ledger-phone">
+@media (max-width: 640px) {
+  article .row { margin-left: 0; margin-right: 0; }
+  article .row > .column { min-width: 0; max-width: 100%; }
+  article ol.tree-table-new, article .tree-table { max-width: 100%; overflow-x: auto; }
+  .journal p > .num { width: auto; flex: 1 1 40%; white-space: nowrap; }
+}
+</style>"""
+
+
+def villager_script() -> str:
+    labels = {
+        "roots": vocab.ROOT_LABELS,
+        "keys": vocab.META_LABELS,
+        "types": JOURNAL_TYPES,
+        "words": FAVA_WORDS,
     }
-    return null;
-  }
-  function relabel(node) {
-    const root = node.nodeType === Node.TEXT_NODE ? node.parentNode : node;
-    if (!root || root.nodeType !== Node.ELEMENT_NODE) return;
-    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let text = walk.nextNode(); text; text = walk.nextNode()) {
-      const shown = text.nodeValue.trim();
-      if (!shown || shown.length > 300 || !text.parentElement) continue;
-      const label = plain(shown, text.parentElement);
-      if (label !== null && label !== shown) text.nodeValue = text.nodeValue.replace(shown, label);
-    }
-  }
-  new MutationObserver((records) => {
-    for (const record of records) {
-      if (record.type === "characterData") relabel(record.target);
-      for (const added of record.addedNodes) relabel(added);
-    }
-  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
-})();
-</script>""".replace("ROOTS", json.dumps(vocab.ROOT_LABELS, ensure_ascii=False)).replace(
-    "KEYS", json.dumps(vocab.META_LABELS, ensure_ascii=False)
-)
+    code = (Path(__file__).parent / "fava" / "villagers.js").read_text(encoding="utf-8")
+    constants = f"const LABELS = {json.dumps(labels, ensure_ascii=False)};\n"
+    return f'{VILLAGER_STYLE}<script id="village-ledger-plain">\n{constants}{code}</script>'
 
 
 # --- requests an attacker sends -----------------------------------------------------------
@@ -579,7 +618,7 @@ def allowed(
     if endpoint in ENDPOINTS:
         return True
     if endpoint == "report":
-        return args.get("report_name") in PAGES
+        return args.get("report_name") in (PAGES if private else PUBLIC_PAGES)
     if endpoint == "extension_report":
         return args.get("extension_name") in EXTENSION_PAGES
     return endpoint.startswith("json_api.") and endpoint.split(".", 1)[1] in APIS
@@ -633,7 +672,7 @@ def make_app(publisher: Publisher) -> Any:
         app.logger.warning("request %s refused: %r", request.full_path, error)
         return answer(BAD_REQUEST.format("无法按这些条件显示"), 400)
 
-    head = GUARD_STYLE + ("" if publisher.private else VILLAGER_SCRIPT) + "</head>"
+    head = GUARD_STYLE + PHONE_STYLE + ("" if publisher.private else villager_script()) + "</head>"
     # Fava's page data names the served files: on the public server those are the copies in the
     # temporary folder; they are shown by their neutral names within it (villages/<v>/1.beancount)
     folders = (

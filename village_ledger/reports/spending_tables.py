@@ -188,7 +188,7 @@ def meetings_table(model: LedgerModel, period: Period) -> Table:
         )
     rows = frame(records, MEETING_COLUMNS)
     totals = [{"subject": "本季合计", "quarter": int(rows["quarter"].sum()) if records else 0}]
-    note = "列出本季度作出或本季度有支出的会议决议；支出按引用该决议编号（meeting）的付款计算。"
+    note = "列出本季度作出或本季度有支出的会议决议；支出按引用该决议编号的付款计算。"
     return Table("meetings", "会议决议事项支出", MEETING_COLUMNS, rows, totals, note)
 
 
@@ -222,7 +222,7 @@ def funds_table(model: LedgerModel, period: Period) -> Table:
     keys = ("received_q", "spent_q", "received", "spent", "left")
     totals = [{"project": "合计", **{k: int(rows[k].sum()) if records else 0 for k in keys}}]
     note = (
-        "拨入为专项应付款、一事一议资金明细科目的贷方发生额；支出为注明该项目（project）的付款，"
+        "拨入为专项应付款、一事一议资金明细科目的贷方发生额；支出为注明该项目的付款，"
         "经应付款挂账的工程款在挂账时计入，付款时不重复计算。"
     )
     return Table("funds", "专项资金收支", FUND_COLUMNS, rows, totals, note)
