@@ -183,8 +183,8 @@ def latest_checks_table(model: LedgerModel, day: date) -> Table:
         )
     frame = pd.DataFrame.from_records(records, columns=[c.key for c in CHECK_COLUMNS])
     note = (
-        f"截至 {day} 最近一次库存现金盘点（`counted-by`）和每个银行账户最近一次对账（`bank-statement`）。"
-        "账面余额为核对日日终余额；银行对账的账面余额不含待补全的 `!` 草稿，调节后余额为对账单余额"
+        f"截至 {day} 最近一次库存现金盘点和每个银行账户最近一次对账。"
+        "账面余额为核对日日终余额；银行对账的账面余额不含待补全的草稿凭证，调节后余额为对账单余额"
         "加减企业已收付、银行未收付的款项。"
     )
     table = Table("checks", "库存现金盘点与银行对账", CHECK_COLUMNS, frame, note=note)
