@@ -49,7 +49,9 @@ def income_table(books: Books, period: Period) -> Table:
     sums = sums[(sums != 0).any(axis=1)].astype("int64")
     info = accounts.loc[sums.index]
     # income is a credit in Beancount; villagers read it as a positive figure
-    sign = info["root"].map({"Income": -1, "Expenses": 1})
+    # int64 even when no account moved: an empty map is typed as text once pyarrow is installed,
+    # and would turn the (empty) rows into text whose sum is ""
+    sign = info["root"].map({"Income": -1, "Expenses": 1}).astype("int64")
     rows = sums.mul(sign, axis=0)
     rows["kind"] = info["root"].map({"Income": "收入", "Expenses": "支出"})
     rows["code"] = info["code"]
