@@ -62,3 +62,33 @@ def test_an_unreachable_scheduler_is_a_message_and_exit_2(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert "无法连接 Dask 调度器 tcp://127.0.0.1:9" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small generated county (bench/county.py): 4 villages in 2 townships, one planted pair
+    of villages in different townships booking the same invoice."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import county as generator
+
+    root = tmp_path_factory.mktemp("county") / "county"
+    plan = generator.plan_county(4, 2, seed=3)
+    for task in plan:
+        task["size"] = 300
+    generator.generate(root, plan, jobs=1)
+    return root
+
+
+def test_a_generated_county_is_the_same_cached_and_on_a_cluster(
+    county: Path, scheduler: str, tmp_path: Path
+) -> None:
+    townships = [str(p) for p in sorted(county.glob("t*"))]
+    cache = str(tmp_path / "cache")
+    plain = run_check(*townships, "--jobs", "1", "--no-cache")
+    cold = run_check(*townships, "--jobs", "2", VILLAGE_LEDGER_CACHE_DIR=cache)
+    warm = run_check(*townships, "--jobs", "2", VILLAGE_LEDGER_CACHE_DIR=cache)
+    on_cluster = run_check(*townships, "--scheduler", scheduler, VILLAGE_LEDGER_CACHE_DIR=cache)
+    assert '"VL303"' in plain[1]  # the planted pair
+    assert cold == warm == on_cluster == plain
