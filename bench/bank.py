@@ -41,8 +41,10 @@ def books_and_statement(village: Path, lines: int, opening: Decimal) -> Path:
     first = date(2026, 10, 1)
     vouchers, statement = [], []
     per_month: dict[int, int] = {}
-    for index in range(lines):
-        day = first + timedelta(days=index * 91 // lines)
+    index = -1
+    while len(statement) < lines:
+        index += 1
+        day = first + timedelta(days=min(index * 91 // lines, 91))
         amount = Decimal(100 + index % 700) + Decimal(index % 100) / 100
         if index % 10 == 9:  # on the statement only: interest, fees, transfers not yet booked
             statement.append((day, "转账收入", "外单位", amount))

@@ -18,6 +18,7 @@ and book items the statement does not have (企业已收/已付、银行未收/�
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -114,27 +115,39 @@ def _is_in(entry: data.Transaction, entries: list[data.Transaction]) -> bool:
 def match(
     account: str, statement: Statement, items: list[BookItem], window: int = WINDOW_DAYS
 ) -> Matching:
-    free = list(items)
+    """Each line to at most one item, each item to at most one line (see the module)."""
+    by_ref = {item.bank_ref: item for item in items if item.bank_ref}
+    by_amount: dict[Decimal, list[BookItem]] = defaultdict(list)
+    for item in items:
+        by_amount[item.amount].append(item)
+    used: set[int] = set()
     pairs: list[tuple[StatementLine, BookItem]] = []
     unmatched: list[StatementLine] = []
     for line in statement.lines:
-        item = _find(line, free, window)
-        if item is None:
+        found = _find(line, by_ref, by_amount.get(line.amount, []), used, window)
+        if found is None:
             unmatched.append(line)
         else:
-            free.remove(item)
-            pairs.append((line, item))
+            used.add(id(found))
+            pairs.append((line, found))
     drafts = tuple(i for i in items if i.is_draft)
-    left = tuple(i for i in free if not i.is_draft and not i.match_only)
+    left = tuple(i for i in items if id(i) not in used and not i.is_draft and not i.match_only)
     return Matching(account, statement, tuple(pairs), tuple(unmatched), left, drafts)
 
 
-def _find(line: StatementLine, free: list[BookItem], window: int) -> BookItem | None:
-    for item in free:
-        if item.bank_ref and item.bank_ref == line.key:
-            return item
+def _find(
+    line: StatementLine,
+    by_ref: dict[str, BookItem],
+    same_amount: list[BookItem],
+    used: set[int],
+    window: int,
+) -> BookItem | None:
+    made = by_ref.get(line.key)
+    if made is not None and id(made) not in used:
+        return made
+    # a draft made from another line is that line's, whatever its amount
     same = [
-        i for i in free if i.amount == line.amount and not (i.bank_ref and i.bank_ref != line.key)
+        i for i in same_amount if id(i) not in used and not (i.bank_ref and i.bank_ref != line.key)
     ]
     if line.reference:
         for item in same:
