@@ -517,13 +517,18 @@ article form button[data-key="s B"], aside a[href$="/errors/"]
 </style>"""
 
 
-# Fava's own pages at a phone's width: its tree tables scroll inside their block instead of
-# widening the page, a journal row's amounts get the room they need.
+# Fava's own pages at a phone's width: side-by-side tree tables stacked, each fitting the screen
+# (or scrolling inside its block), a journal row's amounts given the room they need.
 PHONE_STYLE = """<style id="village-ledger-phone">
 @media (max-width: 640px) {
-  article .row { margin-left: 0; margin-right: 0; }
-  article .row > .column { min-width: 0; max-width: 100%; }
+  article .row { margin-left: 0; margin-right: 0; flex-wrap: wrap; }
+  article .row > .column { min-width: 0; max-width: 100%; flex: 1 1 100%; }
   article ol.tree-table-new, article .tree-table { max-width: 100%; overflow-x: auto; }
+  /* account names take the room left by one amount column; the column of amounts in other
+     units stays empty in Fava's default view (at cost, in CNY) and is left out on a phone */
+  .tree-table-new p > span:first-child, .tree-table .account-cell { min-width: 0 !important; }
+  .tree-table-new .num, .tree-table .num { width: 8em; }
+  .tree-table-new p > .other, .tree-table p > .other { display: none; }
   .journal p > .num { width: auto; flex: 1 1 40%; white-space: nowrap; }
 }
 </style>"""
