@@ -1,7 +1,7 @@
 #!/bin/sh
 # The main job on the sample township: check every village, then render its reports into OUT:
 # each village's latest quarter's 财务公开 (HTML, the A3 board as PDF, Excel), its books (科目余额表,
-# 总账, 日记账, the month's 记账凭证), the township overview, and the handover audit of the 2026
+# 总账, 日记账, the month's 记账凭证, 合同台账, 资产台账), the township overview, and the handover audit of the 2026
 # 村两委换届.
 BIN="$1"
 OUT="$2"
@@ -37,7 +37,11 @@ for main in ledgers/*/main.beancount; do
   run "$BIN/village-ledger" books "$main" --book 现金日记账 --period "$PERIOD" -o "$OUT/$village-$PERIOD-现金日记账.pdf"
   run "$BIN/village-ledger" books "$main" --book 银行存款日记账 --period "$PERIOD" -o "$OUT/$village-$PERIOD-银行存款日记账.pdf"
   run "$BIN/village-ledger" vouchers "$main" --period 2026-09 -o "$OUT/$village-2026-09-记账凭证.pdf"
+  run "$BIN/village-ledger" books "$main" --book 合同台账 --period 2026 -o "$OUT/$village-2026-合同台账.xlsx"
+  run "$BIN/village-ledger" books "$main" --book 合同台账 --period 2026 -o "$OUT/$village-2026-合同台账.pdf"
+  run "$BIN/village-ledger" books "$main" --book 资产台账 --period "$PERIOD" -o "$OUT/$village-$PERIOD-资产台账.pdf"
   echo "  $OUT/$village-$PERIOD-科目余额表.pdf, 2026-总分类账.xlsx, 日记账, 2026-09-记账凭证.pdf"
+  echo "  $OUT/$village-2026-合同台账.xlsx, .pdf, $village-$PERIOD-资产台账.pdf"
 done
 
 echo "== 乡镇总览"

@@ -31,6 +31,7 @@ ROUTES = (
     "extension/VillageEntertainment/",
     "extension/VillageExpenditure/",
     "extension/VillageFindings/",
+    "extension/VillageContracts/",
     "api/journal",
     "api/journal_page",
     "api/income_statement",

@@ -354,7 +354,7 @@ def readable(text: str) -> str:
 
 PLANTED_TITLE = "测试乡测试村股份经济合作社"
 EXTENSION_PAGES = ("VillageDisclosure", "VillageEntertainment", "VillageExpenditure")
-EXTENSION_PAGES += ("VillageFindings", "VillageVerify")
+EXTENSION_PAGES += ("VillageFindings", "VillageVerify", "VillageContracts")
 PAGES = ("income_statement/", "balance_sheet/", "trial_balance/", "journal/")
 PAGES += tuple(f"extension/{p}/" for p in EXTENSION_PAGES)
 PAGES += ("extension/VillageDisclosure/?period=2025Q1", "account/Assets:102-银行存款/")

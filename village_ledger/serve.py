@@ -6,8 +6,8 @@ What is served (docs/dashboard.md has the whole story):
   masked entry by entry and printed again (`village_ledger.public_copy`) into a private
   temporary folder (mode 0700); Fava reads only those copies, in read-only mode. The originals
   are only ever opened for reading. Masking is the report layer's (`reports.masking.Masker`):
-  identity, phone and card numbers however written, and every relief (救助) recipient of every
-  served village, wherever they appear. The copies carry no original file name or path, no
+  identity, phone and card numbers however written, and every relief (救助) recipient and every
+  contract counterparty who is a person of every served village, wherever they appear. The copies carry no original file name or path, no
   comment and no document; each copy is loaded again and must hold exactly its original's
   vouchers (`PublicCopyError` otherwise). Left as they are: seal digests (a hash, no person in
   it) and the 监督电话 event (printed on every sheet for villagers to call).
@@ -63,7 +63,7 @@ from village_ledger.findings import Finding
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, village_of, vocab
 from village_ledger.public_copy import PublicCopier, Vouchers, escape, vouchers
-from village_ledger.reports.masking import Masker, relief_names
+from village_ledger.reports.masking import Masker, private_names
 from village_ledger.sealing import today
 from village_ledger.verification import VERIFY
 
@@ -99,7 +99,7 @@ class Original:
             crash = next((f.message for f in result.findings if f.rule == "VL900"), "")
             raise PublicCopyError(f"{self.main}：无法读取账簿：{crash}")
         self.result = replace(result, ledger=None, model=None)
-        self.names = relief_names(model)
+        self.names = private_names(model)
         self.vouchers = vouchers(loaded.entries)
         self.title = str(loaded.options.get("title") or "")
         self.files = sorted({Path(p).resolve() for p in loaded.options["include"]} | {self.main})
@@ -447,6 +447,7 @@ EXTENSION_PAGES = frozenset(
         "VillageExpenditure",
         "VillageFindings",
         "VillageVerify",
+        "VillageContracts",
     }
 )
 REFUSED = "村账公开服务只提供查阅，不提供此功能。"

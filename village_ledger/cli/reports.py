@@ -75,9 +75,11 @@ def _day(text: str | None) -> date:
     help="纸张：a4 竖版；a3 横版（公开栏张贴，一张贴完，过长的明细续 A4 页）。",
 )
 def disclose(ledger: str, period: str, fmt: str, out: str | None, paper: str) -> None:
-    """季度财务公开表：收支情况、收支明细、重点支出、资产负债、债权债务、专项资金、审计发现。
+    """季度财务公开表：收支情况、收支明细、重点支出、资产负债、债权债务、专项资金、
+    资产资源发包租赁、审计发现。
 
-    LEDGER 是村的 main.beancount 或村文件夹。公开输出中的身份证号、手机号、银行卡号及救助对象姓名均已遮蔽。
+    LEDGER 是村的 main.beancount 或村文件夹。公开输出中的身份证号、手机号、银行卡号，以及救助对象和
+    个人承包（承租）方的名字均已遮蔽。
     """
     quarter = _quarter(period)
     main = readable_village(ledger, "{path} 下有 {count} 个村账簿，disclose 一次只公开一个村")

@@ -9,7 +9,9 @@ serve` enables it on the copies it serves. Its pages, each a report of the sideb
 - 重点支出: cadre pay, travel, and spending under each resolution against its amount;
 - 审计发现: the rules' findings, filtered by family, severity and quarter;
 - 封存核对: a printed sheet's seal digest (its QR code leads here) against today's books;
-- 录入凭证 (only under `serve --private`): the voucher entry form (`village_ledger.fava.entry`).
+- 录入凭证 (only under `serve --private`): the voucher entry form (`village_ledger.fava.entry`);
+- 合同与资产: the contract register, each contract's schedule as a timeline (paid, owed and
+  overdue periods, drawn as inline SVG on the server) and the asset register.
 
 Every figure comes from the report model of `village_ledger.reports`, masked before it is laid
 out, so what is on screen is what is on paper. The pages ignore Fava's time and account
@@ -28,12 +30,23 @@ from flask import request
 from markupsafe import Markup
 
 from village_ledger.fava import base
-from village_ledger.fava.charts import Bar, Line, Progress, column_chart, progress_chart
+from village_ledger.fava.charts import (
+    PERIOD_TONES,
+    Bar,
+    Line,
+    Progress,
+    Span,
+    column_chart,
+    progress_chart,
+    timeline_chart,
+)
 from village_ledger.fava.plain import plain_message
 from village_ledger.fava.views import Village, year_quarters
 from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding, Rectification
 from village_ledger.model import Period, Quarter
+from village_ledger.model.schedule import Line as ScheduleLine
 from village_ledger.registry import FAMILIES, get_rule
+from village_ledger.reports import contract_tables
 from village_ledger.reports.disclosure_render import A4_ORDER, money_rows, seal_text
 from village_ledger.reports.layout import TableView, qr_data_uri, table_view
 from village_ledger.reports.statements import cents, yuan_display
@@ -189,6 +202,63 @@ def quarter_totals(view: TableView) -> list[tuple[str, str]]:
     if column is None:
         return []
     return [(row[0][0], row[column][0]) for row in view.totals]
+
+
+class VillageContracts(base.VillagePage):
+    """合同与资产: the contract register, each contract's schedule as a timeline of paid,
+    owed and overdue periods, and the asset register, as of the books' last day."""
+
+    report_title = "合同与资产"
+    template = "_contracts.html"
+
+    def params(self, village: Village) -> tuple[Any, ...]:
+        return ()
+
+    def context(self, village: Village) -> dict[str, Any]:
+        model = village.model
+        as_of = model.figures.books_end
+        if as_of is None:
+            return {"as_of": None}
+        mask = village.masker.walk
+        year = Period.span(date(as_of.year, 1, 1), as_of)
+        contracts = []
+        for contract in contract_tables.signed_by(model, as_of):
+            schedule = model.figures.contracts.schedule(contract, as_of)
+            heading = f"{contract.id} {contract.kind} {contract.counterparty} {contract.subject}"
+            contracts.append(
+                {
+                    "id": contract.id,
+                    "heading": village.masker.text(heading),
+                    "term": contract_tables.term_text(contract, as_of),
+                    "state": contract_tables.contract_state(schedule),
+                    "arrears": yuan_display(cents(schedule.arrears)),
+                    "overdue": schedule.overdue > 0,
+                    "timeline": timeline_chart(
+                        village.masker.text(f"{contract.id} 收付进度"),
+                        [period_span(line) for line in schedule.lines],
+                        as_of,
+                    ),
+                    "table": table_view(mask(contract_tables.schedule_table(schedule))),
+                }
+            )
+        return {
+            "as_of": as_of,
+            "register": table_view(mask(contract_tables.register_table(model, year))),
+            "contracts": contracts,
+            "assets": table_view(mask(contract_tables.assets_table(model, as_of))),
+            "gaps": table_view(mask(contract_tables.asset_gaps_table(model, as_of))),
+            "tones": PERIOD_TONES,
+        }
+
+
+def period_span(line: ScheduleLine) -> Span:
+    """A period of a schedule as the timeline draws it."""
+    tip = (
+        f"{line.label}（{line.instalment.first} 至 {line.instalment.last}）："
+        f"{line.due} 到期，应收付 {yuan_display(cents(line.amount))} 元，"
+        f"已收付 {yuan_display(cents(line.received))} 元，{line.state}"
+    )
+    return Span(line.label, line.instalment.first, line.instalment.last, line.due, line.state, tip)
 
 
 SEVERITIES = {"error": "错误", "warning": "预警"}

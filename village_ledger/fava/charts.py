@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from markupsafe import Markup, escape
 
@@ -117,5 +118,83 @@ def progress_chart(title: str, rows: Sequence[Progress]) -> Markup:
         share = f"{row.spent * 100 // row.planned}%" if row.planned > 0 else "—"
         text = f"{yuan_display(row.spent)} / {yuan_display(row.planned)}（{share}）"
         parts.append(_text(left + plot_w + 6, y + 16, text, "start"))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# --- a contract's schedule as a timeline --------------------------------------------------
+
+# a period's state (`model.schedule.Line.state`) -> its colour and what the legend calls it
+PERIOD_TONES = {
+    "已收": "#2e8b57",
+    "部分收到": "#7fb2e5",
+    "待收": "#e0a030",
+    "欠收": "#c8372d",
+    "未到期": "#d9dde3",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """One period of a contract on its timeline."""
+
+    label: str
+    first: date
+    last: date
+    due: date
+    state: str  # a key of PERIOD_TONES
+    tip: str  # what hovering (or a screen reader) tells of it
+
+
+def timeline_chart(title: str, spans: Sequence[Span], today: date) -> Markup:
+    """The periods of a contract side by side on a time axis, coloured by state, each due day
+    marked below its period and the day the figures are drawn up at marked across. Drawn in a
+    360-unit-wide box that the page scales to its width, so it reads on a 390 px phone."""
+    width, pad, bar_y, bar_h = 360, 4, 20, 24
+    height = bar_y + bar_h + 30
+    if not spans:
+        return Markup("")
+    start = min(s.first for s in spans)
+    end = max(max(s.last for s in spans), start)
+    days = (end - start).days + 1
+    scale = (width - 2 * pad) / days
+
+    def x(day: date) -> float:
+        return pad + (day - start).days * scale
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="vl-timeline" role="img" '
+        f'viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for span in spans:
+        left = x(span.first)
+        span_w = max((span.last - span.first).days + 1, 1) * scale - 1
+        colour = PERIOD_TONES.get(span.state, PERIOD_TONES["未到期"])
+        parts.append(
+            f'<rect class="vl-period" data-period="{escape(span.label)}" '
+            f'data-state="{escape(span.state)}" x="{left:.1f}" y="{bar_y}" '
+            f'width="{max(span_w, 1):.1f}" height="{bar_h}" fill="{colour}">'
+            f"<title>{escape(span.tip)}</title></rect>"
+        )
+        if span_w >= 7 * len(span.label) + 4:
+            ink = ' fill="#fff"' if span.state in ("已收", "欠收") else ""
+            parts.append(_text(left + span_w / 2, bar_y + bar_h / 2 + 4, span.label, extra=ink))
+        due = x(span.due) + scale / 2
+        parts.append(
+            f'<path d="M{due:.1f},{bar_y + bar_h + 2} l-3,5 h6 z" fill="#555">'
+            f"<title>{escape(span.label)} 到期日 {span.due}</title></path>"
+        )
+    parts.append(_text(pad, height - 4, str(start), "start"))
+    parts.append(_text(width - pad, height - 4, str(end), "end"))
+    if start <= today <= end:
+        mark = x(today) + scale / 2
+        parts.append(
+            f'<line class="vl-today" x1="{mark:.1f}" y1="4" x2="{mark:.1f}" '
+            f'y2="{bar_y + bar_h + 2}" stroke="#222" stroke-width="1.5" stroke-dasharray="3,2"/>'
+        )
+        anchor = "start" if mark < width / 2 else "end"
+        shift = 3 if anchor == "start" else -3
+        parts.append(_text(mark + shift, 13, f"截至 {today}", anchor))
     parts.append("</svg>")
     return Markup("".join(parts))

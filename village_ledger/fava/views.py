@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from village_ledger.fava.audit import Audit, audit_in_process, read_sidecar
 from village_ledger.model import LedgerModel, Quarter, build_model
 from village_ledger.reports.disclosure import Disclosure, build_disclosure
-from village_ledger.reports.masking import Masker, Public, publish, relief_names
+from village_ledger.reports.masking import Masker, Public, private_names, publish
 from village_ledger.reports.statements import Books
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def load_village(ledger: FavaLedger, sidecar: Path | None) -> Village:
         model=model,
         books=Books.of(model),
         audit=audit,
-        masker=Masker(relief_names(model)),
+        masker=Masker(private_names(model)),
         quarters=quarters_of(model),
     )
 

@@ -57,8 +57,8 @@ def direction(contract: Contract) -> str:
 # --- 合同台账 -------------------------------------------------------------------------------
 
 REGISTER_COLUMNS = (
-    Column("id", "合同编号", width=1.8),
-    Column("kind", "类型", width=0.9),
+    Column("id", "合同编号", width=2.3),
+    Column("kind", "类型", width=1.0),
     Column("counterparty", "对方", width=2.6),
     Column("subject", "标的", width=2.8),
     Column("term", "起止日期", width=2.9),
@@ -71,7 +71,7 @@ REGISTER_COLUMNS = (
     Column("received", "累计已收付", "amount", width=1.9),
     Column("arrears", "欠收付", "amount", width=1.8),
     Column("overdue", "其中逾期", "amount", width=1.8),
-    Column("state", "状态", width=1.0),
+    Column("state", "状态", width=1.4),
 )
 REGISTER_SUMMED = ("due_in", "received_in", "due", "received", "arrears", "overdue")
 
@@ -372,18 +372,21 @@ LEASING_COLUMNS = (
 
 
 def letting_contracts(model: LedgerModel, period: Period) -> list[Schedule]:
-    """The 发包, 租赁 and 承包 contracts in force at some time within `period`, as of its end."""
+    """The 发包, 租赁 and 承包 contracts in force at some time within `period`, as of its end
+    (the books' last day if earlier)."""
+    as_of = as_of_day(model, period)
     found = []
-    for contract in signed_by(model, period.last):
+    for contract in signed_by(model, as_of):
         if contract.kind not in LETTING_KINDS:
             continue
-        if contract.start <= period.last and contract.ends(period.last) >= period.first:
-            found.append(model.figures.contracts.schedule(contract, period.last))
+        if contract.start <= as_of and contract.ends(as_of) >= period.first:
+            found.append(model.figures.contracts.schedule(contract, as_of))
     return found
 
 
 def leasing_table(model: LedgerModel, period: Period) -> Table:
     """资产资源发包租赁: for villagers, what the village lets out, to whom, and what came in."""
+    as_of = as_of_day(model, period)
     year = Period.span(period.last.replace(month=1, day=1), period.last)
     records = []
     for schedule in letting_contracts(model, period):
@@ -394,8 +397,8 @@ def leasing_table(model: LedgerModel, period: Period) -> Table:
                 "kind": contract.kind,
                 "counterparty": contract.counterparty,
                 "subject": contract.subject,
-                "term": term_text(contract, period.last),
-                "amount": amount_in_force(contract, period.last),
+                "term": term_text(contract, as_of),
+                "amount": amount_in_force(contract, as_of),
                 "period": contract.period,
                 "due_year": cents(schedule.due_in(year)),
                 "received_year": cents(schedule.received_in(year)),
@@ -409,7 +412,7 @@ def leasing_table(model: LedgerModel, period: Period) -> Table:
         frame(records, LEASING_COLUMNS),
         note=(
             f"本季度内履行的发包、租赁、承包合同。本年应收为 {year.first} 至 {year.last} 到期的"
-            f"金额，本年已收为同期收到的合同款（含预收）；累计欠收为截至 {period.last} 已到期未收的金额。"
+            f"金额，本年已收为同期收到的合同款（含预收）；累计欠收为截至 {as_of} 已到期未收的金额。"
             "承包（承租）方为个人的，只公开姓氏。"
         ),
         empty="本季度没有发包、租赁合同",

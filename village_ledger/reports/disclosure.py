@@ -22,9 +22,10 @@ from village_ledger.findings import Finding
 from village_ledger.model import LedgerModel, Period, Quarter, build_model
 from village_ledger.reports.account_tables import balance_sheet_table, detail_table, income_table
 from village_ledger.reports.chinese_amount import capital_cents
+from village_ledger.reports.contract_tables import leasing_table
 from village_ledger.reports.debts import debts_table
 from village_ledger.reports.findings_tables import findings_tables
-from village_ledger.reports.masking import relief_names, relief_texts
+from village_ledger.reports.masking import counterparty_names, relief_names, relief_texts
 from village_ledger.reports.reconciliation import latest_checks_table
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.spending_tables import (
@@ -128,6 +129,7 @@ def build_disclosure(
         latest_checks_table(model, period.last),
         debts_table(books, period),
         funds_table(model, period),
+        leasing_table(model, period),
         *findings_tables(model, findings, period, published),
     ]
     signature = Signature(
@@ -149,7 +151,7 @@ def build_disclosure(
         capitals=capitals(income, sheet, money),
         entertainment_ytd=cents(year.total),
         entertainment_cap=cents(year.cap),
-        relief_payees=relief_payees(books, period),
+        relief_payees=relief_payees(books, period) | counterparty_names(model),
     )
 
 

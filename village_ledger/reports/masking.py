@@ -12,7 +12,8 @@ What is masked, wherever it appears in text (rules in docs/reports.md):
   and last 4 kept;
 - bank card numbers of 16 to 19 digits, also in groups of four: last 4 kept;
 - any other run of more than 20 digits: last 4 kept (nothing of that length is public data);
-- the given name of the payee of a relief (救助) payment, wherever that payee's name appears.
+- the given name of the payee of a relief (救助) payment, wherever that payee's name appears;
+- the given name of a contract's counterparty who is a person (`is_individual`), likewise.
 
 A run of exactly 20 digits is a 全电发票 number and is left alone, as are the invoice form
 `<10 or 12 digits>-<8 digits>`, voucher numbers (`2025-04-003`), dates and amounts: none of them
@@ -360,6 +361,34 @@ def relief_names(model: LedgerModel) -> frozenset[str]:
         if any(model.chart.get(p.account).category == RELIEF for p in txn.postings):
             names.update(relief_texts(txn.payee, txn.narration))
     return frozenset(names)
+
+
+# what a unit's name holds and a person's does not: a counterparty without any of these is
+# taken for a person (errs towards hiding: 张秀兰, 李四（养殖户）, 王五等三户)
+ORGANISATION = re.compile(
+    "公司|集团|合作社|联合社|协会|委员会|村委|银行|信用社|超市|商行|商店|门市|经营部|服务部|"
+    "服务站|中心|基地|医院|学校|农庄|酒家|饭店|宾馆|加油站|[厂店场站所局院校馆社部队组处办园坊]"
+)
+
+
+def is_individual(counterparty: str) -> bool:
+    """Whether a contract's counterparty is a person (a villager who rents the pond) rather than
+    a unit: no unit's word in what is left of it without bracketed notes."""
+    text = _BRACKETS.sub("", counterparty).strip()
+    return bool(text) and ORGANISATION.search(text) is None
+
+
+def counterparty_names(model: LedgerModel) -> frozenset[str]:
+    """The counterparties of the books' contracts that are persons: in anything public their
+    given names are hidden wherever they appear (the contract, the receipts' payee and
+    narration), as for relief recipients."""
+    return frozenset(c.counterparty for c in model.contracts if is_individual(c.counterparty))
+
+
+def private_names(model: LedgerModel) -> frozenset[str]:
+    """Every person whose given name a public output of the books hides: relief recipients and
+    contract counterparties who are persons."""
+    return relief_names(model) | counterparty_names(model)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from village_ledger.reports.handover.term import (
     net_assets_table,
     term_income_table,
 )
+from village_ledger.reports.masking import counterparty_names
 from village_ledger.reports.reconciliation import latest_checks_table
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.statements import Books, balance_sheet, sheet_figures
@@ -121,7 +122,7 @@ def build_handover(
         capitals=capitals(sheet_end),
         sources=sources(model, parties, term, len(findings)),
         differences=sum(1 for r in inventory.records() if r["check"] == MISMATCH),
-        relief_payees=relief_payees(books, term),
+        relief_payees=relief_payees(books, term) | counterparty_names(model),
     )
 
 
