@@ -80,6 +80,8 @@ def test_a_clean_month_reconciles_with_nothing_outstanding(huangmei: Path) -> No
     assert bq_sum(loaded, f"account = '{BANK}' AND date <= 2026-09-25") == int(rec.book * 100)
     code, out, _ = run("import-bank", huangmei, CLEAN, "--account", "10201")
     assert code == 0 and "调节后余额相符" in out and "已勾对 12 笔" in out
+    # two bank accounts: a 农商行 statement is the one named 农商行's
+    assert run("import-bank", huangmei, CLEAN)[1] == out
 
 
 @pytest.mark.near_miss("VL207")
@@ -201,7 +203,7 @@ summary = "用途"
     assert "Income:504-其他收入:50401-利息收入" in str(result.new[0])
     bad = huangmei.parent / "township" / "banks.toml"
     bad.write_text('[[bank]]\nname = "x"\n', encoding="utf-8")
-    code, _, err = run("import-bank", huangmei, path, "--account", "10202")
+    code, _, err = run("import-bank", huangmei, path)
     assert code == 2 and "banks.toml" in err and "date" in err
 
 
@@ -316,3 +318,22 @@ def test_the_handover_and_the_disclosure_show_the_latest_checks(huangmei: Path) 
         (date(2026, 9, 30), 70393699, 69913699)
     ]
     assert "未达账项 3 笔" in bank[0]["kind"]
+
+
+def test_the_importer_speaks_beangulps_protocol(huangmei: Path, tmp_path: Path) -> None:
+    from beancount.core import data
+
+    _, model = model_of(huangmei)
+    importer = BankStatementImporter(BANK, model)
+    assert importer.identify(str(OUTSTANDING)) and importer.identify(str(CLEAN))
+    other = tmp_path / "notes.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert not importer.identify(str(other)) and not importer.identify(str(DATA))
+    assert importer.account(str(CLEAN)) == BANK
+    assert importer.date(str(OUTSTANDING)) == date(2026, 9, 30)
+    extracted = importer.extract(str(OUTSTANDING), [])
+    drafts = [e for e in extracted if isinstance(e, data.Transaction)]
+    [balance] = [e for e in extracted if isinstance(e, data.Balance)]
+    assert [d.flag for d in drafts] == ["!", "!"]
+    assert balance.meta["bank-statement"].number == D("703936.99")
+    assert balance.date == date(2026, 10, 1) and balance.amount.number == D("699136.99")

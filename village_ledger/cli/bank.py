@@ -37,7 +37,8 @@ def refuse(message: str) -> NoReturn:
     "--account",
     metavar="ACCOUNT",
     default=None,
-    help="银行存款明细科目：代码（如 10201）或全名；账上只有一个银行账户时可省略。",
+    help="银行存款明细科目：代码（如 10201）或全名；省略时取唯一的银行账户，或名称含对账单格式名"
+    "（如“农商行”）的唯一账户。",
 )
 @click.option(
     "--bank", metavar="NAME", default=None, help="对账单格式名（见乡镇 banks.toml）；默认自动识别。"
@@ -94,8 +95,9 @@ def import_bank(
     village = village_for_adding(ledger)
     model = village.model
     assert model is not None
-    chosen = _bank_account(model, account)
     try:
+        hint = None if account else _layout_name(model, statement, bank)
+        chosen = _bank_account(model, account, hint)
         importer = BankStatementImporter(chosen, model, bank=bank, window=window)
         result = importer.run(statement)
     except (StatementError, FormatError) as exc:
@@ -182,7 +184,16 @@ def _cell(text: str, width: int) -> str:
     return text + " " * max(1, width - display_width(text))
 
 
-def _bank_account(model: LedgerModel, wanted: str | None) -> str:
+def _layout_name(model: LedgerModel, statement: str, bank: str | None) -> str:
+    from village_ledger.bank.formats import load_formats
+    from village_ledger.bank.statement import read_statement
+
+    return read_statement(statement, load_formats(model.township_dir), bank).bank.name
+
+
+def _bank_account(model: LedgerModel, wanted: str | None, hint: str | None = None) -> str:
+    """The account `--account` names; without it, the only bank account, or the only one
+    whose name holds the statement's layout name (a 农商行 statement: `10201-农商行`)."""
     banks = sorted(
         info.name
         for info in model.chart
@@ -192,6 +203,9 @@ def _bank_account(model: LedgerModel, wanted: str | None) -> str:
     if wanted is None:
         if len(banks) == 1:
             return banks[0]
+        named = [name for name in banks if hint and hint in name.rpartition(":")[2]]
+        if len(named) == 1:
+            return named[0]
         raise click.UsageError(
             f"账上有 {len(banks)} 个银行账户，请用 --account 指定：{'、'.join(banks) or '无'}"
         )
