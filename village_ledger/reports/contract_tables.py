@@ -196,15 +196,15 @@ def schedule_table(schedule: Schedule) -> Table:
 # --- arrears (the handover) ----------------------------------------------------------------
 
 ARREARS_COLUMNS = (
-    Column("id", "合同编号", width=1.8),
-    Column("kind", "类型", width=0.9),
-    Column("counterparty", "对方", width=2.6),
-    Column("subject", "标的", width=2.8),
-    Column("term", "起止日期", width=2.9),
-    Column("periods", "欠收付期次", width=2.4),
-    Column("arrears", "欠收付金额", "amount"),
-    Column("overdue", "其中逾期", "amount"),
-    Column("oldest", "最早到期日", "date", width=1.6),
+    Column("id", "合同编号", width=2.4),
+    Column("kind", "类型", width=1.3),
+    Column("counterparty", "对方", width=2.4),
+    Column("subject", "标的", width=2.4),
+    Column("term", "起止日期", width=2.4),
+    Column("periods", "欠收付期次", width=1.7),
+    Column("arrears", "欠收付金额", "amount", width=2.0),
+    Column("overdue", "其中逾期", "amount", width=2.0),
+    Column("oldest", "最早到期日", "date", width=2.1),
 )
 
 
@@ -248,17 +248,17 @@ def arrears_table(model: LedgerModel, as_of: date) -> Table:
 # --- 资产台账 -------------------------------------------------------------------------------
 
 ASSET_COLUMNS = (
-    Column("id", "资产编号", width=1.6),
-    Column("name", "名称", width=2.6),
-    Column("kind", "类别", width=1.0),
-    Column("location", "坐落", width=2.0),
-    Column("day", "登记日期", "date", width=1.6),
+    Column("id", "资产编号", width=2.0),
+    Column("name", "名称", width=2.4),
+    Column("kind", "类别", width=1.3),
+    Column("location", "坐落", width=1.7),
+    Column("day", "登记日期", "date", width=2.1),
     Column("account", "记账科目", width=2.2),
-    Column("cost", "原值", "amount"),
-    Column("depreciation", "累计折旧", "amount"),
-    Column("net", "净值", "amount"),
-    Column("let", "出租发包", width=2.6),
-    Column("state", "状态", width=2.2),
+    Column("cost", "原值", "amount", width=2.1),
+    Column("depreciation", "累计折旧", "amount", width=1.9),
+    Column("net", "净值", "amount", width=2.1),
+    Column("let", "出租发包", width=2.4),
+    Column("state", "状态", width=1.6),
 )
 
 
