@@ -9,11 +9,15 @@ another villager ended early, and a purchase contract paid out. The books run to
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+
+from beanquery.query import run_query
 
 from tests.support import make_village
 from village_ledger.loading import load_ledger
 from village_ledger.model import LedgerModel, build_model
+from village_ledger.reports.statements import cents
 
 PERSON_POND = "张秀兰"
 PERSON_STORE = "欧阳明华"
@@ -138,3 +142,20 @@ def model_of(main: Path) -> LedgerModel:
     loaded = load_ledger(main)
     assert not loaded.errors, loaded.errors
     return build_model(loaded.entries, loaded.options)
+
+
+MONEY = "^Assets:10[12]"
+
+
+def bq_money(main: Path, contract: str, first: date, last: date) -> int:
+    """What came into (or left) cash and bank under `contract` between the days, in 分,
+    as beanquery sums the vouchers' postings."""
+    loaded = load_ledger(main)
+    _, rows = run_query(
+        loaded.entries,
+        loaded.options,
+        f"SELECT sum(number) WHERE account ~ '{MONEY}' AND entry_meta('contract') = '{contract}'"
+        f" AND date >= {first} AND date <= {last}",
+    )
+    total = rows[0][0] if rows else None
+    return cents(total) if total is not None else 0

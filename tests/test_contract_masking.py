@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests import contract_ledger
+from tests.contract_ledger import bq_money
 from tests.support import make_village
 from village_ledger.model import Quarter
 from village_ledger.reports.disclosure import build_disclosure
@@ -137,7 +138,8 @@ def test_individual_counterparties_never_leak_into_public_output(people) -> None
 
 
 def test_the_leasing_table_masks_the_villager_but_not_the_shop(tmp_path: Path) -> None:
-    model = contract_ledger.model_of(contract_ledger.write(tmp_path))
+    main = contract_ledger.write(tmp_path)
+    model = contract_ledger.model_of(main)
     report = build_disclosure(model, Quarter(2025, 1), findings=[])
     document = json.loads(render(report, "json"))
     table = next(t for t in document["tables"] if t["key"] == "leasing")
@@ -148,4 +150,8 @@ def test_the_leasing_table_masks_the_villager_but_not_the_shop(tmp_path: Path) -
     shop = model.figures.contracts.schedule(model.contracts.by_id["HT-2024-002"], date(2025, 3, 31))
     assert rows["HT-2024-002"]["arrears"] == "16000.00" == f"{shop.arrears:.2f}"
     assert rows["HT-2024-002"]["received_year"] == "20000.00"
+    # and, independently, what beanquery finds received under each contract this year
+    for ident, row in rows.items():
+        received = bq_money(main, ident, date(2025, 1, 1), date(2025, 3, 31))
+        assert row["received_year"] == f"{received // 100}.{received % 100:02d}", ident
     assert "HT-2024-003" not in rows  # a purchase is not a letting

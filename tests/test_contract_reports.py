@@ -14,13 +14,12 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from tests import contract_ledger
+from tests.contract_ledger import bq_money
 from village_ledger.books.standard import build_book
 from village_ledger.cli.main import main as cli
 from village_ledger.loading import load_ledger
 from village_ledger.model import LedgerModel, Period
 from village_ledger.reports.statements import cents
-
-MONEY = "^Assets:10[12]"
 
 
 @pytest.fixture(scope="module")
@@ -31,20 +30,6 @@ def village(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def model(village: Path) -> LedgerModel:
     return contract_ledger.model_of(village)
-
-
-def bq_money(main: Path, contract: str, first: date, last: date) -> int:
-    """What came into (or left) cash and bank under `contract` between the days, in 分,
-    as beanquery sums the vouchers' postings."""
-    loaded = load_ledger(main)
-    _, rows = run_query(
-        loaded.entries,
-        loaded.options,
-        f"SELECT sum(number) WHERE account ~ '{MONEY}' AND entry_meta('contract') = '{contract}'"
-        f" AND date >= {first} AND date <= {last}",
-    )
-    total = rows[0][0] if rows else None
-    return cents(total) if total is not None else 0
 
 
 def by_id(table_records: list[dict]) -> dict[str, dict]:
