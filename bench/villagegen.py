@@ -218,6 +218,8 @@ class Generated:
     opens: list[tuple[str, str, dict[str, str]]]
     balances: list[tuple[date, str, Decimal]]
     planted: dict[str, Txn]
+    # 合同 and 资产 directives: (day, text), written into the year files by day
+    registers: list[tuple[date, str]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,6 +255,12 @@ class VillageGenerator:
             for i in range(len(spec.shop_tenants), max(1, spec.scale // 2))
         ]
         self.month_cash_budget: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+        # the contract and asset registers (三资): every lease and letting under a 合同, every
+        # fixed asset bought registered as a 资产, so that VL7xx finds nothing
+        self.registers: list[tuple[date, str]] = []
+        self.contracts: dict[tuple[str, str, int], str] = {}
+        self.letting_resolutions: dict[int, Resolution] = {}
+        self.assets = 0
 
     # ---- names and numbers
 
@@ -381,12 +389,59 @@ class VillageGenerator:
         self.resolutions.append(resolution)
         return resolution
 
+    # ---- the contract and asset registers
+
+    def register_asset(self, day: date, narration: str, account: str, cost: Decimal) -> None:
+        self.assets += 1
+        name = narration.removeprefix("支付").removesuffix("款").removesuffix("购置")
+        kind = "建筑物" if account == FIXED_INFRA else "机器设备"
+        self.registers.append((day, (
+            f'{day} custom "资产" "ZC-{self.assets:04d}" "{name}" "{kind}" {fmt(cost)} CNY\n'
+            f'  account: "{account}"'
+        )))  # fmt: skip
+
+    def contract(self, party: str, kind: str, subject: str, day: date, amount: Decimal,
+                 period: str, due_day: str | None, years: int = 3) -> str:  # fmt: skip
+        """The id of the contract under which `party` pays for `subject` on `day`: contracts
+        run `years` calendar years from the books' first year; one is declared, under that
+        year's 村民代表会议 resolution on letting and leasing, when its first money comes."""
+        block = (day.year - self.spec.start.year) // years
+        key = (party, subject, block)
+        ident = self.contracts.get(key)
+        if ident is not None:
+            return ident
+        ident = f"HT-{day.year}-{len(self.contracts) + 1:04d}"
+        self.contracts[key] = ident
+        first = date(self.spec.start.year + block * years, 1, 1)
+        last = date(first.year + years - 1, 12, 31)
+        if period == "一次":
+            first, last = day, date(day.year, 12, 31)
+        signed = max(first, self.spec.start)
+        resolution = self.letting_resolutions.get(signed.year)
+        if resolution is None:
+            resolution = self.resolve(
+                signed, "村民代表会议", f"{signed.year}年集体资产资源发包、租赁", ZERO
+            )
+            self.letting_resolutions[signed.year] = resolution
+        per_year = {"年": 1, "季": 4, "月": 12, "一次": 1}[period]
+        resolution.amount += amount * per_year * (last.year - first.year + 1)
+        due = f'\n  due-day: "{due_day}"' if due_day else ""
+        self.registers.append((signed, (
+            f'{signed} custom "合同" "{ident}" "{kind}" "{party}" "{subject}" {first} {last} '
+            f'{fmt(amount)} CNY "{period}"\n'
+            f'  meeting: "{resolution.ident}"\n  award: "公开竞价"{due}'
+        )))  # fmt: skip
+        return ident
+
     # ---- adding transactions
 
     def add(self, txn: Txn) -> Txn:
         self.seq += 1
         txn.seq = self.seq
         self.txns.append(txn)
+        for account, amount in txn.postings:
+            if account.startswith("Assets:151-") and amount > 0:
+                self.register_asset(txn.day, txn.narration, account, amount)
         if self.is_payment(txn):
             insort(self.payee_days[txn.payee], txn.day)
         return txn
@@ -456,10 +511,13 @@ class VillageGenerator:
         receipt_book: bool = True,
         target: str | None = None,
         extra: dict[str, object] | None = None,
+        contract: str | None = None,
     ) -> Txn:
         meta: dict[str, object] = {"handler": self.roster.holder("出纳", day)}
         if not receipt_book:
             meta["receipt"] = "银行回单"
+        if contract is not None:
+            meta["contract"] = contract
         meta.update(extra or {})
         money = CASH if cash else (target or BANK)
         return self.add(
@@ -490,8 +548,9 @@ class VillageGenerator:
         self.road_fund()
         txns = self.cash_and_order()
         return Generated(
-            self.spec, txns, self.resolutions, self.opens(), self.balances(txns), self.planted
-        )
+            self.spec, txns, self.resolutions, self.opens(), self.balances(txns), self.planted,
+            self.registers,
+        )  # fmt: skip
 
     def new_year(self, month: date) -> None:
         year = month.year
@@ -657,8 +716,13 @@ class VillageGenerator:
         drawn = self.rng.choice(ADVANCE_PURPOSES)  # drawn even when given: the same stream
         purpose = purpose or drawn
         account = f"{ADVANCES}:{self.advance_account(who)}"
+        extra: dict[str, object] = {}
+        if "学习" in purpose and meeting is None and note is None:
+            # an outing (VL407): decided by the 两委, five at most
+            meeting = self.resolve(day, "两委联席会议", f"组织村民代表{purpose}", amount)
+            extra["travellers"] = 5
         txn = self.pay(day, who, f"{who}借支{purpose}费用", account, amount, handler=who,
-                       receipt="内部凭证", meeting=meeting, note=note)  # fmt: skip
+                       receipt="内部凭证", meeting=meeting, note=note, extra=extra)  # fmt: skip
         settle = self.workday(day + timedelta(days=days_open))
         spent = amount - yuan(self.rng.randint(0, 9) * 10 + self.rng.choice([0, 0, 5]))
         refund = amount - spent
@@ -762,15 +826,19 @@ class VillageGenerator:
             for unit in range(max(1, spec.scale // 5)):
                 tenant = spec.plant_tenant if unit == 0 else f"{spec.short}第{unit + 1}号厂房承租户"
                 quarter = (m - 1) // 3 + 1
-                self.receive(on(10 + unit % 10), tenant,
-                             f"收到{tenant}{y}年第{quarter}季度厂房租金", INC_PLANT,
-                             spec.plant_rent)  # fmt: skip
+                day = on(10 + unit % 10)
+                lease = self.contract(tenant, "租赁", f"村集体第{unit + 1}号厂房", day,
+                                      spec.plant_rent, "季", None)  # fmt: skip
+                self.receive(day, tenant, f"收到{tenant}{y}年第{quarter}季度厂房租金", INC_PLANT,
+                             spec.plant_rent, contract=lease)  # fmt: skip
         for i, tenant in enumerate(self.shop_tenants):
             day = on(3 + i % 20)
             if day.day > 28:
                 continue
+            lease = self.contract(tenant, "租赁", f"村部临街门面{i + 1}号", day, spec.shop_rent,
+                                  "月", "01")  # fmt: skip
             self.receive(day, tenant, f"收到{tenant}{m}月份门面租金（现金）", INC_SHOP,
-                         spec.shop_rent, cash=True)  # fmt: skip
+                         spec.shop_rent, cash=True, contract=lease)  # fmt: skip
         if m in (3, 6, 9, 12):
             self.receive(on(21), f"{spec.county}农村商业银行", f"{m}月结息", INC_INTEREST,
                          yuan(rng.uniform(180, 420)), receipt_book=False)  # fmt: skip
@@ -783,15 +851,28 @@ class VillageGenerator:
         if m in (1, 2, 3):
             farmers = spec.farmers[(m - 1) :: 3]
             for i, (farmer, fee) in enumerate(farmers):
-                self.receive(on(6 + 3 * i), farmer, f"收到{farmer}{y}年度耕地承包费",
-                             INC_FARMLAND, fee)  # fmt: skip
+                day = on(6 + 3 * i)
+                letting = self.contract(farmer, "发包", "村集体耕地", day, fee, "年", f"{m:02d}-01")
+                self.receive(day, farmer, f"收到{farmer}{y}年度耕地承包费",
+                             INC_FARMLAND, fee, contract=letting)  # fmt: skip
         if m == 3 and spec.pond:
             farmer, fee = spec.pond
-            self.receive(on(26), farmer, f"收到{farmer}{y}年度鱼塘承包费", INC_POND, fee)
+            day = on(26)
+            letting = self.contract(farmer, "发包", "村集体鱼塘", day, fee, "年", "03-01")
+            self.receive(day, farmer, f"收到{farmer}{y}年度鱼塘承包费", INC_POND, fee,
+                         contract=letting)  # fmt: skip
+        # no cadre nor a cadre's relative takes a letting (VL704): a generated name that is one
+        # is drawn again
+        officers = {t.person for t in self.roster.terms}
+        officers |= {p for a, b, _ in self.roster.relatives for p in (a, b)}
         for _ in range(spec.scale - 1):
             farmer = self.person_name()
-            self.receive(on(rng.randint(2, 27)), farmer, f"收到{farmer}{y}年度耕地承包费",
-                         INC_FARMLAND, yuan(rng.randint(30, 120) * 100))  # fmt: skip
+            while farmer in officers:
+                farmer = self.person_name()
+            day, fee = on(rng.randint(2, 27)), yuan(rng.randint(30, 120) * 100)
+            letting = self.contract(farmer, "发包", "村集体零星耕地", day, fee, "一次", None)
+            self.receive(day, farmer, f"收到{farmer}{y}年度耕地承包费", INC_FARMLAND, fee,
+                         contract=letting)  # fmt: skip
 
     def road_fund(self) -> None:
         """The 村道硬化 special fund: received, decided, spent on 153, completed into 151."""
@@ -1240,6 +1321,9 @@ def write_village(gen: Generated, folder: Path) -> list[Path]:
         for day, account, amount in gen.balances:
             if day.year == year:
                 items.append((day, 0, 0, f"{day} balance {account} {fmt(amount)} CNY"))
+        for i, (day, text) in enumerate(gen.registers):
+            if day.year == year:
+                items.append((day, 1, i, text))
         for i, txn in enumerate(gen.txns):
             if txn.day.year == year:
                 items.append((txn.day, 2, i, format_txn(txn)))

@@ -12,5 +12,6 @@ module, one function per code; find a rule from its code with `grep -n VL402 plu
 | entertainment | VL4xx  | 招待费     |
 | funds         | VL5xx  | 资金与资产 |
 | periods       | VL6xx  | 期间与公开 |
+| contracts     | VL7xx  | 合同与资源 |
 | config        | VL9xx  | 配置       |
 """

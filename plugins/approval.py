@@ -16,6 +16,8 @@ cash (存现) is no payment and needs no signatures.
 - VL105: the cited resolution does not exist, is dated after the payment, or is overspent.
 - VL106 (预警): split payments: payments to one payee within `拆分支付窗口天数` that are each
   under a tier and together reach it.
+- VL108: the payee is a close relative of the handler, reviewer or approver, and the payment
+  cites no resolution (a conflict of interest decided in the open is no finding).
 - VL107: the approver is the payee.
 
 What each rule decided where the regulations are silent is written once, in Chinese, in its
@@ -33,7 +35,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import compress, repeat
@@ -44,6 +45,7 @@ from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, vocab
 from village_ledger.model.columns import PaymentColumns, payment_columns, spend_text
 from village_ledger.model.payments import Payment
+from village_ledger.model.tiers import TIERS, Tier, thresholds
 from village_ledger.money import fmt_yuan
 from village_ledger.registry import Explanation, rule
 
@@ -58,21 +60,6 @@ APPROVERS = "书记或主任"
 REVIEWERS = "监委会主任、监委会委员或理财小组成员"
 
 
-@dataclass(frozen=True, slots=True)
-class Tier:
-    key: str  # the policy item holding the threshold
-    rank: int  # the lowest Meeting.rank that may authorise spending at it
-    bodies: str  # the bodies that may, as a villager names them
-
-    def name(self) -> str:
-        return self.key.removesuffix("限额")
-
-
-# highest first: a payment is held to the highest tier it reaches
-TIERS = (
-    Tier("村民代表会议限额", 2, "村民代表会议或村民会议"),
-    Tier("两委联席会议限额", 1, "两委联席会议或更高层级会议（村民代表会议、村民会议）"),
-)
 WINDOW = "拆分支付窗口天数"
 
 
@@ -84,10 +71,6 @@ def periods(model: LedgerModel, keys: Sequence[str], days: list[date]) -> Iterat
         if cut > start:
             yield slice(start, cut)
             start = cut
-
-
-def thresholds(model: LedgerModel, day: date) -> tuple[Decimal, ...]:
-    return tuple(model.policy.value(t.key, day) for t in TIERS)
 
 
 class Offices:
@@ -378,6 +361,72 @@ def approver_is_payee(model: LedgerModel) -> Iterator[Hit]:
                 f"审批人 {approver} 审批了付给自己的支出 {fmt_yuan(cols.amounts[i])} 元；"
                 f"应回避，由另一位{APPROVERS}审批",
             )
+
+
+EXAMPLE_RELATIVE = '2024-01-01 custom "亲属" "吴建华" "吴志强" "兄弟"\n'
+EXAMPLE_RELATIVE_RESOLUTION = (
+    '2025-03-01 custom "会议决议" "2025-03-两委-1" "两委联席会议" '
+    '"雇请吴建华清理村内沟渠（报账员吴志强回避）" 1500.00 CNY\n'
+)
+
+
+def example_relative_paid(meeting: bool) -> str:
+    line = '  meeting: "2025-03-两委-1"\n' if meeting else ""
+    return f"""\
+2025-03-12 * "吴建华" "支付清理村内沟渠劳务费"
+  voucher: "2025-03-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+{line}  receipt: "收款收据"
+  Expenses:514-公益支出:51402-公共设施维护  1200.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+
+EXPLAIN_VL108 = Explanation(
+    checks=(
+        "支出的收款人是这笔支出的经手人、审核人或审批人的近亲属（`亲属` 指令），"
+        "而支出没有用 `meeting` 注明会议决议，就报告：利益冲突。"
+    ),
+    why=(
+        "检查中常见村干部把集体的工程、劳务、采购交给自己的亲属，自己经手、审核或审批。"
+        "与本人有利害关系的事项应当回避，由集体决定并公开。"
+    ),
+    compliant=EXAMPLE_RELATIVE + EXAMPLE_RELATIVE_RESOLUTION + "\n" + example_relative_paid(True),
+    offending=EXAMPLE_RELATIVE + "\n" + example_relative_paid(False),
+    decisions=(
+        "近亲属按 `亲属` 指令，双向成立；收款人名称与姓名完全一致才算。",
+        "支出注明了会议决议（`meeting`）就不报告：集体已知情并决定；决议是否存在、是否超支由 VL105 检查。",
+        "任何金额都检查，不受限额影响。",
+        "收款人是审批人本人另由 VL107 报告。",
+    ),
+    fix="经两委联席会议或村民代表会议决议（当事人回避），在支出上注明决议编号。",
+)
+
+
+@rule("VL108", "收款人是经办审批人的近亲属", explain=EXPLAIN_VL108)
+def payee_is_relative(model: LedgerModel) -> Iterator[Hit]:
+    """The payee is a close relative of the handler, reviewer or approver, and no resolution is
+    cited: a conflict of interest."""
+    related = model.roster.with_relatives()
+    if not related:
+        return
+    cols = payment_columns(model)
+    signers = (("经手人", cols.handlers), ("审核人", cols.reviewers), ("审批人", cols.approvers))
+    for i, payee in enumerate(cols.payees):
+        if payee not in related or cols.meetings[i] is not None:
+            continue
+        for title, column in signers:
+            person = column[i]
+            relation = model.roster.relation(payee, person) if person else None
+            if relation is not None:
+                yield cols.hit(
+                    i,
+                    f"{cols.spend(i)}的收款人是{title}{person}的近亲属（{relation}），"
+                    "未注明会议决议（meeting）；应回避并经集体决议",
+                )
+                break
 
 
 # ---- VL104, VL105: tiers and resolutions ----

@@ -1,8 +1,9 @@
 """VL9xx 配置: the ledger's own directives and policy must be well formed and no looser than the
 township's.
 
-VL901: a malformed `任职`/`离任`/`亲属`/`会议决议`/`财务制度`/`公开封存` directive, an unknown
-policy key, a value of the wrong type, or an account without a usable code.
+VL901: a malformed `任职`/`离任`/`亲属`/`会议决议`/`财务制度`/`公开封存`/`整改`/`合同`/`合同变更`/
+`资产`/`资产处置` directive, an unknown policy key, a value of the wrong type, or an account
+without a usable code.
 VL902: a village policy item looser than the township's (a higher cap or limit, a shorter
 split-payment window, a dropped keyword, a letter no longer required).
 VL903: a `整改` that names no finding (no finding of that code on that voucher or directive,
@@ -31,8 +32,10 @@ __plugins__ = (make_plugin("config"),)
 
 EXPLAIN_VL901 = Explanation(
     checks=(
-        "账簿约定的指令写错：`任职`/`离任`/`亲属`/`会议决议`/`财务制度`/`公开封存` 缺少或多出参数、"
-        "职务或会议名称不在规定之列、财务制度项目不存在、数值类型不对；重复任职、未任职而离任；"
+        "账簿约定的指令写错：`任职`/`离任`/`亲属`/`会议决议`/`财务制度`/`公开封存`/`合同`/`合同变更`/"
+        "`资产`/`资产处置` 缺少或多出参数、职务、会议名称、合同类型、资产类别等不在规定之列、"
+        "财务制度项目不存在、数值类型不对；重复任职、未任职而离任；合同或资产编号重复，"
+        "变更、处置指向没有声明的合同或资产；"
         "未知的中文自定义指令；"
         "科目没有代码、代码不是数字、与科目名中的代码不符，或不是上级科目代码的延伸。"
     ),
@@ -46,6 +49,7 @@ EXPLAIN_VL901 = Explanation(
         "只检查中文的自定义指令；Fava 等工具使用的英文 `custom` 指令不受影响。",
         "写错的指令不进入账簿模型，其他规则看不到它，只报告一次 VL901。",
         "科目的代码写在 `open` 的 `code` 上，必须与科目名中的代码一致，明细科目代码是上级代码加两位。",
+        "合同、资产的写法见用户指南“合同与资产”一页；写错的合同不进入合同台账，其下的收款报 VL705。",
     ),
     fix="按提示的文件和行号改正指令；职务、会议名称和财务制度项目见用户指南。",
 )

@@ -17,6 +17,9 @@ VL603: as of the audit's day (`model.as_of`; in bean-check and Fava today, or
 has no seal dated on or before today. Quarters before the first voucher are not reported; each
 unsealed quarter is reported once, on line 1 of the main file, where `seal --write` puts the seal.
 
+VL604 (预警): a quarter sealed after its deadline (公开期限天数 after its end): published late.
+The warning sits on the seal; the seal's date is the day of publication.
+
 VL601 reads the quarters' seal states (`village_ledger.sealing.checked_seals`), the answer the
 reports and the dashboard show; VL603 reads `sealing.SealCalendar`, which answers as
 `seal_states` does but keeps without the books, so a cached village is judged again each day.
@@ -25,6 +28,7 @@ reports and the dashboard show; VL603 reads `sealing.SealCalendar`, which answer
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -34,6 +38,7 @@ from beancount.core import data
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel
+from village_ledger.model.seals import Quarter
 from village_ledger.model.subjects import subject_at
 from village_ledger.money import fmt_yuan, to_cents
 from village_ledger.registry import Dated, Explanation, rule
@@ -311,3 +316,84 @@ def overdue_on(state: ToSeal, as_of: date) -> Iterator[Hit]:
 def quarter_not_sealed(model: LedgerModel) -> Iterator[Hit]:
     """A quarter ended more than 公开期限天数 ago and has no seal dated on or before today."""
     return overdue_on(quarters_to_seal(model), model.as_of or today())
+
+
+EXPLAIN_VL604 = Explanation(
+    checks=(
+        "一个季度的封存（`公开封存`）日期晚于该季度结束后“公开期限天数”的最后一天，就预警：公开晚了。"
+        "预警落在封存指令上，写明期限和晚了多少天。"
+    ),
+    why=(
+        EXAMPLE_DISCLOSURE
+        + "封存的日期就是公开的日期；按时封存的季度不等于按时公开，逾期公开本身就是检查中常见的问题。"
+    ),
+    compliant=EXAMPLE_Q1_BOOKS + "\n" + EXAMPLE_Q1_SEAL,
+    offending=EXAMPLE_Q1_BOOKS + "\n" + EXAMPLE_Q1_SEAL.replace("2025-04-10", "2025-04-16"),
+    decisions=(
+        "在期限的最后一天封存不预警（默认季度结束后第 15 天，如一季度为 4 月 15 日），第二天起预警。",
+        "期限取季度最后一天生效的“公开期限天数”。",
+        "尚未封存的逾期季度由 VL603 预警；封存以后 VL603 不再预警，改由本规则记录晚了多少天。",
+        "和 VL603 一样按检查当天判断：日期晚于今天的封存今天还不算封存，也不预警。",
+    ),
+    fix="已经晚了的无法更改；以后在期限内公开并封存。封存的日期应如实写公开的日期。",
+    as_of="2025-04-20",
+)
+
+
+@dataclass(frozen=True)
+class LateSeal:
+    """A quarter sealed after its deadline, as VL604 needs it whatever the day (picklable)."""
+
+    quarter: Quarter
+    days: int
+    deadline: date
+    sealed: date
+    late: int
+    meta: dict[str, Any]
+    subject: str
+
+
+def late_seals(model: LedgerModel) -> list[LateSeal]:
+    found = []
+    for due in model.figures.late_seals(date.max):
+        seal = due.seal
+        assert seal is not None
+        meta: dict[str, Any] = {
+            k: seal.entry.meta[k] for k in ("filename", "lineno") if k in seal.entry.meta
+        }
+        found.append(
+            LateSeal(due.quarter, due.days, due.deadline, seal.day, due.sealed_late, meta,
+                     subject_at(model, seal.entry.meta))
+        )  # fmt: skip
+    return found
+
+
+def sealed_late_on(state: list[LateSeal], as_of: date) -> Iterator[Hit]:
+    """VL604 on a day: the late seals dated on or before it (a later one has not happened yet)."""
+    for late in state:
+        if late.sealed > as_of:
+            continue
+        quarter = late.quarter
+        yield Hit(
+            late.meta,
+            f"{quarter.label}（{quarter}）应在 {late.days} 天内（最迟 {late.deadline}）公开并封存，"
+            f"{late.sealed} 才封存，晚了 {late.late} 天",
+            late.sealed,
+            policy="公开期限天数",
+            subject=late.subject,
+        )
+
+
+@rule(
+    "VL604",
+    "季度逾期公开封存",
+    Severity.WARNING,
+    reads=("公开期限天数",),
+    explain=EXPLAIN_VL604,
+    dated=Dated(late_seals, sealed_late_on),
+)
+def quarter_sealed_late(model: LedgerModel) -> Iterator[Hit]:
+    """A quarter was sealed (published) after its deadline: the seal's date tells."""
+    if not model.seals.by_quarter:
+        return iter(())
+    return sealed_late_on(late_seals(model), model.as_of or today())

@@ -22,6 +22,7 @@ OUT = REPO / "docs" / "examples" / "huangmei-2026Q4-vouchers.xlsx"
 BANK = "Assets:102-银行存款:10201-农商行"
 CASH = "Assets:101-库存现金"
 SHOP_RENT = "Income:501-经营收入:50102-租赁收入:5010202-门面租赁"
+PLANT_RENT = "Income:501-经营收入:50102-租赁收入:5010201-厂房租赁"
 POWER = "Expenses:513-管理费用:51305-水电费"
 OFFICE = "Expenses:513-管理费用:51302-办公费"
 CADRE_PAY = "Expenses:513-管理费用:51301-干部报酬"
@@ -48,14 +49,37 @@ def month(number: int, receipt: int) -> list[Voucher]:
     first = date(2026, number, 3)
     signed = {"handler": "方丽娟", "reviewer": "李桂芳", "approver": "黄志远"}
     by_bank = {"handler": "方丽娟", "reviewer": "程正平", "approver": "黄德明"}
-    return [
+    rents = [
         Voucher(
             first,
             f"收到个体户程永福（村部门面一号）{number}月份门面租金（现金）",
             "个体户程永福（村部门面一号）",
             (Line(CASH, Decimal(800)), Line(SHOP_RENT, Decimal(-800))),
-            (("handler", "方丽娟"), ("receipt", "收款收据"), ("receipt-no", f"{receipt:07d}")),
+            (("handler", "方丽娟"), ("receipt", "收款收据"), ("receipt-no", f"{receipt:07d}"),
+             ("contract", "HT-2024-001")),
         ),
+        Voucher(
+            date(2026, number, 4),
+            f"收到个体户汪小军（村部门面二号）{number}月份门面租金",
+            "个体户汪小军（村部门面二号）",
+            (Line(BANK, Decimal(800)), Line(SHOP_RENT, Decimal(-800))),
+            (("handler", "方丽娟"), ("receipt", "收款收据"), ("receipt-no", f"{receipt + 1:07d}"),
+             ("contract", "HT-2024-002")),
+        ),
+    ]  # fmt: skip
+    if number == 10:
+        rents.append(
+            Voucher(
+                date(2026, 10, 12),
+                "收到黄梅村兴农食品有限公司2026年第4季度厂房租金",
+                "黄梅村兴农食品有限公司",
+                (Line(BANK, Decimal(15000)), Line(PLANT_RENT, Decimal(-15000))),
+                (("handler", "方丽娟"), ("receipt", "收款收据"),
+                 ("receipt-no", f"{receipt + 2:07d}"), ("contract", "HT-2023-001")),
+            )
+        )  # fmt: skip
+    return [
+        *rents,
         Voucher(
             date(2026, number, 4),
             f"将{number}月3日现金收入存入银行",
@@ -83,7 +107,7 @@ def month(number: int, receipt: int) -> list[Voucher]:
 
 
 def quarter() -> list[Voucher]:
-    vouchers = month(10, 2864) + month(11, 2865) + month(12, 2866)
+    vouchers = month(10, 2864) + month(11, 2867) + month(12, 2869)
     interest = Voucher(
         date(2026, 12, 21),
         "12月结息",

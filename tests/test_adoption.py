@@ -79,12 +79,12 @@ def test_a_township_adopts_the_check_with_a_baseline(township: Path) -> None:
     code, _, err = run("check", "ledgers", "--write-baseline", str(baseline), "--format", "json")
     assert code == 0
     recorded = baseline_rules(baseline)
-    assert len(recorded) == 10 and "已写入基线" in err
+    assert len(recorded) == 22 and "已写入基线" in err
     assert ("taibai", "VL101", "2025-05-006") in recorded
 
     code, out, _ = run("check", "ledgers", "--baseline", str(baseline))
     assert code == 0, out
-    assert "10 条发现已在基线中" in out and "不再出现" not in out
+    assert "22 条发现已在基线中" in out and "不再出现" not in out
 
     # the accountant books the inspector's acceptance of two 整改
     taibai = township / "taibai" / "main.beancount"
@@ -105,7 +105,7 @@ def test_a_township_adopts_the_check_with_a_baseline(township: Path) -> None:
     )
     assert code == 0
     shrunk = baseline_rules(baseline)
-    assert len(shrunk) == 8
+    assert len(shrunk) == 20
     assert set(recorded) - set(shrunk) == {
         ("taibai", "VL101", "2025-05-006"),
         ("taibai", "VL302", "2025-09-005"),
@@ -121,12 +121,15 @@ def test_a_township_adopts_the_check_with_a_baseline(township: Path) -> None:
     assert code == 1
     shown = [(f["rule"], f["status"]) for f in json.loads(out)]
     assert ("VL101", "open") in shown
-    assert [rule for rule, status in shown if status == "open"] == ["VL101"]
+    # the books now run to November: October's rents of the 厂房 and the 村口门面, never booked,
+    # are past their grace days (VL701) beside the new voucher's problem
+    opened = sorted(rule for rule, status in shown if status == "open")
+    assert opened == ["VL101", "VL701", "VL701"]
     code, _, _ = run(
         "check", "ledgers", "--baseline", str(baseline), "--write-baseline", str(baseline)
     )
     assert code == 1
-    assert len(baseline_rules(baseline)) == 8
+    assert len(baseline_rules(baseline)) == 20
 
 
 def test_a_baseline_survives_lines_moving(township: Path) -> None:

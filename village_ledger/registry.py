@@ -59,6 +59,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("VL4", "entertainment", "招待费"),
     Family("VL5", "funds", "资金与资产"),
     Family("VL6", "periods", "期间与公开"),
+    Family("VL7", "contracts", "合同与资源"),
     Family("VL9", "config", "配置"),
 )
 

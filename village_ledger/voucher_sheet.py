@@ -83,6 +83,10 @@ COLUMNS = (
     Column("guest_org", "来客单位", 18, meta="guest-org"),
     Column("letter", "公函", 18, meta="letter"),
     Column("witness", "证明人", 9, meta="witness"),
+    # money under a contract (VL701, VL705) and the people on an outing (VL407)
+    Column("contract", "合同编号", 14, meta="contract"),
+    Column("period", "所收期间", 10, meta="period"),
+    Column("travellers", "外出人数", 9, meta="travellers", kind="integer"),
 )
 BY_HEADER = {c.header: c for c in COLUMNS}
 REQUIRED = ("日期", "科目编码", "借方金额", "贷方金额")
@@ -103,8 +107,11 @@ META_ORDER = (
     "hosts",
     "guest-org",
     "letter",
+    "contract",
+    "period",
+    "travellers",
 )
-INTEGER_KEYS = frozenset({"attachments", "guests", "hosts"})
+INTEGER_KEYS = frozenset({"attachments", "guests", "hosts", "travellers"})
 VOUCHER_NUMBER = re.compile(r"^(\d{4})-(\d{2})-(\d{3})$")
 
 
@@ -250,7 +257,8 @@ HELP_TEXT = (
     "2. 一张凭证的第一行填日期；同一张凭证的其余分录行日期留空，写在紧接着的下面几行。"
     "下一个填了日期的行开始下一张凭证。",
     "3. 凭证号、摘要、对方单位、经手人、审核人、审批人、决议编号、发票号码/凭据类型、开票日期、附件张数、"
-    "收款收据号、专项项目、来客人数、陪同人数、来客单位、公函、证明人只在凭证的第一行填写"
+    "收款收据号、专项项目、来客人数、陪同人数、来客单位、公函、证明人、合同编号、所收期间、"
+    "外出人数只在凭证的第一行填写"
     "（其余行可以留空，也可以照抄，但不能填得不一样）。",
     "4. 凭证号一般留空：导入时按日期先后接着本月最后一个凭证号连续编号。填了凭证号的按所填的用"
     "（格式 YYYY-MM-NNN，年月须与日期一致）。",

@@ -373,6 +373,19 @@ class Figures:
         """The quarters past their deadline on `as_of` with no seal dated on or before it."""
         return [due for due in self.quarters_due(as_of) if due.overdue(as_of)]
 
+    def late_seals(self, as_of: date) -> list[QuarterDue]:
+        """Every quarter sealed on or before `as_of` whose seal is dated after its deadline:
+        published late (VL604). A seal dated after `as_of` has not happened yet that day."""
+        days_on = policy_reader(self.model, DEADLINE)
+        found = []
+        for seal in self.model.seals:
+            if seal.day > as_of:
+                continue
+            due = QuarterDue(seal.quarter, int(days_on(seal.quarter.last_day)), seal)
+            if due.sealed_late:
+                found.append(due)
+        return found
+
     # --- contracts and assets (三资) ----------------------------------------------------
 
     @functools.cached_property
@@ -427,14 +440,16 @@ class Figures:
         return gaps
 
     def register_quarter_ends(self) -> list[date]:
-        """The quarter ends VL707 compares the register with the books at: from the first
-        voucher's quarter to the last one ended by the books' last day."""
-        vouchers = self.model.vouchers
+        """The quarter ends VL707 compares the register with the books at: from the quarter of
+        the first voucher or registered asset to the last one ended by the books' last day."""
+        starts = [asset.day for asset in self.model.assets]
+        if self.model.vouchers:
+            starts.append(self.model.vouchers[0].date)
         end = self.books_end
-        if not vouchers or end is None:
+        if not starts or end is None:
             return []
         days = []
-        quarter = Quarter.of(vouchers[0].date)
+        quarter = Quarter.of(min(starts))
         while quarter.last_day <= end:
             days.append(quarter.last_day)
             quarter = quarter.next()
@@ -918,3 +933,10 @@ class QuarterDue:
     def overdue(self, day: date) -> bool:
         """Past its deadline on `day` and not sealed by then."""
         return day > self.deadline and not self.sealed_by(day)
+
+    @property
+    def sealed_late(self) -> int:
+        """How many days after its deadline it was sealed (0 when on time or not sealed)."""
+        if self.seal is None:
+            return 0
+        return max((self.seal.day - self.deadline).days, 0)

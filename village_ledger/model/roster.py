@@ -118,6 +118,10 @@ class Roster:
     def relation(self, a: str, b: str) -> str | None:
         return self._relatives.get(a, {}).get(b)
 
+    def with_relatives(self) -> set[str]:
+        """Everyone a `亲属` directive names."""
+        return set(self._relatives)
+
     def are_relatives(self, a: str, b: str) -> bool:
         return self.relation(a, b) is not None
 

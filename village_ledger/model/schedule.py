@@ -18,6 +18,9 @@ and the dashboard alike:
   bank. A voucher may name its period (`period: "2025"`); the rest settles the oldest unpaid
   period first, and money beyond every period is `surplus`. Money flowing back (a refund) takes
   back the surplus first, then the latest settled period.
+- **Books begun mid-contract**: periods due before the books' first day (the day after the
+  期初余额 voucher, else the first transaction's) belong to the books before these and are left
+  out of the schedule.
 - **As of a day** every period is received, in arrears (due, unpaid) or not yet due, so for any
   contract and any day `received + arrears + not_yet_due == total` (tested with hypothesis); a
   period is *late* (VL701) when, `合同欠收宽限天数` days after its due day, it had not been
@@ -95,7 +98,7 @@ def _periods(contract: Contract, end: date) -> Iterable[tuple[str, date, date, d
         quarter = Quarter.of(start)
         while quarter.first_day <= end:
             first = max(quarter.first_day, start)
-            yield quarter.label, first, min(quarter.last_day, end), first
+            yield str(quarter), first, min(quarter.last_day, end), first
             quarter = quarter.next()
     else:
         year, month = start.year, start.month
@@ -361,10 +364,26 @@ class ContractFigures:
     def schedules(self, as_of: date | None = None) -> list[Schedule]:
         return [self.schedule(c, as_of) for c in self.model.contracts]
 
+    @functools.cached_property
+    def books_start(self) -> date | None:
+        """The first day these books answer for: the day after the 期初余额 voucher (the old
+        books' balances carried in), else the first transaction's day."""
+        model = self.model
+        opening = [t.date for t in model.transactions if t.meta.get("opening") is True]
+        if opening:
+            return max(opening) + ONE_DAY
+        return model.transactions[0].date if model.transactions else None
+
     def _build(self, contract: Contract, day: date) -> Schedule:
         policy = self.model.policy
         money = self.money.get(contract.id, [])
-        return build_schedule(contract, money, day, lambda due: int(policy.value(GRACE, due)))
+        return build_schedule(
+            contract,
+            money,
+            day,
+            lambda due: int(policy.value(GRACE, due)),
+            since=self.books_start,
+        )
 
 
 def build_schedule(
@@ -372,10 +391,15 @@ def build_schedule(
     money: Iterable[ContractMoney],
     day: date,
     grace_on: Callable[[date], int],
+    since: date | None = None,
 ) -> Schedule:
     """The contract's schedule as of `day` from the money under it (in date order) and the
-    grace days in force on each due day."""
+    grace days in force on each due day. Periods due before `since` (the books' first day)
+    were settled in the books before these and are left out."""
     parts = instalments(contract, day)
+    if since is not None:
+        kept = [part for part in parts if part.due >= since]
+        parts = [replace(part, index=i) for i, part in enumerate(kept)]
     settled: list[list[Settlement]] = [[] for _ in parts]
     surplus: list[Settlement] = []
     unknown: list[ContractMoney] = []
