@@ -17,7 +17,6 @@ from village_ledger.audit import audit
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
 from village_ledger.reports.chinese_amount import capital_amount, capital_cents
-from village_ledger.reports.debts import open_since
 from village_ledger.reports.disclosure import Disclosure, build_disclosure
 
 Q2 = Quarter(2025, 2)
@@ -595,10 +594,3 @@ def test_capital_round_trips_and_follows_the_zero_rules(value: int) -> None:
 def test_capital_rejects_amounts_beyond_its_units() -> None:
     with pytest.raises(ValueError):
         capital_cents(10**18)
-
-
-def test_open_since_settles_first_in_first_out() -> None:
-    assert open_since([1, 5, 9], [100, 50, -120], 1) == 5
-    assert open_since([1, 5, 9], [100, 50, -100], 1) == 5
-    assert open_since([1, 5], [-30, -20], -1) == 1
-    assert open_since([1, 5, 9], [100, -100, 40], 1) == 9

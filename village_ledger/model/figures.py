@@ -262,6 +262,60 @@ class Figures:
         operating = self.operating_movement(account, period)
         return Movement(full.debit - operating.debit, full.credit - operating.credit)
 
+    def posted(self, root: str) -> list[str]:
+        """The accounts under `root` (`"Income"`) with postings of their own, by name."""
+        prefix = root + ":"
+        return sorted(a for a in self._ledger.days if a.startswith(prefix))
+
+    def own_operating_movement(self, account: str, period: Period) -> Movement:
+        """What was posted to `account` itself (not its sub-accounts) within `period`, less the
+        year-end closing entries (see `operating_movement`)."""
+        first, last = period.opening_day.toordinal(), period.last.toordinal()
+        total = Movement()
+        for ledger, sign in ((self._ledger, 1), (self._closings, -1)):
+            before, after = ledger.totals(account, first), ledger.totals(account, last)
+            total += Movement(
+                sign * (after.debit - before.debit), sign * (after.credit - before.credit)
+            )
+        return total
+
+    def open_since(self, account: str, day: date) -> date | None:
+        """The day the oldest part of `account`'s balance at the end of `day` arose, its
+        debits and credits settling each other first in first out (a receivable's repayments
+        settle its oldest amounts; a payable's payments its oldest debts); None when nothing
+        is owed. Within a day, what was posted that day is netted before it settles older
+        amounts."""
+        days = self._ledger.days.get(account)
+        if not days:
+            return None
+        balance = self.balance_of(account, day)
+        if not balance:
+            return None
+        debits, credits = self._ledger.debits[account], self._ledger.credits[account]
+        sign = 1 if balance > 0 else -1
+        lots: deque[list[Any]] = deque()
+        previous = (ZERO, ZERO)
+        for ordinal, debit, credit in zip(days, debits, credits, strict=True):
+            if ordinal > day.toordinal():
+                break
+            net = sign * ((debit - previous[0]) - (credit - previous[1]))
+            previous = (debit, credit)
+            if net > 0:
+                lots.append([ordinal, net])
+                continue
+            owed = -net
+            while owed and lots:
+                take = min(owed, lots[0][1])
+                lots[0][1] -= take
+                owed -= take
+                if not lots[0][1]:
+                    lots.popleft()
+        return date.fromordinal(lots[0][0]) if lots else None
+
+    def balance_of(self, account: str, day: date) -> Decimal:
+        """The balance of what was posted to `account` itself (not its sub-accounts)."""
+        return self._ledger.totals(account, day.toordinal()).net
+
     def first_level_balances(self, day: date) -> dict[str, Decimal]:
         """The balance of each first-level account code (`"102"`) at the end of `day`."""
         found: dict[str, Decimal] = {}
@@ -321,6 +375,12 @@ class Figures:
         return _resolutions(self.model.payments)
 
     # --- personal advances --------------------------------------------------------------
+
+    @functools.cached_property
+    def books_start(self) -> date | None:
+        """The date of the first transaction (the opening balances' voucher, if any)."""
+        transactions = self.model.transactions
+        return transactions[0].date if transactions else None
 
     @functools.cached_property
     def books_end(self) -> date | None:

@@ -9,69 +9,70 @@ from typing import Any
 
 import pandas as pd
 
-from village_ledger.model import Period
-from village_ledger.reports.statements import Books, balance_sheet_records
-from village_ledger.reports.tables import Column, Table
+from village_ledger.model import LedgerModel, Period
+from village_ledger.reports.statements import Books, balance_sheet_records, cents, display_name
+from village_ledger.reports.tables import Column, Table, frame
 
 # --- 收支情况 ---------------------------------------------------------------------------
 
 INCOME_COLUMNS = (
-    Column("kind", "类别", width=1.0),
+    Column("kind", "类别", width=1.6),
     Column("code", "科目代码", width=1.3),
-    Column("name", "科目名称", width=3.2),
+    Column("name", "科目名称", width=2.8),
     Column("quarter", "本季", "amount"),
     Column("ytd", "本年累计", "amount"),
     Column("last_year", "上年同期", "amount"),
 )
 
 
-def income_table(books: Books, period: Period) -> Table:
+def income_table(model: LedgerModel, period: Period) -> Table:
     """Income and spending by account over `period`, the year to its end, and the same days a
-    year earlier (本季, 本年累计, 上年同期)."""
+    year earlier (本季, 本年累计, 上年同期), as `model.figures` counts them without the year-end
+    carrying entries. 上年同期 is left empty when the books began after that period started:
+    there is no year-earlier figure to compare with, not a figure of zero."""
+    figures = model.figures
     earlier = period.a_year_earlier()
-    ytd = period.year_to_date()
-    windows = {
-        "quarter": (period.first, period.last),
-        "ytd": (ytd.first, ytd.last),
-        "last_year": (earlier.first, earlier.last),
-    }
-    accounts = books.accounts
-    pl_accounts = accounts.index[accounts["root"].isin(("Income", "Expenses"))]
-    pl = books.postings[books.postings["account"].isin(pl_accounts)]
-    sums = pd.DataFrame(
-        {
-            key: pl[(pl["day"] >= a.toordinal()) & (pl["day"] <= b.toordinal())]
-            .groupby("account")["cents"]
-            .sum()
-            for key, (a, b) in windows.items()
-        }
-    ).fillna(0)
-    sums = sums[(sums != 0).any(axis=1)].astype("int64")
-    info = accounts.loc[sums.index]
-    # income is a credit in Beancount; villagers read it as a positive figure
-    # int64 even when no account moved: an empty map is typed as text once pyarrow is installed,
-    # and would turn the (empty) rows into text whose sum is ""
-    sign = info["root"].map({"Income": -1, "Expenses": 1}).astype("int64")
-    rows = sums.mul(sign, axis=0)
-    rows["kind"] = info["root"].map({"Income": "收入", "Expenses": "支出"})
-    rows["code"] = info["code"]
-    rows["name"] = info["name"]
-    rows["order"] = info["root"].map({"Income": 0, "Expenses": 1})
-    rows = rows.sort_values(["order", "code", "name"]).reset_index(drop=True)
+    start = figures.books_start
+    compared = start is not None and start <= earlier.first
+    windows = {"quarter": period, "ytd": period.year_to_date(), "last_year": earlier}
+    records: list[dict[str, Any]] = []
+    for order, (root, kind) in enumerate((("Income", "收入"), ("Expenses", "支出"))):
+        sign = -1 if root == "Income" else 1  # income is a credit; villagers read it positive
+        for account in figures.posted(root):
+            sums = {
+                key: sign * cents(figures.own_operating_movement(account, window).net)
+                for key, window in windows.items()
+            }
+            if not any(sums.values()):
+                continue
+            records.append(
+                {
+                    "kind": kind,
+                    "code": model.chart.get(account).code,
+                    "name": display_name(account),
+                    "order": order,
+                    **sums,
+                }
+            )
+    records.sort(key=lambda r: (r["order"], r["code"], r["name"]))
     totals: list[dict[str, Any]] = []
     for kind in ("收入", "支出"):
-        part = rows[rows["kind"] == kind]
-        totals.append({"kind": f"{kind}合计", **{k: int(part[k].sum()) for k in windows}})
-    totals.append(
-        {"kind": "收益", **{k: totals[0][k] - totals[1][k] for k in windows}},
-    )
+        part = [r for r in records if r["kind"] == kind]
+        totals.append({"kind": f"{kind}合计", **{k: sum(r[k] for r in part) for k in windows}})
+    totals.append({"kind": "收益", **{k: totals[0][k] - totals[1][k] for k in windows}})
+    if not compared:
+        for record in (*records, *totals):
+            record["last_year"] = None
+    note = "按收入、支出科目汇总；收益 = 收入合计 − 支出合计。"
+    if not compared:
+        note += f"账簿自 {start} 起，上年同期数空缺。"
     return Table(
         "income",
         "收支情况公开表",
         INCOME_COLUMNS,
-        rows,
+        frame(records, INCOME_COLUMNS),
         totals,
-        note="按收入、支出科目汇总；收益 = 收入合计 − 支出合计。",
+        note=note,
     )
 
 
@@ -82,8 +83,8 @@ DETAIL_COLUMNS = (
     Column("voucher", "凭证号", width=2.4),
     Column("payee", "对方单位/个人", width=2.6),
     Column("narration", "摘要", width=4.2),
-    Column("income", "收入", "amount"),
-    Column("expense", "支出", "amount"),
+    Column("income", "收款", "amount"),
+    Column("expense", "付款", "amount"),
     Column("transfer", "转账", "amount"),
     Column("handler", "经手人", width=1.25),
     Column("approver", "审批人", width=1.25),
@@ -121,8 +122,8 @@ def detail_table(books: Books, period: Period) -> Table:
         DETAIL_COLUMNS,
         rows,
         totals,
-        note="收入、支出为库存现金和银行存款的实际收付；不涉及资金收付的业务（计提、折旧、存取现等）"
-        "金额列在“转账”栏。",
+        note="收款、付款为库存现金和银行存款的实际收付（收回借支、退回余款也是收款，不是收入）；"
+        "不涉及资金收付的业务（计提、折旧、存取现、借支报销冲账等）金额列在“转账”栏。",
     )
 
 
@@ -137,12 +138,23 @@ SHEET_COLUMNS = (
 
 def balance_sheet_table(books: Books, period: Period) -> Table:
     """The 资产负债表's rows at the end of the year before `period` ends (年初数) and at its end,
-    as `village-ledger books --book 资产负债表` prints them."""
+    as `village-ledger books --book 资产负债表` prints them, less the lines that are zero at
+    both dates."""
     year_start = period.year_to_date().opening_day
     records = balance_sheet_records(books, year_start, period.last)
-    rows = pd.DataFrame.from_records(records)
+    # a villager reads the lines that hold money; the national statement's empty lines are
+    # counted in the note instead of printed as rows of 0.00
+    shown = [
+        r for r in records if r["role"] in ("heading", "total") or r["opening"] or r["closing"]
+    ]
+    rows = pd.DataFrame.from_records(shown)
     note = (
         f"年初数为 {year_start.year} 年末余额，期末数为 {period.last} 余额；"
         "未分配收益含尚未结转的本年收益。"
     )
+    if all(r["opening"] is None for r in records):
+        note += f"账簿在 {year_start} 之后才开始，年初数空缺。"
+    folded = len(records) - len(shown)
+    if folded:
+        note += f"另有 {folded} 个项目年初数、期末数均为零，未列出。"
     return Table("balance", "资产负债情况", SHEET_COLUMNS, rows, [], note)

@@ -115,7 +115,7 @@ def build_disclosure(
     published = published or (seal.day if seal else quarter.last_day)
     period = Period.quarter(quarter)
     money = money_summary(books, period)
-    income = income_table(books, period)
+    income = income_table(model, period)
     sheet = balance_sheet_table(books, period)
     reception, year = entertainment_table(model, period)
     tables = [
@@ -127,7 +127,7 @@ def build_disclosure(
         meetings_table(model, period),
         sheet,
         latest_checks_table(model, period.last),
-        debts_table(books, period),
+        debts_table(model, period),
         funds_table(model, period),
         leasing_table(model, period),
         *findings_tables(model, findings, period, published),

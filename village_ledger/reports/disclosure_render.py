@@ -233,7 +233,7 @@ def disclosure_xlsx(public: Public[Disclosure], paper: str = "a4") -> bytes:
     rows: list[list[Any]] = [
         [heading],
         [period],
-        ["项目", "期初余额", "本季收入", "本季支出", "期末余额"],
+        ["项目", "期初余额", "本季收款", "本季付款", "期末余额"],
         ["合计", money.start, money.money_in, money.money_out, money.end],
         ["其中：库存现金", money.cash_start, None, None, money.cash_end],
         ["　　　银行存款", money.bank_start, None, None, money.bank_end],

@@ -3,6 +3,7 @@ by rule family; `finding_records` is shared by every report that lists findings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -51,6 +52,8 @@ def findings_tables(
     after publication does not change what was published."""
     findings = list(findings)
     mine = finding_records(model, findings, period.contains, key=lambda f: (f.date, f.rule, f.line))
+    for _, record in mine:
+        record["message"] = plain_message(record["message"])
     standing = [(f, r) for f, r in mine if open_on(f, published)]
     listing = Table(
         "findings", "审计发现", FINDING_COLUMNS, frame([r for _, r in standing], FINDING_COLUMNS)
@@ -85,7 +88,8 @@ def rectified_table(
     mine = finding_records(model, put_right, lambda day: True, key=lambda f: (f.date, f.rule))
     records = [
         {
-            **{k: record[k] for k in ("rule", "date", "voucher", "message")},
+            **{k: record[k] for k in ("rule", "date", "voucher")},
+            "message": plain_message(record["message"]),
             "rectified_on": f.rectified.day if f.rectified else None,
             "way": f.rectified.way if f.rectified else None,
             "accepted_by": f.rectified.accepted_by if f.rectified else None,
@@ -98,6 +102,15 @@ def rectified_table(
     table.empty = "本季度没有整改的问题"
     table.note = "整改由乡镇农经员、乡镇纪检员或村务监督委员会验收；问题仍留在原季度的记录中。"
     return table
+
+
+FIELD_NAME = re.compile(r"[（(][a-z][a-z0-9_-]*[)）]")
+
+
+def plain_message(message: str) -> str:
+    """A finding's message as villagers read it on the sheet: without the metadata keys the
+    accountant needs (`审核人（reviewer）` -> `审核人`)."""
+    return FIELD_NAME.sub("", message)
 
 
 def finding_records(

@@ -188,7 +188,7 @@ def meetings_table(model: LedgerModel, period: Period) -> Table:
         )
     rows = frame(records, MEETING_COLUMNS)
     totals = [{"subject": "本季合计", "quarter": int(rows["quarter"].sum()) if records else 0}]
-    note = "列出本季度作出或本季度有支出的会议决议；支出按引用该决议编号的付款计算。"
+    note = "列出本季度作出或本季度有支出的会议决议；支出按凭证上注明该决议编号的付款计算。"
     return Table("meetings", "会议决议事项支出", MEETING_COLUMNS, rows, totals, note)
 
 

@@ -27,7 +27,7 @@ from village_ledger.model import LedgerModel
 from village_ledger.model.figures import is_carrying
 from village_ledger.money import posting_cny
 
-PADDING_NARRATION = "余额调整（pad 自动补记）"
+PADDING_NARRATION = "余额调整（自动补记）"
 TXN_META = ("voucher", "handler", "approver", "reviewer", "meeting", "project", "guest-org")
 
 

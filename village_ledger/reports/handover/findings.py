@@ -146,7 +146,7 @@ def resolutions_table(model: LedgerModel, term: Period) -> Table:
     totals = [{"subject": "合计", "left": int(rows["left"].sum()) if len(rows) else 0}]
     note = (
         "任期内作出或有支出的会议决议中，累计支出与批准金额不一致的：超支的须说明原因，"
-        "未用完的由新一届继续执行或按程序终止。支出按引用决议编号（meeting）的付款计算。"
+        "未用完的由新一届继续执行或按程序终止。支出按凭证上注明该决议编号的付款计算。"
     )
     result = Table("resolutions", "会议决议执行情况（超支或未用完）", columns, rows, totals, note)
     result.empty = "任期内的会议决议均已按批准金额执行完毕"
@@ -162,7 +162,7 @@ def special_funds_table(model: LedgerModel, books: Books, term: Period) -> Table
         dataclasses.replace(c, title=RENAMED.get(c.title, c.title)) for c in table.columns
     )
     note = (
-        "拨入为专项应付款、一事一议资金明细科目的贷方发生额；支出为注明该项目（project）的付款"
+        "拨入为专项应付款、一事一议资金明细科目的贷方发生额；支出为注明该项目的付款"
         "（经应付款挂账的在挂账时计入）；"
         "结余为尚未使用、随账移交的专项资金，须专款专用。"
     )

@@ -273,8 +273,8 @@ def _meetings_text(model: LedgerModel, term: Period) -> str:
 # --- 四、债权债务 ----------------------------------------------------------------------
 
 
-def handover_debts_table(books: Books, cutoff: date) -> Table:
-    table = debts_table(books, Period.span(cutoff, cutoff))
+def handover_debts_table(model: LedgerModel, cutoff: date) -> Table:
+    table = debts_table(model, Period.span(cutoff, cutoff))
     rows = table.rows
     if len(rows):
         rows = rows.sort_values(["since", "kind"], kind="stable").reset_index(drop=True)

@@ -109,7 +109,7 @@ def build_handover(
         resolutions_table(model, term),
         special_funds_table(model, books, term),
         unsealed_table(model, term, parties.day),
-        handover_debts_table(books, cutoff),
+        handover_debts_table(model, cutoff),
     ]
     return Handover(
         village=model.village,
