@@ -35,31 +35,7 @@ def income_table(model: LedgerModel, period: Period) -> Table:
     start = figures.books_start
     compared = start is not None and start <= earlier.first
     windows = {"quarter": period, "ytd": period.year_to_date(), "last_year": earlier}
-    records: list[dict[str, Any]] = []
-    for order, (root, kind) in enumerate((("Income", "收入"), ("Expenses", "支出"))):
-        sign = -1 if root == "Income" else 1  # income is a credit; villagers read it positive
-        for account in figures.posted(root):
-            sums = {
-                key: sign * cents(figures.own_operating_movement(account, window).net)
-                for key, window in windows.items()
-            }
-            if not any(sums.values()):
-                continue
-            records.append(
-                {
-                    "kind": kind,
-                    "code": model.chart.get(account).code,
-                    "name": display_name(account),
-                    "order": order,
-                    **sums,
-                }
-            )
-    records.sort(key=lambda r: (r["order"], r["code"], r["name"]))
-    totals: list[dict[str, Any]] = []
-    for kind in ("收入", "支出"):
-        part = [r for r in records if r["kind"] == kind]
-        totals.append({"kind": f"{kind}合计", **{k: sum(r[k] for r in part) for k in windows}})
-    totals.append({"kind": "收益", **{k: totals[0][k] - totals[1][k] for k in windows}})
+    records, totals = income_records(model, windows)
     if not compared:
         for record in (*records, *totals):
             record["last_year"] = None
@@ -74,6 +50,36 @@ def income_table(model: LedgerModel, period: Period) -> Table:
         totals,
         note=note,
     )
+
+
+def income_records(
+    model: LedgerModel, windows: dict[str, Period]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One record per income or expense account with postings of its own (类别, 科目代码,
+    科目名称 and, under each key of `windows`, what it earned or spent in that period, in 分,
+    positive) with any non-zero figure; and the totals 收入合计, 支出合计 and 收益. From
+    `model.figures`, without the year-end carrying entries."""
+    figures = model.figures
+    records: list[dict[str, Any]] = []
+    for order, (root, kind) in enumerate((("Income", "收入"), ("Expenses", "支出"))):
+        sign = -1 if root == "Income" else 1  # income is a credit; villagers read it positive
+        for account in figures.posted(root):
+            sums = {
+                key: sign * cents(figures.own_operating_movement(account, window).net)
+                for key, window in windows.items()
+            }
+            if not any(sums.values()):
+                continue
+            code = model.chart.get(account).code
+            name = display_name(account)
+            records.append({"kind": kind, "code": code, "name": name, "order": order, **sums})
+    records.sort(key=lambda r: (r["order"], r["code"], r["name"]))
+    totals: list[dict[str, Any]] = []
+    for kind in ("收入", "支出"):
+        part = [r for r in records if r["kind"] == kind]
+        totals.append({"kind": f"{kind}合计", **{k: sum(r[k] for r in part) for k in windows}})
+    totals.append({"kind": "收益", **{k: totals[0][k] - totals[1][k] for k in windows}})
+    return records, totals
 
 
 # --- 收支明细 ---------------------------------------------------------------------------

@@ -91,7 +91,7 @@ def build_handover(
     first_voucher = model.vouchers[0].date if model.vouchers else model.transactions[0].date
     term = Period.span(max(parties.term_start, min(first_voucher, cutoff)), cutoff)
     inventory = inventory_table(model, books, cutoff, assertions(model, parties.day))
-    term_income = term_income_table(books, term)
+    term_income = term_income_table(model, term)
     sheet_start = _sheet(books, term.first_day - timedelta(days=1))
     sheet_end = _sheet(books, cutoff)
     tables = [

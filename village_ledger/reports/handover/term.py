@@ -4,15 +4,15 @@ the yearly limits (entertainment against its cap, cadre pay against the approvin
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from village_ledger.model import LedgerModel, Period
+from village_ledger.reports.account_tables import income_records
 from village_ledger.reports.statements import Books, cents
 from village_ledger.reports.tables import Column, Table, frame
 
 
-def term_income_table(books: Books, term: Period) -> Table:
+def term_income_table(model: LedgerModel, term: Period) -> Table:
     parts = term.years()
     years = [part.first.year for part in parts]
     columns = (
@@ -22,28 +22,9 @@ def term_income_table(books: Books, term: Period) -> Table:
         *(Column(f"y{year}", f"{year}年", "amount") for year in years),
         Column("total", "任期合计", "amount"),
     )
-    accounts = books.accounts
-    pl = books.with_info(books.window(term.first_day, term.last_day))
-    pl = pl[pl["root"].isin(("Income", "Expenses"))]
-    pl = pl.assign(year=pl["day"].map(lambda d: date.fromordinal(int(d)).year))
-    sums = pl.pivot_table(index="account", columns="year", values="cents", aggfunc="sum")
-    sums = sums.reindex(columns=years).fillna(0).astype("int64")
-    sums.columns = [f"y{year}" for year in years]
-    info = accounts.loc[sums.index]
-    sign = info["root"].map({"Income": -1, "Expenses": 1})
-    rows = sums.mul(sign, axis=0)
-    rows["total"] = rows.sum(axis=1)
-    rows["kind"] = info["root"].map({"Income": "收入", "Expenses": "支出"})
-    rows["code"] = info["code"]
-    rows["name"] = info["name"]
-    rows["order"] = info["root"].map({"Income": 0, "Expenses": 1})
-    rows = rows.sort_values(["order", "code", "name"]).reset_index(drop=True)
-    keys = [*(f"y{year}" for year in years), "total"]
-    totals: list[dict[str, Any]] = []
-    for kind in ("收入", "支出"):
-        part = rows[rows["kind"] == kind]
-        totals.append({"kind": f"{kind}合计", **{k: int(part[k].sum()) for k in keys}})
-    totals.append({"kind": "收益", **{k: totals[0][k] - totals[1][k] for k in keys}})
+    windows = {f"y{part.first.year}": part for part in parts}
+    records, totals = income_records(model, {**windows, "total": term})
+    rows = frame(records, columns)
     spans = "；".join(f"{part.first.year} 年为 {part.first} 至 {part.last}" for part in parts)
     note = f"按收入、支出科目汇总；收益 = 收入合计 − 支出合计。{spans}。"
     return Table("term", "任期收支", columns, rows, totals, note)
