@@ -406,7 +406,8 @@ class VillageGenerator:
         run `years` calendar years from the books' first year; one is declared, under that
         year's 村民代表会议 resolution on letting and leasing, when its first money comes."""
         block = (day.year - self.spec.start.year) // years
-        key = (party, subject, block)
+        # a one-off letting is its own contract, whoever takes it
+        key = (party, subject, block if period != "一次" else -len(self.contracts) - 1)
         ident = self.contracts.get(key)
         if ident is not None:
             return ident
@@ -417,10 +418,12 @@ class VillageGenerator:
         if period == "一次":
             first, last = day, date(day.year, 12, 31)
         signed = max(first, self.spec.start)
+        # the year's letting and leasing is decided on its first day, before any contract of it
         resolution = self.letting_resolutions.get(signed.year)
         if resolution is None:
+            decided = max(date(signed.year, 1, 1), self.spec.start)
             resolution = self.resolve(
-                signed, "村民代表会议", f"{signed.year}年集体资产资源发包、租赁", ZERO
+                decided, "村民代表会议", f"{signed.year}年集体资产资源发包、租赁", ZERO
             )
             self.letting_resolutions[signed.year] = resolution
         per_year = {"年": 1, "季": 4, "月": 12, "一次": 1}[period]

@@ -414,8 +414,10 @@ def payee_is_relative(model: LedgerModel) -> Iterator[Hit]:
         return
     cols = payment_columns(model)
     signers = (("经手人", cols.handlers), ("审核人", cols.reviewers), ("审批人", cols.approvers))
-    for i, payee in enumerate(cols.payees):
-        if payee not in related or cols.meetings[i] is not None:
+    # only the payments to someone a 亲属 directive names are walked
+    for i in compress(range(len(cols.payees)), map(related.__contains__, cols.payees)):
+        payee = cols.payees[i]
+        if cols.meetings[i] is not None:
             continue
         for title, column in signers:
             person = column[i]

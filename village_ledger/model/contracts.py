@@ -402,6 +402,7 @@ class Assets:
     ) -> None:
         self.hits: list[Hit] = []
         self.by_id: dict[str, Asset] = {}
+        self._sorted: list[Asset] | None = None
         for d in sorted(assets, key=lambda d: d.day):
             asset = self._read(d, chart)
             if asset is not None:
@@ -484,7 +485,9 @@ class Assets:
         return self.by_id.get(ident)
 
     def __iter__(self) -> Iterator[Asset]:
-        return iter(sorted(self.by_id.values(), key=lambda a: (a.day, a.id)))
+        if self._sorted is None:  # the register is read at every quarter's end (VL707)
+            self._sorted = sorted(self.by_id.values(), key=lambda a: (a.day, a.id))
+        return iter(self._sorted)
 
     def __len__(self) -> int:
         return len(self.by_id)

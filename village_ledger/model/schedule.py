@@ -42,6 +42,7 @@ from beancount.core import data, flags
 from village_ledger.model import vocab
 from village_ledger.model.accounts import NOT_MONEY, Chart
 from village_ledger.model.contracts import Contract
+from village_ledger.model.index import policy_reader
 from village_ledger.model.period import Period
 from village_ledger.model.seals import Quarter
 from village_ledger.money import posting_cny
@@ -110,10 +111,13 @@ def _periods(contract: Contract, end: date) -> Iterable[tuple[str, date, date, d
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def instalments(contract: Contract, as_of: date | None = None) -> list[Instalment]:
-    """The contract's periods with the changes dated on or before `as_of` (all when None)."""
-    end = contract.ends(as_of)
-    amounts = contract.amounts(as_of)
+def instalments(
+    contract: Contract, as_of: date | None = None, *, as_signed: bool = False
+) -> list[Instalment]:
+    """The contract's periods with the changes dated on or before `as_of` (all when None), or
+    as signed, without any change."""
+    end = contract.end if as_signed else contract.ends(as_of)
+    amounts = [(date.min, contract.amount)] if as_signed else contract.amounts(as_of)
     found: list[Instalment] = []
     for label, first, last, due in _periods(contract, end):
         if due > end:
@@ -125,7 +129,7 @@ def instalments(contract: Contract, as_of: date | None = None) -> list[Instalmen
 
 def contract_value(contract: Contract) -> Decimal:
     """The total value as signed: the amount times its periods, or the price (VL702)."""
-    return sum((i.amount for i in instalments(replace(contract, changes=()))), ZERO)
+    return sum((i.amount for i in instalments(contract, as_signed=True)), ZERO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,16 +378,14 @@ class ContractFigures:
             return max(opening) + ONE_DAY
         return model.transactions[0].date if model.transactions else None
 
+    @functools.cached_property
+    def _grace_on(self) -> Callable[[date], int]:
+        grace = policy_reader(self.model, GRACE)
+        return lambda due: int(grace(due))
+
     def _build(self, contract: Contract, day: date) -> Schedule:
-        policy = self.model.policy
         money = self.money.get(contract.id, [])
-        return build_schedule(
-            contract,
-            money,
-            day,
-            lambda due: int(policy.value(GRACE, due)),
-            since=self.books_start,
-        )
+        return build_schedule(contract, money, day, self._grace_on, since=self.books_start)
 
 
 def build_schedule(
@@ -397,18 +399,17 @@ def build_schedule(
     grace days in force on each due day. Periods due before `since` (the books' first day)
     were settled in the books before these and are left out."""
     parts = instalments(contract, day)
-    if since is not None:
+    if since is not None and parts and parts[0].due < since:
         kept = [part for part in parts if part.due >= since]
         parts = [replace(part, index=i) for i, part in enumerate(kept)]
-    settled: list[list[Settlement]] = [[] for _ in parts]
-    surplus: list[Settlement] = []
+    book = _Settling(parts)
     unknown: list[ContractMoney] = []
     by_label = {i.label: i.index for i in parts}
     for moved in money:
         if moved.day > day:
             break
         if moved.amount < 0:
-            _take_back(moved, parts, settled, surplus)
+            book.take_back(moved)
             continue
         left = moved.amount
         if moved.period is not None:
@@ -416,52 +417,66 @@ def build_schedule(
             if index is None:
                 unknown.append(moved)
             else:
-                left = _settle(moved, index, left, parts, settled)
-        for index in range(len(parts)):
-            if left <= 0:
-                break
-            left = _settle(moved, index, left, parts, settled)
-        if left > 0:
-            surplus.append(Settlement(moved, left))
-    lines = tuple(Line(part, tuple(settled[part.index]), day, grace_on(part.due)) for part in parts)
-    return Schedule(contract, day, lines, tuple(surplus), tuple(unknown), contract.ends(day))
+                left = book.settle(moved, index, left)
+        book.settle_oldest(moved, left)
+    lines = tuple(
+        Line(part, tuple(book.settled[part.index]), day, grace_on(part.due)) for part in parts
+    )
+    return Schedule(contract, day, lines, tuple(book.surplus), tuple(unknown), contract.ends(day))
 
 
-def _settle(
-    money: ContractMoney,
-    index: int,
-    left: Decimal,
-    parts: list[Instalment],
-    settled: list[list[Settlement]],
-) -> Decimal:
-    open_ = parts[index].amount - sum((s.amount for s in settled[index]), ZERO)
-    take = min(open_, left)
-    if take > 0:
-        settled[index].append(Settlement(money, take))
-        return left - take
-    return left
+class _Settling:
+    """The periods' open amounts while money is settled against them: the oldest open period
+    is kept at hand, so a long monthly contract settles in one pass, not one pass a receipt."""
 
+    def __init__(self, parts: list[Instalment]) -> None:
+        self.open = [part.amount for part in parts]
+        self.amounts = [part.amount for part in parts]
+        self.settled: list[list[Settlement]] = [[] for _ in parts]
+        self.surplus: list[Settlement] = []
+        self.kept = ZERO  # the surplus's total
+        self.oldest = 0  # no period before it is open
 
-def _take_back(
-    money: ContractMoney,
-    parts: list[Instalment],
-    settled: list[list[Settlement]],
-    surplus: list[Settlement],
-) -> None:
-    """Money flowing back: out of the surplus first, then out of the latest settled period."""
-    back = -money.amount
-    kept = sum((s.amount for s in surplus), ZERO)
-    take = min(back, kept)
-    if take > 0:
-        surplus.append(Settlement(money, -take))
-        back -= take
-    for index in reversed(range(len(parts))):
-        if back <= 0:
-            return
-        paid = sum((s.amount for s in settled[index]), ZERO)
-        take = min(back, paid)
+    def settle(self, money: ContractMoney, index: int, left: Decimal) -> Decimal:
+        take = min(self.open[index], left)
         if take > 0:
-            settled[index].append(Settlement(money, -take))
+            self.settled[index].append(Settlement(money, take))
+            self.open[index] -= take
+            return left - take
+        return left
+
+    def settle_oldest(self, money: ContractMoney, left: Decimal) -> None:
+        """The oldest open periods first; what is left over is surplus."""
+        count = len(self.open)
+        while self.oldest < count and self.open[self.oldest] <= 0:
+            self.oldest += 1
+        index = self.oldest
+        while left > 0 and index < count:
+            left = self.settle(money, index, left)
+            index += 1
+        while self.oldest < count and self.open[self.oldest] <= 0:
+            self.oldest += 1
+        if left > 0:
+            self.surplus.append(Settlement(money, left))
+            self.kept += left
+
+    def take_back(self, money: ContractMoney) -> None:
+        """Money flowing back: out of the surplus first, then out of the latest settled period."""
+        back = -money.amount
+        take = min(back, self.kept)
+        if take > 0:
+            self.surplus.append(Settlement(money, -take))
+            self.kept -= take
             back -= take
-    if back > 0:  # more flowed back than ever came in: a negative surplus
-        surplus.append(Settlement(money, -back))
+        for index in reversed(range(len(self.open))):
+            if back <= 0:
+                return
+            take = min(back, self.amounts[index] - self.open[index])
+            if take > 0:
+                self.settled[index].append(Settlement(money, -take))
+                self.open[index] += take
+                self.oldest = min(self.oldest, index)
+                back -= take
+        if back > 0:  # more flowed back than ever came in: a negative surplus
+            self.surplus.append(Settlement(money, -back))
+            self.kept -= back
