@@ -283,3 +283,79 @@ def test_findings_on_the_sheet_name_no_metadata_key() -> None:
     text = "付 城关文具店 的支出 350.00 元缺少审核人（reviewer）签字；决议（meeting）未注明"
     assert plain_message(text) == "付 城关文具店 的支出 350.00 元缺少审核人签字；决议未注明"
     assert plain_message("金额（元）不变") == "金额（元）不变"
+
+
+# --- 车辆费用 and cadre pay by person -------------------------------------------------------
+
+PAY = """
+2026-04-08 * "城关加油站" "村工作用车加油"
+  voucher: "2026-04-001"
+  handler: "吴志强"
+  reviewer: "钱秀英"
+  approver: "李红梅"
+  invoice: "26332000000011110001"
+  Assets:102-银行存款:10201-农商行  -380.00 CNY
+  Expenses:513-管理费用:51309-车辆费用  380.00 CNY
+
+2026-05-10 * "村两委干部" "发放一季度考核奖金及端午过节费"
+  voucher: "2026-05-001"
+  handler: "孙立新"
+  reviewer: "钱秀英"
+  approver: "李红梅"
+  receipt: "工资表"
+  Assets:102-银行存款:10201-农商行  -1900.00 CNY
+  Expenses:513-管理费用:51301-干部报酬:5130102-奖金  1000.00 CNY
+    person: "王建国"
+  Expenses:513-管理费用:51301-干部报酬:5130102-奖金  600.00 CNY
+    person: "郑国庆"
+  Expenses:513-管理费用:51301-干部报酬:5130105-过节费  300.00 CNY
+    person: "王建国"
+
+2026-05-12 * "王建国" "发放5月基本报酬"
+  voucher: "2026-05-002"
+  handler: "孙立新"
+  reviewer: "钱秀英"
+  approver: "李红梅"
+  receipt: "工资表"
+  Assets:102-银行存款:10201-农商行  -2500.00 CNY
+  Expenses:513-管理费用:51301-干部报酬  2500.00 CNY
+
+2026-05-20 * "郑国庆" "购买办公用品"
+  voucher: "2026-05-003"
+  handler: "郑国庆"
+  reviewer: "钱秀英"
+  approver: "李红梅"
+  invoice: "26332000000011110002"
+  Assets:102-银行存款:10201-农商行  -90.00 CNY
+  Expenses:513-管理费用:51302-办公费  90.00 CNY
+    person: "郑国庆"
+"""
+
+
+@pytest.fixture(scope="module")
+def paid(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Disclosure]:
+    main = make_village(tmp_path_factory.mktemp("pay"), PAY)
+    loaded = audit([main]).villages[0].ledger
+    return loaded, _report(main, Q2)
+
+
+def test_vehicle_running_costs_are_disclosed_beside_travel(paid: tuple[Any, Disclosure]) -> None:
+    loaded, report = paid
+    (row,) = list(report.tables["travel"].records())
+    assert row["kind"] == "车辆费用"
+    assert row["amount"] == bq_sum(loaded, "account ~ '51309-车辆费用'") == 38000
+
+
+def test_cadre_bonus_and_holiday_pay_by_person(paid: tuple[Any, Disclosure]) -> None:
+    loaded, report = paid
+    table = report.tables["cadre_pay"]
+    titles = [c.title for c in table.columns]
+    assert titles == ["姓名", "职务", "基本报酬", "奖金", "补助", "加班费", "过节费", "合计"]
+    rows = {r["person"]: r for r in table.records()}
+    assert set(rows) == {"王建国", "郑国庆"}  # 办公费 with a person is not cadre pay
+    wang, zheng = rows["王建国"], rows["郑国庆"]
+    assert wang["roles"] == "书记" and zheng["roles"] == "委员"
+    assert [wang[f"k{i}"] for i in range(5)] == [250000, 100000, 0, 0, 30000]
+    assert [zheng[f"k{i}"] for i in range(5)] == [0, 60000, 0, 0, 0]
+    total = table.totals[0]["total"]
+    assert total == bq_sum(loaded, "account ~ '51301-干部报酬'") == 440000

@@ -143,7 +143,9 @@ class VillageExpenditure(base.VillagePage):
         if quarter is None:
             return {"report": None}
         report = village.disclosure(quarter).report
-        tables = [table_view(report.tables[k]) for k in ("cadre", "travel", "meetings")]
+        tables = [
+            table_view(report.tables[k]) for k in ("cadre_pay", "cadre", "travel", "meetings")
+        ]
         meetings = report.tables["meetings"]
         rows = [
             # the id is short enough for the chart; the table above gives each subject

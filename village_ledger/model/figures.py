@@ -374,6 +374,31 @@ class Figures:
         """Spending under each resolution: the payments citing it with `meeting` (VL105)."""
         return _resolutions(self.model.payments)
 
+    # --- cadre pay ----------------------------------------------------------------------
+
+    def cadre_pay(self, period: Period) -> list[CadrePay]:
+        """What was charged to cadre-pay expense accounts (category 干部报酬) within `period`,
+        one entry per person and kind of pay (基本报酬, 奖金, 补助, 加班费, 过节费), in order of
+        person and kind; see `CadrePay` for how a posting names its person and kind."""
+        found: dict[tuple[str, str], CadrePay] = {}
+        chart, roster = self.model.chart, self.model.roster
+        for entry in self.model.transactions:
+            if not period.contains(entry.date) or is_closing(entry):
+                continue
+            for posting in entry.postings:
+                info = chart.get(posting.account)
+                if not info.is_expense or info.category != CADRE:
+                    continue
+                person = text_of(posting.meta, PERSON) or (entry.payee or "").strip() or "未列明"
+                roles = "、".join(sorted(roster.roles_of(person, entry.date)))
+                kind = pay_kind(info.code)
+                key = (person, kind)
+                known = found.get(key)
+                amount = cny(posting) + (known.amount if known else ZERO)
+                found[key] = CadrePay(person, roles or (known.roles if known else ""), kind, amount)
+        order = {kind: index for index, kind in enumerate(PAY_KINDS)}
+        return sorted(found.values(), key=lambda c: (c.person, order[c.kind]))
+
     # --- personal advances --------------------------------------------------------------
 
     @functools.cached_property
@@ -891,6 +916,49 @@ def _resolutions(payments: Iterable[Payment]) -> Resolutions:
         if raw is not None and (meeting := str(raw).strip()):
             found._add(payment, meeting)
     return found
+
+
+# --- cadre pay ------------------------------------------------------------------------------
+
+CADRE = "干部报酬"
+PERSON = "person"  # 领取人: on a posting of cadre pay, whom it was paid to
+BASIC = "基本报酬"
+PAY_KINDS = (BASIC, "奖金", "补助", "加班费", "过节费")
+# the standard chart's 明细科目 of 51301 干部报酬 and 51307 误工补贴, by code; a village's own
+# sub-accounts take the kind of the standard account they extend
+KIND_CODES = {
+    "5130101": BASIC,
+    "5130102": "奖金",
+    "5130103": "补助",
+    "5130104": "加班费",
+    "5130105": "过节费",
+    "51307": "补助",
+}
+
+
+def pay_kind(code: str) -> str:
+    """The kind of cadre pay an account of `code` holds: the longest standard code it extends,
+    else 基本报酬."""
+    for length in range(len(code), 0, -1):
+        kind = KIND_CODES.get(code[:length])
+        if kind is not None:
+            return kind
+    return BASIC
+
+
+@dataclass(frozen=True, slots=True)
+class CadrePay:
+    """Cadre pay of one kind charged for one person over a period (debits less credits).
+
+    The person is the posting's `person` metadata, else the voucher's payee (a voucher paying
+    several people at once, payee "村两委干部", stays one line under that name); `roles` are the
+    roster roles the person held on a day of the period it was paid (empty for someone who
+    holds none, such as a 村民小组长)."""
+
+    person: str
+    roles: str
+    kind: str
+    amount: Decimal
 
 
 # --- personal advances ----------------------------------------------------------------------

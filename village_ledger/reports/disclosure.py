@@ -29,6 +29,7 @@ from village_ledger.reports.masking import counterparty_names, relief_names, rel
 from village_ledger.reports.reconciliation import latest_checks_table
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.spending_tables import (
+    cadre_pay_table,
     cadre_table,
     entertainment_table,
     funds_table,
@@ -123,6 +124,7 @@ def build_disclosure(
         detail_table(books, period),
         reception,
         cadre_table(books, period),
+        cadre_pay_table(model, period),
         travel_table(books, period),
         meetings_table(model, period),
         sheet,

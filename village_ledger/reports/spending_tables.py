@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from village_ledger.model import LedgerModel, Period
-from village_ledger.model.figures import EntertainmentYear, text_of
+from village_ledger.model.figures import PAY_KINDS, EntertainmentYear, text_of
 from village_ledger.reports.statements import Books, cents, yuan_display
 from village_ledger.reports.tables import Column, Table, frame
 
@@ -121,6 +121,39 @@ def cadre_table(books: Books, period: Period) -> Table:
     return Table("cadre", "干部报酬与补贴", CADRE_COLUMNS, rows, totals, note)
 
 
+PAY_COLUMNS = (
+    Column("person", "姓名", width=2.0),
+    Column("roles", "职务", width=1.6),
+    *(Column(f"k{index}", kind, "amount") for index, kind in enumerate(PAY_KINDS)),
+    Column("total", "合计", "amount"),
+)
+
+
+def cadre_pay_table(model: LedgerModel, period: Period) -> Table:
+    """Cadre pay of `period` by person and kind: 基本报酬, 奖金, 补助, 加班费, 过节费."""
+    people: dict[str, dict[str, Any]] = {}
+    for pay in model.figures.cadre_pay(period):
+        record = people.setdefault(
+            pay.person,
+            {"person": pay.person, "roles": pay.roles, **{c.key: 0 for c in PAY_COLUMNS[2:]}},
+        )
+        record["roles"] = record["roles"] or pay.roles
+        record[f"k{PAY_KINDS.index(pay.kind)}"] += cents(pay.amount)
+        record["total"] += cents(pay.amount)
+    records = list(people.values())
+    keys = [c.key for c in PAY_COLUMNS[2:]]
+    totals = [{"person": "本季合计", **{k: sum(int(r[k]) for r in records) for k in keys}}]
+    note = (
+        "计入干部报酬类科目的金额，按领取人和项目（基本报酬、奖金、补助、加班费、过节费）列示；"
+        "凭证未逐人列明的，按对方单位/个人列示。"
+    )
+    table = Table(
+        "cadre_pay", "干部报酬（按人）", PAY_COLUMNS, frame(records, PAY_COLUMNS), totals, note
+    )
+    table.empty = "本季度没有干部报酬支出"
+    return table
+
+
 TRAVEL_COLUMNS = (
     Column("date", "日期", "date"),
     Column("voucher", "凭证号", width=2.4),
@@ -131,6 +164,10 @@ TRAVEL_COLUMNS = (
 )
 
 
+# travel, vehicles bought and vehicles' running costs (fuel, repairs, insurance, tolls)
+TRAVEL_CATEGORIES = ("差旅费", "车辆", "车辆费用")
+
+
 def travel_table(books: Books, period: Period) -> Table:
     records = [
         {
@@ -138,7 +175,7 @@ def travel_table(books: Books, period: Period) -> Table:
             "kind": "、".join(dict.fromkeys(group["category"])),
             "amount": int(group["cents"].sum()),
         }
-        for head, _, group in _category_vouchers(books, ("差旅费", "车辆"), period)
+        for head, _, group in _category_vouchers(books, TRAVEL_CATEGORIES, period)
     ]
     rows = frame(records, TRAVEL_COLUMNS)
     total = int(rows["amount"].sum()) if records else 0
