@@ -219,15 +219,15 @@ def mains_of(root: Path) -> list[Path]:
     return sorted(root.glob("t*/v*/main.beancount"))
 
 
-def measure_township(root: Path, env: dict[str, str]) -> dict[str, Any]:
+def measure_township(folder: Path, env: dict[str, str]) -> dict[str, Any]:
     from rich.progress import track
 
-    mains = mains_of(root)
+    mains = sorted(folder.glob("v*/main.beancount"))
     beans = [cpu_of([str(BIN / "bean-check"), "-C", str(m)], env) for m in
              track(mains, description="bean-check, one village at a time")]  # fmt: skip
-    check = cpu_of([str(BIN / "village-ledger"), "check", str(root / "t00"), "--jobs", "2",
+    check = cpu_of([str(BIN / "village-ledger"), "check", str(folder), "--jobs", "2",
                     "--no-cache", "--format", "json"], env)  # fmt: skip
-    serial = cpu_of([str(BIN / "village-ledger"), "check", str(root / "t00"), "--jobs", "1",
+    serial = cpu_of([str(BIN / "village-ledger"), "check", str(folder), "--jobs", "1",
                      "--no-cache", "--format", "json"], env)  # fmt: skip
     return {
         "villages": len(mains),
@@ -242,15 +242,16 @@ def measure_township(root: Path, env: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def measure_recheck(root: Path, env: dict[str, str]) -> dict[str, Any]:
+def measure_recheck(folder: Path, env: dict[str, str]) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="recheck-"))
     try:
-        shutil.copytree(root / "t00", work / "t00")
+        shutil.copytree(folder, work / "t00")
         cache_env = {**env, "VILLAGE_LEDGER_CACHE_DIR": str(work / "cache")}
         command = [str(BIN / "village-ledger"), "check", str(work / "t00"), "--jobs", "2",
                    "--format", "json"]  # fmt: skip
         cold = cpu_of(command, cache_env)
-        changed = sorted((work / "t00").glob("v*/main.beancount"))[len(mains_of(root)) // 2]
+        villages = sorted((work / "t00").glob("v*/main.beancount"))
+        changed = villages[len(villages) // 2]
         with changed.open("a", encoding="utf-8") as handle:
             handle.write("\n; 会计复核后补记的说明\n")
         warm = cpu_of(command, cache_env)
@@ -269,10 +270,10 @@ def measure_recheck(root: Path, env: dict[str, str]) -> dict[str, Any]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def measure_cluster(root: Path, env: dict[str, str]) -> dict[str, Any]:
+def measure_cluster(root: Path, env: dict[str, str], townships: int) -> dict[str, Any]:
     from distributed import LocalCluster
 
-    paths = [str(p) for p in sorted(root.glob("t*"))]
+    paths = [str(p) for p in sorted(root.glob("t*"))][:townships]
     local = cpu_of([str(BIN / "village-ledger"), "check", *paths, "--jobs", "2", "--no-cache",
                     "--format", "json"], env)  # fmt: skip
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -288,7 +289,7 @@ def measure_cluster(root: Path, env: dict[str, str]) -> dict[str, Any]:
     worker_cpu = sum(after[w] - before[w] for w in after)
     findings = json.loads(local["out"] or b"[]")
     return {
-        "villages": len(mains_of(root)),
+        "villages": sum(len(list(Path(p).glob("v*/main.beancount"))) for p in paths),
         "local_jobs2_wall": local["wall"],
         "local_jobs2_cpu": local["cpu"],
         "dask_wall": dask["wall"],
@@ -347,11 +348,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", nargs="*", default=["township", "recheck", "cluster", "export"])
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--cluster-townships", type=int, default=1000, metavar="N",
+                        help="the cluster comparison on the first N townships only")  # fmt: skip
+    parser.add_argument(
+        "--township-in-county",
+        action="store_true",
+        help="measure the township figures on the county's first township (mixed sizes)",
+    )
     args = parser.parse_args(argv)
     county = county_root(args.villages, args.townships, args.seed)
     township = township_root(args.township_size, args.seed)
     wants_county = args.what == "generate" or {"cluster", "export"} & set(args.only)
     wants_township = args.what == "generate" or {"township", "recheck"} & set(args.only)
+    if args.township_in_county and args.what == "run":
+        wants_county, wants_township = True, False
     county_manifest: dict[str, Any] = {}
     township_manifest: dict[str, Any] = {}
     if wants_county:
@@ -369,12 +379,15 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"load_before": load()}
     county_env = {**os.environ, "VILLAGE_LEDGER_TODAY": str(county_manifest.get("as_of", ""))}
     township_env = {**os.environ, "VILLAGE_LEDGER_TODAY": str(township_manifest.get("as_of", ""))}
+    folder, folder_env = township / "t00", township_env
+    if args.township_in_county:
+        folder, folder_env = county / "t00", county_env
     if "township" in args.only:
-        results["township"] = measure_township(township, township_env)
+        results["township"] = measure_township(folder, folder_env)
     if "recheck" in args.only:
-        results["recheck"] = measure_recheck(township, township_env)
+        results["recheck"] = measure_recheck(folder, folder_env)
     if "cluster" in args.only:
-        results["cluster"] = measure_cluster(county, county_env)
+        results["cluster"] = measure_cluster(county, county_env, args.cluster_townships)
     if "export" in args.only:
         results["export"] = measure_export(county, county_env, county_manifest["planted"])
     results["county_transactions"] = county_manifest.get("transactions")

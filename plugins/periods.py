@@ -39,7 +39,7 @@ from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel
 from village_ledger.model.seals import Quarter
-from village_ledger.model.subjects import subject_at
+from village_ledger.model.subjects import subject_at, subject_of
 from village_ledger.money import fmt_yuan, to_cents
 from village_ledger.registry import Dated, Explanation, rule
 from village_ledger.sealing import (
@@ -283,7 +283,17 @@ class ToSeal(NamedTuple):
 
 def quarters_to_seal(model: LedgerModel) -> ToSeal:
     calendar = SealCalendar.of(model)
-    return ToSeal(calendar, subject_at(model, _line_one(calendar)))
+    return ToSeal(calendar, _subject_on_line_one(model))
+
+
+def _subject_on_line_one(model: LedgerModel) -> str:
+    """What `subject_at` names for line 1 of the main file (normally an option: nothing),
+    without building the subjects of every entry when no quarter may ever be reported."""
+    for entry in model.entries:
+        meta = entry.meta or {}
+        if meta.get("lineno") == 1 and meta.get("filename") == model.main_file:
+            return subject_of(entry)
+    return ""
 
 
 def _line_one(calendar: SealCalendar) -> dict[str, Any]:
