@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reports import timed
+from run import run as run_command
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -69,11 +67,6 @@ def books_and_statement(village: Path, lines: int, opening: Decimal) -> Path:
     path = village.parent / "农商行对账单.csv"
     path.write_bytes(("梅川县农村商业银行 对账单\n\n" + HEAD + "".join(rows)).encode("gbk"))
     return path
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,11 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         command = [str(BIN / "village-ledger"), "import-bank", str(village), str(statement_file),
                    "--account", "10201", "--write"]  # fmt: skip
         for label in ("import-bank --write", "again: nothing to add"):
-            start, used = time.perf_counter(), _children_cpu()
-            done = subprocess.run(command, capture_output=True, text=True)
-            assert done.returncode == 0, done.stderr[-2000:]
-            wall, cpu = time.perf_counter() - start, _children_cpu() - used
-            print(f"  {label:<48} {cpu:7.2f} s CPU ({wall:.2f} s wall)")
+            timing = run_command(command, dict(os.environ))
+            assert timing.returncode == 0, f"{command[1]} failed"
+            print(f"  {label:<48} {timing.cpu:7.2f} s CPU ({timing.seconds:.2f} s wall)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -592,3 +592,29 @@ def test_a_sheet_across_two_years_goes_to_each_years_file(tmp_path: Path) -> Non
     assert 'voucher: "2027-01-001"' in files["2027.beancount"]
     # a year file the books do not include would hide the voucher: main.beancount takes it
     assert files["2028.beancount"] == "" and 'voucher: "2028-01-001"' in files["main.beancount"]
+
+
+def test_a_rent_falling_overdue_as_the_books_reach_later_days_does_not_stop_the_write(
+    tmp_path: Path,
+) -> None:
+    """The voucher takes the books past a rent's grace days: VL701 appears on the contract, not
+    on the voucher, and no voucher of the accountant's could put it right, so it is shown and
+    the voucher written; an error on the voucher itself still refuses (the tests above)."""
+    main_file = make_village(
+        tmp_path / "books",
+        '2026-01-01 custom "合同" "HT-2026-001" "租赁" "梅川县好运超市" "村部临街店面" '
+        '2026-01-01 2026-12-31 1200.00 CNY "月"\n  due-day: "01"\n',
+    )
+    (main_file.parent / "2026.beancount").write_text("", encoding="utf-8")
+    with main_file.open("a", encoding="utf-8") as handle:
+        handle.write('include "2026.beancount"\n')
+    before = ledger_bytes(main_file)
+    result = run(
+        "import-vouchers",
+        main_file,
+        raw_sheet(main_file, tmp_path / "凭证.xlsx", payment()),
+        "--write",
+    )
+    assert "加入这些凭证后" in result.output and "HT-2026-001" in result.output, result.output
+    assert result.exit_code == 0, result.output
+    assert ledger_bytes(main_file) != before

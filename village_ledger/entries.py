@@ -30,7 +30,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from village_ledger.findings import Finding
+from village_ledger.findings import BEANCOUNT, Finding
 from village_ledger.model import LedgerModel
 from village_ledger.model.period import Period
 from village_ledger.money import CURRENCY
@@ -161,8 +161,15 @@ class Candidate:
 
     @property
     def refused(self) -> list[Finding]:
-        """Open errors: the entries are not written while there is one."""
-        return [f for f in self.findings if f.fails]
+        """Open errors on the entries, and any new Beancount error: the entries are not written
+        while there is one. A rule's new error elsewhere is shown, not refused: most come from
+        the books reaching a later day (a rent now past its grace days, a month now due for
+        depreciation), which no voucher of the accountant's can put right."""
+        return [
+            f
+            for f in self.findings
+            if f.fails and (f.rule == BEANCOUNT or any(p.holds(f) for p in self.placed))
+        ]
 
     def on(self, placed: Placed) -> list[Finding]:
         return [f for f in self.findings if placed.holds(f)]
