@@ -11,7 +11,7 @@
 - spending under each resolution: `resolutions` (the payments citing it, as VL105 adds them);
 - personal advances: `advances(upto)` and `open_advances(upto)`, settled first in first out,
   each with the 借支期限天数 of its day (VL206), and `books_end`, the day VL206 judges at;
-- quarters due: `quarters_due(as_of)` and `overdue_quarters(as_of)` (VL603);
+- seals published late: `late_seals(as_of)` (VL604; which quarters are overdue is `sealing.seal_states`, VL603);
 - contracts: `contracts` (each contract's schedule: due, received, arrears; VL701, VL705) and
   the asset register against the books: `asset_gaps(day)` at `register_quarter_ends()` (VL707);
 - reconciliation: `reconciliations` (bank statements against the books, `!` drafts, cash
@@ -437,26 +437,7 @@ class Figures:
         counts and the stretches without a check (VL209); see `village_ledger.model.reconciliation`."""
         return Reconciliations(self.model)
 
-    # --- quarters due -------------------------------------------------------------------
-
-    def quarters_due(self, as_of: date) -> list[QuarterDue]:
-        """Every quarter from the first voucher's that had ended before `as_of`, with its
-        publication deadline and its seal (VL603)."""
-        vouchers = self.model.vouchers
-        if not vouchers:
-            return []
-        days_on = policy_reader(self.model, DEADLINE)
-        found = []
-        quarter = Quarter.of(vouchers[0].date)
-        while quarter.last_day < as_of:
-            days = int(days_on(quarter.last_day))
-            found.append(QuarterDue(quarter, days, self.model.seals.get(quarter)))
-            quarter = quarter.next()
-        return found
-
-    def overdue_quarters(self, as_of: date) -> list[QuarterDue]:
-        """The quarters past their deadline on `as_of` with no seal dated on or before it."""
-        return [due for due in self.quarters_due(as_of) if due.overdue(as_of)]
+    # --- late seals ---------------------------------------------------------------------
 
     def late_seals(self, as_of: date) -> list[QuarterDue]:
         """Every quarter sealed on or before `as_of` whose seal is dated after its deadline:
