@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -112,8 +113,8 @@ def test_write_refuses_when_the_ledger_changed_meanwhile(
 ):
     real_load = audit_module.load_ledger
 
-    def load_then_edit(path: Path):  # the accountant saves the file while seal is running
-        loaded = real_load(path)
+    def load_then_edit(path: Path, **options: Any):  # the accountant saves while seal runs
+        loaded = real_load(path, **options)
         with main_file.open("a", encoding="utf-8") as handle:
             handle.write("; 新加的注释\n")
         return loaded

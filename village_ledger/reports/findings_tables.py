@@ -13,7 +13,7 @@ from beancount.core import data
 from village_ledger.findings import SEVERITY_ZH, Finding
 from village_ledger.model import LedgerModel, Period
 from village_ledger.rectification import open_on
-from village_ledger.registry import family_label
+from village_ledger.registry import family_label, family_of
 from village_ledger.reports.tables import Column, Table, frame
 
 # --- 审计发现 ---------------------------------------------------------------------------
@@ -61,8 +61,11 @@ def findings_tables(
     listing.empty = "本季度未发现问题" if len(standing) == len(mine) else "本季度发现的问题均已整改"
     counts: dict[str, dict[str, Any]] = {}
     for f, _ in mine:
-        label = family_label(f.rule)
-        entry = counts.setdefault(label, {"family": label, **dict.fromkeys(COUNTED, 0)})
+        label = family_label(f.rule)  # in code order
+        family = family_of(f.rule)
+        # the sheet is read by villagers: the family by its name, not its code
+        shown = family.title if family else label
+        entry = counts.setdefault(label, {"family": shown, **dict.fromkeys(COUNTED, 0)})
         key = ("errors" if f.is_error else "warnings") if open_on(f, published) else "rectified"
         entry[key] += 1
         entry["count"] += 1
