@@ -199,9 +199,10 @@ def test_findings_point_at_the_same_voucher_in_the_copy(sample_publisher: Publis
         file, line = original[(finding.rule, finding.date, finding.amount)]
         before = entry_at(Path(file).read_text(encoding="utf-8").splitlines(), line)
         after = entry_at(Path(finding.file).read_text(encoding="utf-8").splitlines(), finding.line)
-        assert before == after and after[1], (finding, before, after)
+        assert before == after, (finding, before, after)
         assert str(SAMPLE) not in finding.file
-        compared += 1
+        # a contract's or an asset's finding sits on its directive, which has no voucher number
+        compared += bool(after[1])
     assert compared >= 5
 
 
