@@ -37,22 +37,21 @@ def readme_block(heading: str) -> str:
     return blocks[0]
 
 
-def test_a_quarter_entered_through_the_sheet_runs_as_the_readme_says(tmp_path: Path) -> None:
-    """The README's commands, as written, from the repository's folder (on a copy of the
-    sample township in a temporary folder, as the README makes it)."""
+def run_readme_block(heading: str, tmp_path: Path, today: str) -> tuple[str, list[str], Path]:
+    """The README's commands under `heading`, as written, from the repository's folder (on a
+    copy of the sample township in a temporary folder, as the README makes it): what they
+    printed, each command's exit code, and the folder the block names `$demo`."""
     import os
     import subprocess
     import sys
 
-    script = readme_block("记账凭证录入表: a quarter entered through the sheet")
-    bin_dir = str(Path(sys.executable).parent)
     env = {
         **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "TMPDIR": str(tmp_path),
-        "VILLAGE_LEDGER_TODAY": "2026-12-31",
+        "VILLAGE_LEDGER_TODAY": today,
     }
-    steps = script.replace("\nvillage-ledger", "\nrun village-ledger")
+    steps = readme_block(heading).replace("\nvillage-ledger", "\nrun village-ledger")
     wrapped = (
         'set -e\nrun() { "$@" >>"$TMPDIR/out.txt" 2>&1; echo "$?" >>"$TMPDIR/codes.txt"; }\n'
         + steps
@@ -63,8 +62,16 @@ def test_a_quarter_entered_through_the_sheet_runs_as_the_readme_says(tmp_path: P
     )
     output = (tmp_path / "out.txt").read_text(encoding="utf-8")
     assert done.returncode == 0, output + done.stderr
-    assert (tmp_path / "codes.txt").read_text().split() == ["0"] * 7, output
-    demo = Path(done.stdout.strip().splitlines()[-1])
+    codes = (tmp_path / "codes.txt").read_text().split()
+    return output, codes, Path(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_quarter_entered_through_the_sheet_runs_as_the_readme_says(tmp_path: Path) -> None:
+    """The README's sheet commands, as written, on a copy of the sample township."""
+    output, codes, demo = run_readme_block(
+        "记账凭证录入表: a quarter entered through the sheet", tmp_path, "2026-12-31"
+    )
+    assert codes == ["0"] * 7, output
     assert (demo / "凭证.xlsx").is_file()
     year = (demo / "ledgers" / "huangmei" / "2026.beancount").read_text(encoding="utf-8")
     assert year.count("entry-digest") == 29
@@ -76,30 +83,10 @@ def test_a_quarter_entered_through_the_sheet_runs_as_the_readme_says(tmp_path: P
 
 def test_a_bank_month_reconciled_runs_as_the_readme_says(tmp_path: Path) -> None:
     """The README's bank commands, as written, on a copy of the sample township."""
-    import os
-    import subprocess
-    import sys
-
-    script = readme_block("银行对账: a bank month reconciled")
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "TMPDIR": str(tmp_path),
-        "VILLAGE_LEDGER_TODAY": "2026-10-31",
-    }
-    steps = script.replace("\nvillage-ledger", "\nrun village-ledger")
-    wrapped = (
-        'set -e\nrun() { "$@" >>"$TMPDIR/out.txt" 2>&1; echo "$?" >>"$TMPDIR/codes.txt"; }\n'
-        + steps
-        + 'echo "$demo"\n'
+    output, codes, demo = run_readme_block(
+        "银行对账: a bank month reconciled", tmp_path, "2026-10-31"
     )
-    done = subprocess.run(
-        ["bash", "-c", wrapped], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
-    )
-    output = (tmp_path / "out.txt").read_text(encoding="utf-8")
-    assert done.returncode == 0, output + done.stderr
-    assert (tmp_path / "codes.txt").read_text().split() == ["0"] * 5, output
-    demo = Path(done.stdout.strip().splitlines()[-1])
+    assert codes == ["0"] * 5, output
     assert "银行存款余额调节表" in (demo / "调节表.html").read_text(encoding="utf-8")
     year = (demo / "ledgers" / "huangmei" / "2026.beancount").read_text(encoding="utf-8")
     assert year.count("bank-ref:") == 2 and year.count("bank-statement: 703936.99 CNY") == 1
