@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,27 @@ TOWNSHIP = REPO / "ledgers" / "township"
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
+
+
+DEPRECIATION_EXPENSE = "Expenses:513-管理费用"
+ACCUMULATED = "Assets:152-累计折旧"
+DEFAULT_SALVAGE = Decimal("0.05")
+
+
+def depreciation_terms() -> dict[str, tuple[int, Decimal]]:
+    """The township chart's fixed-asset accounts that depreciate: life in years, salvage rate."""
+    from beancount.core import data
+    from beancount.parser import parser
+
+    entries, _, _ = parser.parse_file(str(TOWNSHIP / "chart.beancount"))
+    terms = {}
+    for entry in entries:
+        if isinstance(entry, data.Open) and "life-years" in entry.meta:
+            if entry.meta.get("depreciate") is False:
+                continue
+            salvage = Decimal(str(entry.meta.get("salvage-rate", DEFAULT_SALVAGE)))
+            terms[entry.account] = (int(entry.meta["life-years"]), salvage)
+    return terms
 
 
 def limit(key: str) -> Any:
@@ -195,6 +216,7 @@ class Txn:
     note: str | None = None  # a planted problem's comment line
     receipt_book: bool = False  # takes the next number of the 收款收据 book
     seq: int = 0
+    posting_meta: dict[int, dict[str, object]] = field(default_factory=dict)  # by posting index
 
     def delta(self, account: str) -> Decimal:
         return sum((a for acc, a in self.postings if acc == account), ZERO)
@@ -549,6 +571,7 @@ class VillageGenerator:
                 self.spec.end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
                 break
         self.road_fund()
+        self.depreciate()
         txns = self.cash_and_order()
         return Generated(
             self.spec, txns, self.resolutions, self.opens(), self.balances(txns), self.planted,
@@ -906,6 +929,53 @@ class VillageGenerator:
         self.add(Txn(done, "", "村道硬化工程竣工，已使用的专项应付款转入公积公益金",
                      [(FUND, contract), (RESERVE, -contract)], meta, 3))  # fmt: skip
 
+    # ---- month-end depreciation
+
+    def depreciate(self) -> None:
+        """Book each month's 折旧 as a village accountant does at month end (年限平均法 by
+        account, from the month after an asset is bought, until 原值 × (1 − 残值率) is charged),
+        with the life and salvage rate of the township's chart. The formula is restated here
+        rather than imported so the bench books stay an independent reading of the rule."""
+        terms = depreciation_terms()
+        bought: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
+        for txn in self.txns:
+            for account, amount in txn.postings:
+                if account in terms:
+                    bought[account].append((txn.day, amount))
+        if not bought:
+            return
+        first = min(day for days in bought.values() for day, _ in days).replace(day=1)
+        charged: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for month in self.months():
+            if month < first:
+                continue
+            last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            if last > self.spec.end:
+                break
+            charges = []
+            for account, (years, salvage) in sorted(terms.items()):
+                cost = sum((n for day, n in bought.get(account, ()) if day < month), ZERO)
+                ceiling = (cost * (1 - salvage)).quantize(CENT, rounding=ROUND_HALF_UP)
+                rate = cost * (1 - salvage) / (years * 12)
+                amount = min(
+                    rate.quantize(CENT, rounding=ROUND_CEILING), ceiling - charged[account]
+                )
+                if amount > 0:
+                    charged[account] += amount
+                    charges.append((account, amount))
+            if charges:
+                self.add(self.depreciation_voucher(last, charges))
+
+    def depreciation_voucher(self, day: date, charges: list[tuple[str, Decimal]]) -> Txn:
+        total = sum((amount for _, amount in charges), ZERO)
+        postings = [(DEPRECIATION_EXPENSE, total)]
+        postings += [(ACCUMULATED, -amount) for _, amount in charges]
+        meta: dict[str, object] = {"depreciation": f"{day.year:04d}-{day.month:02d}",
+                                   "receipt": "内部凭证"}  # fmt: skip
+        txn = Txn(day, "计提折旧", f"计提{day.year}年{day.month}月固定资产折旧", postings, meta, 3)
+        txn.posting_meta = {i + 1: {"asset": account} for i, (account, _) in enumerate(charges)}
+        return txn
+
     # ---- cash, order, numbers
 
     def cash_and_order(self) -> list[Txn]:
@@ -1240,9 +1310,11 @@ def format_txn(txn: Txn) -> str:
     lines.append(head)
     for key, value in txn.meta.items():
         lines.append(f"  {key}: {_meta_value(value)}")
-    for account, amount in txn.postings:
+    for index, (account, amount) in enumerate(txn.postings):
         pad = max(1, AMOUNT_COLUMN - display_width(account) - len(fmt(amount)))
         lines.append(f"  {account}{' ' * pad}{fmt(amount)} CNY")
+        for key, value in txn.posting_meta.get(index, {}).items():
+            lines.append(f"    {key}: {_meta_value(value)}")
     return "\n".join(lines)
 
 

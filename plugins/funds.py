@@ -426,9 +426,7 @@ def depreciation_missing(model: LedgerModel) -> Iterator[Hit]:
     """A month the books are past, with fixed assets to depreciate, has no depreciation entry
     (`depreciation: "YYYY-MM"`): the month's 管理费用 and the assets' 净值 are both overstated.
     Reported on the month's last voucher, with what `village-ledger depreciate` would charge."""
-    for month, due in depreciation.months_due(model):
-        if depreciation.entries_for(model, month):
-            continue
+    for month, due in depreciation.months_unbooked(model):
         total = sum((charge.amount for charge in due), ZERO)
         last = max(
             (e for e in model.vouchers if month.contains(e.date)),

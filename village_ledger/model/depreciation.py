@@ -128,9 +128,11 @@ def entries_for(model: LedgerModel, month: Period) -> list[data.Transaction]:
     return booked(model).months.get(month_key(month), [])
 
 
-def months_due(model: LedgerModel) -> list[tuple[Period, list[Charge]]]:
-    """Every month the books are past in which some account should have been charged, with what
-    it should have been charged, whether or not the books hold the entry."""
+def months_unbooked(model: LedgerModel) -> list[tuple[Period, list[Charge]]]:
+    """Every month the books are past in which some account should have been charged and the
+    books hold no depreciation entry, with what it should have been charged. A month with its
+    entry is passed over before its charges are computed: books that depreciate every month
+    (the usual case) cost one lookup a month, not a balance query per account."""
     accounts = {account for account, _ in depreciable_accounts(model)}
     first_day = _first_posting(model, accounts)
     if first_day is None:
@@ -139,7 +141,7 @@ def months_due(model: LedgerModel) -> list[tuple[Period, list[Charge]]]:
     due = []
     month = Period.month(first_day.year, first_day.month)
     while month.last < last_day:
-        found = charges(model, month)
+        found = [] if entries_for(model, month) else charges(model, month)
         if found:
             due.append((month, found))
         month = Period.month(*_next_month(month.first))
