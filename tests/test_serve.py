@@ -166,6 +166,34 @@ def test_copies_are_private_masked_and_hold_the_same_vouchers(publisher: Publish
     assert phone and phone[0] in served.read_text(encoding="utf-8")
 
 
+def test_serving_one_village_hides_the_neighbours_relief_recipients(tmp_path: Path) -> None:
+    """Served alone, a village that mentions a relief recipient of another village of its
+    township hides her name as its 财务公开 does; a served village's own books do not say
+    she had relief, so only the neighbour's books can tell the server to hide her."""
+    planted_village(tmp_path / "books")
+    served = make_village(
+        tmp_path / "books",
+        f"""
+2025-03-02 * "供销社" "{RELIEF_PAYEE}代购化肥"
+  voucher: "2025-03-001"
+  handler: "吴志强"
+  approver: "李红梅"
+  reviewer: "赵德明"
+  receipt: "内部凭证"
+  Expenses:515-其他支出  10.00 CNY
+  Assets:101-库存现金
+""",
+        name="secondcun",
+    )
+    published = Publisher([served], check_interval=0)
+    try:
+        text = published.served[0].read_text(encoding="utf-8")
+    finally:
+        published.close()
+    assert "代购化肥" in text
+    assert "秀兰" not in text and "张**代购化肥" in text
+
+
 SAMPLE = Path(__file__).resolve().parent.parent / "ledgers"
 
 

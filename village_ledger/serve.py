@@ -175,6 +175,19 @@ def extension_lines(
 # --- the copies ---------------------------------------------------------------------------
 
 
+def neighbours_relief_names(mains: Sequence[Path]) -> frozenset[str]:
+    """Relief recipients of the township's villages that are not served: serving one village
+    of a township hides the others' recipients too, as its 财务公开 does. Read once at start
+    (the served villages' own names follow their edits; a neighbour's new recipient needs a
+    restart of the server)."""
+    from village_ledger.reports.disclosure import township_relief_names
+
+    names: set[str] = set()
+    for main in mains:
+        names |= township_relief_names(main, besides=mains)
+    return frozenset(names)
+
+
 class Publisher:
     """The served ledgers in a private temporary folder, kept in step with the originals."""
 
@@ -198,6 +211,7 @@ class Publisher:
         self._checked = 0.0
         for original in self.originals:
             original.read()
+        self.neighbours = neighbours_relief_names([o.main for o in self.originals])
         self._publish()
 
     @property
@@ -257,7 +271,7 @@ class Publisher:
     def masker(self) -> Masker:
         """One masker for every file: a relief recipient of one village stays hidden where
         another village's books (or the township's) mention them."""
-        return Masker(frozenset().union(*(o.names for o in self.originals)))
+        return Masker(self.neighbours.union(*(o.names for o in self.originals)))
 
     def _served_finding(self, finding: Finding, masker: Masker) -> Finding:
         """A finding as the copy has it: its file and line those of the same entry in the copy

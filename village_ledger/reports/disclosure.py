@@ -219,16 +219,19 @@ def relief_payees(books: Books, period: Period) -> frozenset[str]:
     return frozenset(n for p, t in rows.itertuples(index=False) for n in relief_texts(p, t))
 
 
-def township_relief_names(main: str | os.PathLike[str]) -> frozenset[str]:
+def township_relief_names(
+    main: str | os.PathLike[str], besides: Iterable[Path] = ()
+) -> frozenset[str]:
     """Relief recipients of the other villages of the township (the folders beside this
     village's): their names are hidden in this village's report too, where its books mention
-    them."""
+    them. Villages in `besides` (main files already read by the caller) are not loaded again."""
     from village_ledger.loading import load_ledger
     from village_ledger.paths import PathError, find_villages
 
     here = Path(main).resolve()
     try:
-        others = [m for m in find_villages([str(here.parent.parent)]) if m != here]
+        skip = {here, *(Path(b).resolve() for b in besides)}
+        others = [m for m in find_villages([str(here.parent.parent)]) if m not in skip]
     except PathError:
         return frozenset()
     names: set[str] = set()
