@@ -294,6 +294,7 @@ PUBLIC_PAGES = (
     ("expenditure", "extension/VillageExpenditure/"),
     ("findings", "extension/VillageFindings/"),
     ("verify", "extension/VillageVerify/"),
+    ("contracts", "extension/VillageContracts/"),
     ("income-statement", "income_statement/"),
     ("balance-sheet", "balance_sheet/"),
     ("trial-balance", "trial_balance/"),
