@@ -10,6 +10,7 @@ import pytest
 from tests import contract_ledger
 from tests.test_fava_extension import ENABLE, Dashboard, sections, view_rows
 from village_ledger.model import Period
+from village_ledger.registry import get_rule
 from village_ledger.reports import contract_tables
 from village_ledger.reports.masking import Masker, private_names
 
@@ -36,6 +37,14 @@ def test_the_page_shows_the_registers_masked(dashboard: Dashboard) -> None:
     for person in contract_ledger.PEOPLE:
         assert person not in page and person[-2:] not in page
     assert "张**" in page and "梅川县好运超市" in page
+
+
+def test_the_page_names_the_arrears_rule_in_words(dashboard: Dashboard) -> None:
+    """Villagers read which rule judges arrears by its title, not by its code."""
+    page = dashboard.page("VillageContracts")
+    rule = get_rule("VL701")
+    assert rule is not None and f"审计规则“{rule.title}”" in page
+    assert "VL7" not in page
 
 
 def test_each_contract_is_a_timeline_of_its_periods(dashboard: Dashboard) -> None:

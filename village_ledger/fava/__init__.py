@@ -250,7 +250,15 @@ class VillageContracts(base.VillagePage):
             "assets": table_view(mask(contract_tables.assets_table(model, as_of))),
             "gaps": table_view(mask(contract_tables.asset_gaps_table(model, as_of))),
             "tones": PERIOD_TONES,
+            "arrears_rule": arrears_rule_title(),
         }
+
+
+def arrears_rule_title() -> str:
+    """The rule that judges arrears, named in words for villagers (its code stays private)."""
+    rule = get_rule("VL701")
+    assert rule is not None  # a rule of the registry's own families
+    return rule.title
 
 
 def period_span(line: ScheduleLine) -> Span:
