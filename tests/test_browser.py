@@ -417,6 +417,17 @@ def test_a_loss_is_negative_on_favas_income_statement(page, server: Server, town
     assert shown.split() == ["净利润", "-800.00"]
 
 
+def test_favas_amounts_are_grouped_as_on_the_sheet(page, server: Server, township: Path) -> None:
+    """Fava's own pages write amounts as the printed sheet does (243,873.25), not 243873.25."""
+    _, ledger = sample_village(township)
+    page.goto(server.page(ledger, "income_statement/"))
+    page.wait_for_load_state("networkidle", timeout=WAIT)
+    row = page.locator("article li, article .tree-table p").filter(has_text="收入").first
+    row.wait_for(timeout=WAIT)
+    amounts = re.findall(r"[\d,]+\.\d{2}", row.inner_text())
+    assert amounts and re.fullmatch(r"\d{1,3}(,\d{3})+\.\d{2}", amounts[0]), amounts
+
+
 def test_the_filter_bar_shows_only_where_it_filters(page, server: Server, township: Path) -> None:
     _, ledger = sample_village(township)
     filters = page.locator('header input[data-key="f f"]')

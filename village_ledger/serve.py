@@ -158,6 +158,7 @@ def extension_lines(
     config = repr(settings).replace("\\", "\\\\").replace('"', '\\"')
     options = {
         "language": "zh",
+        "locale": "zh_CN",  # amounts grouped by thousands (243,873.25), as the printed sheet
         "default-page": DEFAULT_PAGE,
         "invert-income-liabilities-equity": "true",
     }
