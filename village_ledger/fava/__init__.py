@@ -30,7 +30,14 @@ from flask import request
 from markupsafe import Markup
 
 from village_ledger.fava import base
-from village_ledger.fava.charts import (
+from village_ledger.fava.plain import plain_message
+from village_ledger.fava.views import Village, year_quarters
+from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding, Rectification
+from village_ledger.model import Period, Quarter
+from village_ledger.model.schedule import Line as ScheduleLine
+from village_ledger.registry import FAMILIES, get_rule
+from village_ledger.reports import contract_tables
+from village_ledger.reports.charts import (
     PERIOD_TONES,
     Bar,
     Line,
@@ -40,13 +47,6 @@ from village_ledger.fava.charts import (
     progress_chart,
     timeline_chart,
 )
-from village_ledger.fava.plain import plain_message
-from village_ledger.fava.views import Village, year_quarters
-from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding, Rectification
-from village_ledger.model import Period, Quarter
-from village_ledger.model.schedule import Line as ScheduleLine
-from village_ledger.registry import FAMILIES, get_rule
-from village_ledger.reports import contract_tables
 from village_ledger.reports.disclosure_render import A4_ORDER, money_rows, seal_text
 from village_ledger.reports.layout import TableView, qr_data_uri, table_view
 from village_ledger.reports.statements import cents, yuan_display

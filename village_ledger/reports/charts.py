@@ -1,8 +1,10 @@
-"""Charts as inline SVG, drawn on the server.
+"""Charts as inline SVG, drawn on the server, for the printed reports and the dashboard alike.
 
-A village's dashboard may be read on a township intranet or a phone with no outside network, so
-a chart is markup in the page: no script library, no font or image from anywhere else. Amounts
-are integer 分, labelled as printed (`1,234.56`).
+A 财务公开 sheet is read offline, printed through WeasyPrint and opened on a phone; a village's
+dashboard may be read on a township intranet with no outside network. So a chart is markup in the
+page: no script, no font or image from anywhere else. Amounts are integer 分, labelled as printed
+(`1,234.56`). The drawing functions only lay out numbers they are given; every number comes from
+the report model (and through it from `model.figures`), never from here.
 """
 
 from __future__ import annotations
