@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from village_ledger.cache import CachedVillage, ResultCache
+from village_ledger.cache import CachedVillage, Lookup, ResultCache
 from village_ledger.engine import (
     Selector,
     beancount_finding,
@@ -180,12 +180,16 @@ def audit_village(
     derive: Derive | None = None,
     cache: ResultCache | None = None,
     replaced: Mapping[str, bytes] | None = None,
+    product: str | None = None,
 ) -> VillageAudit:
     """One village: load, model, Beancount's findings, the selected rules and the summaries
     for the cross-village rules. Its findings are neither selected nor sorted until `combine`.
 
-    With a `cache`, and neither a model to keep nor a `derive` to run, a village whose files
-    did not change is taken from the cache: only the rules judged as of a day run again.
+    With a `cache`, a village whose files did not change is not judged again: its findings,
+    summaries and `整改` come from the cache and only the rules judged as of a day run again.
+    Its books are still loaded when the caller keeps the model or runs a `derive`, unless
+    `product` names a cached product: then `derive`'s answer (which must depend on nothing but
+    the village's files) is kept in the cache under that name and taken from it next time.
 
     `replaced` audits the books as they would be with some of their files holding other bytes
     (`loading.load_ledger`): entries a command is about to write, judged before it writes; such
@@ -193,24 +197,57 @@ def audit_village(
     rules = selected_rules(selector)
     day = as_of or today()
     lookup = None
-    if replaced:
-        cache = None
-    if cache is not None and derive is None and not keep_model:
+    if cache is not None and not replaced:
         lookup = cache.lookup(main_file, rules)
-        if lookup.found is not None:
-            return _from_cache(lookup.found, rules, day)
+        if lookup.found is not None and not keep_model:
+            stored = None if derive is None or product is None else cache.product(lookup, product)
+            if derive is None or stored is not None:
+                result = _from_cache(lookup.found, rules, day)
+                result.derived = stored
+                return result
     loaded = load_ledger(main_file, replaced=replaced)
-    result = VillageAudit(village_of(loaded.main_file), loaded.main_file, ledger=loaded)
-    result.findings = [beancount_finding(result.village, e) for e in loaded.errors]
-    states: dict[str, Any] = {}
+    model, crash = _model_of(loaded, day)
+    if lookup is not None and lookup.found is not None:
+        # judged before: only the model is wanted (to keep, or for `derive`)
+        result = _from_cache(lookup.found, rules, day)
+    else:
+        result = _judge(loaded, model, crash, rules, day, cache, lookup)
+    result.ledger, result.model = loaded, model
+    if derive is not None:
+        result.derived = derive(result)
+        if cache and lookup and product and result.derived is not None:
+            cache.store_product(lookup, product, loaded.options.get("include", []), result.derived)
+    if not keep_model:
+        if model is not None:
+            model.release()  # freed now, not at the next full collection
+        result.ledger = result.model = None
+    return result
+
+
+def _model_of(loaded: LoadedLedger, day: date) -> tuple[LedgerModel | None, Finding | None]:
+    """The village's model, or the finding that says why it could not be built."""
     try:
-        model = build_model(loaded.entries, loaded.options, as_of=day)
+        return build_model(loaded.entries, loaded.options, as_of=day), None
     except Exception as exc:  # the ledger's Beancount errors are still worth reporting
-        crash = crash_finding(_MODEL_RULE, None, exc)
+        return None, crash_finding(_MODEL_RULE, None, exc)
+
+
+def _judge(
+    loaded: LoadedLedger,
+    model: LedgerModel | None,
+    crash: Finding | None,
+    rules: Sequence[Rule],
+    day: date,
+    cache: ResultCache | None,
+    lookup: Lookup | None,
+) -> VillageAudit:
+    """The village judged from its books; what does not depend on the day kept in the cache."""
+    result = VillageAudit(village_of(loaded.main_file), loaded.main_file)
+    result.findings = [beancount_finding(result.village, e) for e in loaded.errors]
+    if crash is not None:
         result.findings.append(replace(crash, village=result.village))
-        model = None
+    states: dict[str, Any] = {}
     if model is not None:
-        result.model = model
         result.title = model.title
         result.findings += run_rules(model, [r for r in rules if r.dated is None])
         states, crashes = dated_states(model, rules)
@@ -229,12 +266,6 @@ def audit_village(
         )
         cache.store(lookup, loaded.options.get("include", []), kept)
     result.findings += judge_dated(rules, result.village, states, day)
-    if derive is not None:
-        result.derived = derive(result)
-    if not keep_model:
-        if model is not None:
-            model.release()  # freed now, not at the next full collection
-        result.ledger = result.model = None
     return result
 
 

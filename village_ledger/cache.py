@@ -11,6 +11,11 @@ the books; the rules judged as of a day are judged again on the run's day, the c
 rules run over every village's summary and the `整改` settle every finding, cached or not, so a
 cached run gives exactly the findings of an uncached one.
 
+Beside a village's result, a caller may keep a *product* of its books under a name (the
+export's tables, `village_ledger.export`): one more file in the slot's folder, under the same
+key, so a command that needs more than findings reuses what another command derived from the
+same files. A product must depend on nothing but those files and the tool.
+
 What is "the tool": its version, a hash of its own source (the `village_ledger` package and its
 rule plugins) and Beancount's version, so editing a rule or upgrading never serves an old result.
 What the key does not see: Python plugins of the ledger's own (a `plugin` line naming a module
@@ -48,6 +53,7 @@ FOLDER_NAME = ".village-ledger-cache"
 # what Beancount reads as an include: the directive, its quoted path (escapes allowed)
 _INCLUDE = re.compile(rb'^[ \t]*include[ \t]+"((?:[^"\\\n]|\\.)*)"', re.MULTILINE)
 _MISSING = "missing"
+_PRODUCT_NAME = re.compile(r"[a-z][a-z0-9-]*")
 
 
 def default_folder() -> Path:
@@ -97,37 +103,57 @@ class ResultCache:
 
     def lookup(self, main_file: str | os.PathLike[str], rules: Sequence[Rule]) -> Lookup:
         slot, key, hashed = _slot_and_key(main_file, rules)
-        return Lookup(slot, key, hashed, self._read(slot, key, hashed))
+        return Lookup(slot, key, hashed, self._lookup_found(slot, key, hashed))
 
     def store(self, lookup: Lookup, loaded_files: Iterable[str], result: CachedVillage) -> None:
         """Keep `result` under the lookup's slot. `loaded_files` are the files the loader really
         read; each is checked again on a hit (they are normally the walked ones)."""
+        self._keep(self._path(lookup.slot), lookup, loaded_files, result)
+
+    def product(self, lookup: Lookup, name: str) -> Any:
+        """The product kept under `name` for the lookup's key; None when there is none."""
+        return self._read(self._path(lookup.slot, name), lookup.key, lookup.hashed)
+
+    def store_product(
+        self, lookup: Lookup, name: str, loaded_files: Iterable[str], value: Any
+    ) -> None:
+        """Keep `value` (not None, picklable) as the product `name` of the lookup's files."""
+        self._keep(self._path(lookup.slot, name), lookup, loaded_files, value)
+
+    def _keep(self, target: Path, lookup: Lookup, loaded_files: Iterable[str], value: Any) -> None:
         files = {f: lookup.hashed.get(f) or file_digest(f) for f in loaded_files}
-        entry = (FORMAT, lookup.key, files, result)
+        entry = (FORMAT, lookup.key, files, value)
         # a cache that cannot be written only costs the next run its time
         with contextlib.suppress(OSError):
-            self._write(self._path(lookup.slot), pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
+            self._write(target, pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
 
-    def _path(self, slot: str) -> Path:
-        return self.folder / f"v{FORMAT}" / slot[:2] / f"{slot}.pickle"
+    def _path(self, slot: str, product: str | None = None) -> Path:
+        if product is not None and not _PRODUCT_NAME.fullmatch(product):
+            raise ValueError(f"not a product name: {product!r}")
+        name = slot if product is None else f"{slot}.{product}"
+        return self.folder / f"v{FORMAT}" / slot[:2] / f"{name}.pickle"
 
-    def _read(self, slot: str, key: str, hashed: dict[str, str]) -> CachedVillage | None:
+    def _lookup_found(self, slot: str, key: str, hashed: dict[str, str]) -> CachedVillage | None:
+        result = self._read(self._path(slot), key, hashed)
+        return result if isinstance(result, CachedVillage) else None
+
+    @staticmethod
+    def _read(target: Path, key: str, hashed: dict[str, str]) -> Any:
+        """What is kept at `target` for `key`, its files unchanged; None for anything else."""
         try:
-            raw = self._path(slot).read_bytes()
+            raw = target.read_bytes()
         except OSError:
             return None
         try:
-            form, stored_key, files, result = pickle.loads(raw)
+            form, stored_key, files, value = pickle.loads(raw)
         except Exception:  # cut short, overwritten, not ours: a miss
             return None
-        if form != FORMAT or stored_key != key or not isinstance(result, CachedVillage):
-            return None
-        if not isinstance(files, dict):
+        if form != FORMAT or stored_key != key or not isinstance(files, dict):
             return None
         for path, digest in files.items():
             if (hashed.get(path) or file_digest(path)) != digest:
                 return None
-        return result
+        return value
 
     @staticmethod
     def _write(target: Path, data: bytes) -> None:

@@ -19,13 +19,21 @@ its findings file is rewritten only when they changed (a finding of VL303 may ap
 unchanged village when another village books the same invoice, VL603 when a deadline passes).
 Every table but `findings` holds only what the books say, whatever the day, so the key decides.
 
-Tables are written where the village is audited (a worker process), so the books never cross
-a process boundary; pyarrow is imported there.
+Through the result cache (`village_ledger.cache`) export and `check` share their work: a
+village's tables but `findings` are kept in its cache slot as the product `export-tables` (the
+Parquet files' bytes, written as they are), its findings as `check` keeps them. So an export
+after a `check` loads the books for the tables but does not judge them again; a `check` after
+an export loads nothing that did not change; and an export to another folder (or after the
+folder was deleted) writes unchanged villages from the cache without loading them. The files
+are the same bytes whichever way they were made.
+
+The tables are made where the village is audited (a worker process), so the books never cross
+a process boundary, only the Parquet bytes; they are written to `out` here. pyarrow is imported
+where they are made.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -38,7 +46,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from village_ledger.audit import ALL, Derive, VillageAudit, audit_village, combine, selected_rules
+from village_ledger.audit import ALL, VillageAudit, audit_village, combine, selected_rules
 from village_ledger.cache import ResultCache, village_key
 from village_ledger.findings import Finding
 from village_ledger.money import posting_cny
@@ -50,6 +58,7 @@ if TYPE_CHECKING:
 
 FORMAT = 1  # of the tables; a change rewrites every village
 MANIFEST = "_manifest.json"
+PRODUCT = "export-tables"  # the name the tables are kept under in the result cache
 PART = "part.parquet"
 UNKNOWN_COUNTY = "未注明"
 
@@ -183,12 +192,17 @@ def export(
     manifest = _read_manifest(out)
     rules = selected_rules(ALL)
     keys = {str(m): f"{FORMAT}:{village_key(m, rules)}" for m in mains}
-    stale = [str(m) for m in mains if not _current(out, manifest.get(str(m)), keys[str(m)])]
-    write = functools.partial(write_village_tables, out, county)
-    tasks: list[tuple[str, Derive | None]] = [
-        (str(m), write if str(m) in stale else None) for m in mains
-    ]
-    villages = _audit(tasks, day, jobs, cache, progress)
+    stale = {str(m) for m in mains if not _current(out, manifest.get(str(m)), keys[str(m)])}
+
+    def tables_written(result: VillageAudit) -> None:
+        """A stale village's tables on disk as soon as they are made (their bytes freed)."""
+        if result.main_file in stale:
+            result.derived = _write_tables(out, county, manifest.get(result.main_file), result)
+        if progress is not None:
+            progress(result)
+
+    tasks = [(str(m), str(m) in stale) for m in mains]
+    villages = _audit(tasks, day, jobs, cache, tables_written)
     run = combine(villages, ALL, day)
     written, kept, findings_written = [], [], []
     for result in run.villages:
@@ -196,17 +210,13 @@ def export(
         entry = manifest.get(main, {})
         if main in stale:
             place = result.derived
-            if place is None:  # the model could not be built: no tables, findings only
-                place = _place(county, result.title, main, result.village)
-            if entry and _place_of(entry) != place:
-                remove_village(out, _place_of(entry))
             written.append(result.village)
         else:
             place = _place_of(entry)
             kept.append(result.village)
         digest = _findings_digest(result.findings)
         if main in stale or entry.get("findings") != digest:
-            _write_table(place.folder(out, "findings"), "findings", _finding_rows(result))
+            _write_file(place.folder(out, "findings"), _parquet("findings", _finding_rows(result)))
             findings_written.append(result.village)
         manifest[main] = {
             "key": keys[main],
@@ -220,30 +230,55 @@ def export(
 
 
 def _audit(
-    tasks: list[tuple[str, Derive | None]],
+    tasks: list[tuple[str, bool]],
     day: date,
     jobs: int,
     cache: ResultCache | None,
-    progress: Callable[[Any], None] | None,
+    done: Callable[[VillageAudit], None],
 ) -> list[VillageAudit]:
+    """Each village audited (with its tables made when it is stale), `done` told of each as it
+    finishes; in the order of `tasks`."""
+
     if jobs <= 1 or len(tasks) <= 1:
         results = []
-        for main, derive in tasks:
-            results.append(audit_village(main, ALL, day, False, derive, cache))
-            if progress is not None:
-                progress(results[-1])
+        for main, stale in tasks:
+            derive = village_tables if stale else None
+            results.append(audit_village(main, ALL, day, False, derive, cache, product=PRODUCT))
+            done(results[-1])
         return results
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
         futures = [
-            pool.submit(audit_village, main, ALL, day, False, derive, cache)
-            for main, derive in tasks
+            pool.submit(
+                audit_village,
+                main,
+                ALL,
+                day,
+                False,
+                village_tables if stale else None,
+                cache,
+                product=PRODUCT,
+            )
+            for main, stale in tasks
         ]
-        if progress is not None:
-            for done in as_completed(futures):
-                progress(done.result())
+        for finished in as_completed(futures):
+            done(finished.result())
         return [future.result() for future in futures]
+
+
+def _write_tables(
+    out: Path, county: str | None, entry: dict[str, Any] | None, result: VillageAudit
+) -> Place:
+    """A stale village's tables (all but `findings`) written where it goes now, its files under
+    another place removed; returns the place."""
+    place = _place(county, result.title, result.main_file, result.village)
+    if entry and _place_of(entry) != place:
+        remove_village(out, _place_of(entry))
+    tables: dict[str, bytes] = result.derived or {}  # none when the model could not be built
+    for table, data in tables.items():
+        _write_file(place.folder(out, table), data)
+    return place
 
 
 def _current(out: Path, entry: dict[str, Any] | None, key: str) -> bool:
@@ -261,23 +296,24 @@ def _place_of(entry: dict[str, Any]) -> Place:
 # ---- one village's tables, written where its model is ----------------------------------
 
 
-def write_village_tables(out: Path, county: str | None, result: VillageAudit) -> Place | None:
-    """`derive` for the audit service: the village's tables but its findings, written below
-    `out`; returns where they went (None when the model could not be built)."""
+def village_tables(result: VillageAudit) -> dict[str, bytes] | None:
+    """`derive` for the audit service: the village's tables but `findings` as Parquet bytes
+    (None when the model could not be built). They depend on the books alone, so the result
+    cache keeps them (`PRODUCT`)."""
     model = result.model
     if model is None:
         return None
-    place = _place(county, model.title, model.main_file, model.village)
     base = Path(model.village_dir).parent
-    for table, rows in (
-        ("vouchers", voucher_rows(model, base)),
-        ("postings", posting_rows(model, base)),
-        ("quarters", quarter_rows(model)),
-        ("contracts", contract_rows(model)),
-        ("roster", roster_rows(model)),
-    ):
-        _write_table(place.folder(out, table), table, rows)
-    return place
+    return {
+        table: _parquet(table, rows)
+        for table, rows in (
+            ("vouchers", voucher_rows(model, base)),
+            ("postings", posting_rows(model, base)),
+            ("quarters", quarter_rows(model)),
+            ("contracts", contract_rows(model)),
+            ("roster", roster_rows(model)),
+        )
+    }
 
 
 def voucher_rows(model: LedgerModel, base: Path) -> list[dict[str, Any]]:
@@ -504,8 +540,8 @@ def arrow_schema(table: str) -> Any:
     return pa.schema([(name, types[kind]) for name, kind, _ in TABLES[table]])
 
 
-def _write_table(folder: Path, table: str, rows: list[dict[str, Any]]) -> None:
-    """One village's rows of a table, replacing what was there, atomically."""
+def _parquet(table: str, rows: list[dict[str, Any]]) -> bytes:
+    """One village's rows of a table as a Parquet file's bytes."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -515,10 +551,16 @@ def _write_table(folder: Path, table: str, rows: list[dict[str, Any]]) -> None:
         for name in decimals:
             if row[name] is not None:
                 row[name] = Decimal(row[name]).quantize(Decimal("0.01"))
-    data = pa.Table.from_pylist(rows, schema=schema)
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), sink)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _write_file(folder: Path, data: bytes) -> None:
+    """One village's file of a table, replacing what was there, atomically."""
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{PART}.{os.getpid()}.tmp"
-    pq.write_table(data, temporary)
+    temporary.write_bytes(data)
     os.replace(temporary, folder / PART)
 
 

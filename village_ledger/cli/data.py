@@ -40,7 +40,7 @@ EXIT_CANNOT_RUN = 2
     default=None,
     help="并行读取的村数，默认为 CPU 核数。",
 )
-@click.option("--no-cache", is_flag=True, help="不使用结果缓存（各村的发现重新检查）。")
+@click.option("--no-cache", is_flag=True, help="不使用结果缓存（各村重新读账、重新检查）。")
 def export_command(
     paths: tuple[str, ...], out: str, county: str | None, jobs: int | None, no_cache: bool
 ) -> None:
