@@ -376,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{township_manifest['transactions']:,} transactions", file=sys.stderr)  # fmt: skip
     if args.what == "generate":
         return 0
+    from run import compile_bytecode
+
+    compile_bytecode()
     results: dict[str, Any] = {"load_before": load()}
     county_env = {**os.environ, "VILLAGE_LEDGER_TODAY": str(county_manifest.get("as_of", ""))}
     township_env = {**os.environ, "VILLAGE_LEDGER_TODAY": str(township_manifest.get("as_of", ""))}

@@ -165,3 +165,24 @@ def test_a_model_not_kept_is_freed_at_once(
         assert [ref() for ref in built] == [None, None]
     finally:
         gc.enable()
+
+
+def test_each_village_of_a_process_runs_the_hardcore_validations_once(
+    township: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beancount adds a load's extra validations to its own list in place; the 40th village of
+    a process must not run them 40 times (nor report their errors 40 times)."""
+    from beancount.ops import validation
+
+    calls: list[int] = []
+
+    def counted(entries: object, options_map: object) -> list[object]:
+        calls.append(1)
+        return []
+
+    monkeypatch.setattr(validation, "HARDCORE_VALIDATIONS", [counted])
+    before = list(validation.VALIDATIONS)
+    for _ in range(3):
+        audit(township, BEANCOUNT_ONLY, as_of=AS_OF, keep_models=False)
+    assert len(calls) == 3 * len(township)
+    assert list(validation.VALIDATIONS) == before

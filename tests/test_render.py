@@ -238,7 +238,9 @@ def test_disclose_of_a_broken_ledger_still_writes_and_exits_1(tmp_path: Path) ->
 def test_each_report_type_renders_the_formats_its_command_offers(
     command: str, report_type: type[Report]
 ) -> None:
-    option = next(p for p in cli.commands[command].params if p.name == "fmt")
+    found = cli.get_command(click.Context(cli), command)
+    assert found is not None
+    option = next(p for p in found.params if p.name == "fmt")
     assert isinstance(option.type, click.Choice)
     assert sorted(report_type.renderers.formats()) == sorted(option.type.choices)
 

@@ -2,7 +2,8 @@
 
 The pickle cache of Beancount's loader is turned off in this process: it would write files next
 to the user's ledger, and a cached result computed while the plugins stepped aside would hide
-the rules' errors from a later bean-check.
+the rules' errors from a later bean-check. Beancount's list of validations is kept from growing
+with every load (`_Validations`).
 
 Bad input never stops a load with a traceback: an include that names a folder, a device or an
 unreadable file, and an amount too large for any village's books, become errors at the file and
@@ -19,7 +20,7 @@ import glob
 import io
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +35,7 @@ from village_ledger.beancount_messages import in_chinese
 from village_ledger.beancount_plugin import deferred
 from village_ledger.gcpause import paused_gc
 
-_cache_off = False
+_prepared = False
 
 # A village's books never hold an amount of a trillion yuan: a larger one is a typing error, and
 # left in the books it would overflow the reports' 64-bit cents.
@@ -69,15 +70,32 @@ class LoadedLedger:
     options: dict[str, Any]
 
 
-def _disable_cache() -> None:
-    global _cache_off
-    if not _cache_off:
+def _prepare_beancount() -> None:
+    global _prepared
+    if not _prepared:
         loader.initialize(use_cache=False)
         # Beancount opens whatever an include names: a folder raises IsADirectoryError, a device
         # or a pipe never ends. Every load in this process (Fava's too) goes through the check.
         if getattr(parser.parse_file, "__wrapped__", None) is None:
             parser.parse_file = _parse_regular_file(parser.parse_file)
-        _cache_off = True
+        if not isinstance(validation.VALIDATIONS, _Validations):
+            extra = validation.HARDCORE_VALIDATIONS
+            kept = [v for v in dict.fromkeys(validation.VALIDATIONS) if v not in extra]
+            validation.VALIDATIONS = _Validations(kept)
+        _prepared = True
+
+
+class _Validations(list[Any]):
+    """Beancount's list of the validations every load runs (`validation.VALIDATIONS`).
+
+    `validation.validate` adds a load's extra validations to it in place (`tests = VALIDATIONS;
+    tests += extra`), so in a process that loads many ledgers the n-th load ran the hardcore
+    validations n times, and reported each of their errors n times: the 40th village of a
+    township checked in one process paid for 40 passes of `validate_data_types`. Adding to
+    this list makes a new list and leaves it as it was."""
+
+    def __iadd__(self, other: Iterable[Any]) -> list[Any]:  # type: ignore[override,misc]
+        return [*self, *other]
 
 
 # Files read as if they held other bytes, for this thread's loads only: how a command checks the
@@ -143,7 +161,7 @@ def load_ledger(
     if replaced:
         with replaced_files(replaced):
             return load_ledger(main_file, run_plugins=run_plugins)
-    _disable_cache()
+    _prepare_beancount()
     path = str(Path(main_file).resolve())
     if not _readable_file(path):
         raise LedgerError(path, 0, _why_unreadable(path))

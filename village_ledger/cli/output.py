@@ -11,14 +11,14 @@ import json
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
-from typing import TextIO
-
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING, TextIO
 
 from village_ledger.audit import Audit
 from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding, Rectification
 from village_ledger.registry import FAMILIES, family_label
+
+if TYPE_CHECKING:  # rich is imported by the text output alone: JSON and CI formats skip it
+    from rich.console import Console
 
 
 def write_json(run: Audit, out: TextIO) -> None:
@@ -89,6 +89,8 @@ def rectified_text(record: Rectification) -> str:
 
 
 def write_text(run: Audit, console: Console) -> None:
+    from rich.markup import escape
+
     titles = {v.village: v.title for v in run.villages}
     for village in run.villages:
         mine = [f for f in run.findings if f.village == village.village]
@@ -126,6 +128,8 @@ def _count_line(findings: Iterable[Finding]) -> str:
 
 
 def write_summary(findings: list[Finding], villages: int, console: Console) -> None:
+    from rich.markup import escape
+
     console.print(f"[bold]汇总[/]：检查 {villages} 个村，{_count_line(findings)}")
     by_family: dict[str, Counter[str]] = {}
     for f in findings:
