@@ -66,15 +66,16 @@ def test_an_unreachable_scheduler_is_a_message_and_exit_2(tmp_path: Path) -> Non
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small generated county (bench/county.py): 4 villages in 2 townships, one planted pair
-    of villages in different townships booking the same invoice."""
+    """A small generated county (bench/county.py, on bench/villagegen.py): 6 villages of about
+    300 transactions in 2 townships, pairs of villages in different townships booking the same
+    invoice."""
     import sys
 
     sys.path.insert(0, str(REPO / "bench"))
     import county as generator
 
     root = tmp_path_factory.mktemp("county") / "county"
-    plan = generator.plan_county(4, 2, seed=3)
+    plan = generator.plan_county(6, 2, seed=3)
     for task in plan:
         task["size"] = 300
     generator.generate(root, plan, jobs=1)
@@ -92,3 +93,40 @@ def test_a_generated_county_is_the_same_cached_and_on_a_cluster(
     on_cluster = run_check(*townships, "--scheduler", scheduler, VILLAGE_LEDGER_CACHE_DIR=cache)
     assert '"VL303"' in plain[1]  # the planted pair
     assert cold == warm == on_cluster == plain
+
+
+def test_a_generated_county_exports_the_same_bytes_cached_and_not(
+    county: Path, tmp_path: Path
+) -> None:
+    """The county exported without a cache, and after a check filled one (findings from the
+    cache), and into a second folder (tables from the cache): the same files, byte for byte;
+    the planted invoices found by the shipped query."""
+    import json
+
+    from tests.test_export_cache import tree
+
+    townships = [str(p) for p in sorted(county.glob("t*"))]
+    env = {**TODAY, "VILLAGE_LEDGER_CACHE_DIR": str(tmp_path / "cache")}
+    runner = CliRunner()
+
+    def export(folder: str, *options: str) -> None:
+        done = runner.invoke(cli, ["export", *townships, "-o", folder, *options], env=env)
+        assert done.exit_code == 0, done.output
+
+    export(str(tmp_path / "plain"), "--no-cache", "--jobs", "1")
+    assert (
+        run_check(
+            *townships, "--jobs", "2", VILLAGE_LEDGER_CACHE_DIR=env["VILLAGE_LEDGER_CACHE_DIR"]
+        )[0]
+        == 1
+    )
+    export(str(tmp_path / "after-check"), "--jobs", "2")
+    export(str(tmp_path / "again"), "--jobs", "1")
+    plain = tree(tmp_path / "plain")
+    assert tree(tmp_path / "after-check") == plain == tree(tmp_path / "again")
+    query = runner.invoke(
+        cli, ["sql", str(tmp_path / "plain"), "duplicate-invoices", "--format", "json"], env=env
+    )
+    found = {row["发票号码"] for row in json.loads(query.stdout)}
+    manifest = json.loads((county / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["planted"]) <= found

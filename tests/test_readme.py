@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from tests.support import REPO, check, make_village
@@ -37,33 +39,56 @@ def readme_block(heading: str) -> str:
     return blocks[0]
 
 
-def run_readme_block(heading: str, tmp_path: Path, today: str) -> tuple[str, list[str], Path]:
+def run_readme_block(
+    heading: str,
+    tmp_path: Path,
+    today: str,
+    replace: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[str, list[str], Path]:
     """The README's commands under `heading`, as written, from the repository's folder (on a
     copy of the sample township in a temporary folder, as the README makes it): what they
-    printed, each command's exit code, and the folder the block names `$demo`."""
+    printed, each command's exit code, and the folder the block names `$demo`. `replace`
+    changes a word of the block (a port another run may hold); `env` adds to the environment.
+    Whatever the block leaves running in the background is ended with it."""
     import os
+    import signal
     import subprocess
     import sys
 
-    env = {
+    environment = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "TMPDIR": str(tmp_path),
         "VILLAGE_LEDGER_TODAY": today,
+        **(env or {}),
     }
     steps = readme_block(heading).replace("\nvillage-ledger", "\nrun village-ledger")
+    for old, new in (replace or {}).items():
+        steps = steps.replace(old, new)
     wrapped = (
-        'set -e\nrun() { "$@" >>"$TMPDIR/out.txt" 2>&1; echo "$?" >>"$TMPDIR/codes.txt"; }\n'
-        + steps
-        + 'echo "$demo"\n'
+        # a command's failure is recorded, not the end of the block (set -e reaches into run)
+        'set -e\nrun() { local code=0; "$@" >>"$TMPDIR/out.txt" 2>&1 || code=$?; '
+        'echo "$code" >>"$TMPDIR/codes.txt"; }\n' + steps + 'echo "$demo"\n'
     )
-    done = subprocess.run(
-        ["bash", "-c", wrapped], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
-    )
+    with subprocess.Popen(
+        ["bash", "-c", wrapped],
+        cwd=REPO,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as done:
+        try:
+            stdout, stderr = done.communicate(timeout=600)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(done.pid, signal.SIGTERM)
     output = (tmp_path / "out.txt").read_text(encoding="utf-8")
-    assert done.returncode == 0, output + done.stderr
+    assert done.returncode == 0, output + stderr
     codes = (tmp_path / "codes.txt").read_text().split()
-    return output, codes, Path(done.stdout.strip().splitlines()[-1])
+    return output, codes, Path(stdout.strip().splitlines()[-1])
 
 
 def test_a_quarter_entered_through_the_sheet_runs_as_the_readme_says(tmp_path: Path) -> None:
@@ -126,3 +151,45 @@ def test_readme_contract_unpaid_is_vl701(tmp_path: Path) -> None:
     body = readme_contract_example().split('2024-03-05 * "梅川县好运超市"')[0] + LATER
     findings = check(make_village(tmp_path, body), ignore=["VL603", "VL506", "VL209"])
     assert [f.rule for f in findings] == ["VL701"]
+
+
+def free_port() -> str:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
+
+
+def test_a_county_on_a_dask_cluster_runs_as_the_readme_says(tmp_path: Path) -> None:
+    """The README's county: a scheduler and two workers, the villages checked on them, checked
+    again from the cache, exported and queried (on a port of this run's own)."""
+    import json
+
+    output, codes, demo = run_readme_block(
+        "A county: villages on a Dask cluster", tmp_path, "2026-11-30", {"8786": free_port()}
+    )
+    assert codes == ["1", "1", "0", "0"], output  # the sample township's planted findings
+    assert (demo / "county" / ".village-ledger-cache").is_dir()
+    assert len(list((demo / "export" / "vouchers").rglob("part.parquet"))) == 2
+    decoder = json.JSONDecoder()
+    first, end = decoder.raw_decode(output)
+    second, _ = decoder.raw_decode(output[end:].lstrip())
+    assert first == second and any(f["rule"] == "VL303" for f in first)
+
+
+def test_an_export_and_its_queries_run_as_the_readme_says(tmp_path: Path) -> None:
+    """The README's export: the sample township exported, one village edited and exported
+    again (it alone rewritten), the shipped queries over the folder."""
+    cache = {"VILLAGE_LEDGER_CACHE_DIR": str(tmp_path / "cache")}
+    output, codes, demo = run_readme_block(
+        "Export for county and province analysis: Parquet and DuckDB",
+        tmp_path,
+        "2026-11-30",
+        env=cache,
+    )
+    assert codes == ["0"] * 5, output
+    assert "已导出 2 个村" in output and "2 个村重新写入，0 个村账簿未变" in output
+    assert "1 个村重新写入，1 个村账簿未变未重写" in output
+    assert "duplicate-invoices" in output and "凭证数" in output
+    assert (demo / "export" / "_manifest.json").is_file()
