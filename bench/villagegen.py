@@ -33,6 +33,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from village_ledger.columns import display_width
 from village_ledger.model.policy import ITEMS as POLICY_ITEMS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -1319,10 +1320,6 @@ def format_txn(txn: Txn) -> str:
 
 
 AMOUNT_COLUMN = 66  # where amounts end, in display columns (a Chinese character takes two)
-
-
-def display_width(text: str) -> int:
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
 HEADER = (

@@ -30,6 +30,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from village_ledger.columns import display_width
 from village_ledger.findings import BEANCOUNT, Finding
 from village_ledger.model import LedgerModel
 from village_ledger.model.period import Period
@@ -84,12 +85,6 @@ class Assertion:
         lines = [f"{self.day} balance {self.account}  {self.amount:.2f} {CURRENCY}"]
         lines += [f"  {key}: {value}" for key, value in self.meta]
         return "\n".join(lines) + "\n"
-
-
-def display_width(text: str) -> int:
-    from village_ledger.founding import display_width as width
-
-    return width(text)
 
 
 def quoted(text: str) -> str:

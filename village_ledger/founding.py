@@ -34,6 +34,7 @@ from typing import Any
 from beancount import loader
 from beancount.core import data
 
+from village_ledger.columns import display_width
 from village_ledger.model import vocab
 from village_ledger.money import CURRENCY, fmt_yuan
 
@@ -429,11 +430,6 @@ def _opening_text(start: date, opening: OpeningBalances | None) -> list[str]:
             for a, n in opening.postings
         ),
     ]
-
-
-def display_width(text: str) -> int:
-    """Columns the text takes in an editor: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _quoted(text: str) -> str:

@@ -179,7 +179,7 @@ def _text(title: str, result: Imported) -> str:
 
 
 def _cell(text: str, width: int) -> str:
-    from village_ledger.founding import display_width
+    from village_ledger.columns import display_width
 
     return text + " " * max(1, width - display_width(text))
 

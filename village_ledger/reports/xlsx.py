@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from village_ledger.columns import display_width
 from village_ledger.reports.layout import cell_number
 from village_ledger.reports.tables import Column, Table
 
@@ -45,7 +46,7 @@ def write_table(sheet: Worksheet, table: Table, heading: Iterable[str]) -> None:
         cell.fill = HEAD_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BOX
-    widths = [_display_width(c.title) for c in table.columns]
+    widths = [display_width(c.title) for c in table.columns]
     for index, record in enumerate(table.records()):
         bold = table.role(index) in ("total", "heading")
         _append(sheet, table.columns, record, widths, bold=bold)
@@ -76,7 +77,7 @@ def _append(
             text = "2025-01-01"
         else:
             text = "" if value is None else str(value)
-        widths[position] = max(widths[position], _display_width(text))
+        widths[position] = max(widths[position], display_width(text))
         kind = column.kind if column.kind in ("amount", "date") else "text"
         sheet.cell(row=row, column=position + 1).style = _style(sheet, kind, bold)
 
@@ -91,11 +92,6 @@ def _style(sheet: Worksheet, kind: str, bold: bool) -> str:
         style.number_format = {"amount": AMOUNT_FORMAT, "date": DATE_FORMAT}.get(kind, "General")
         book.add_named_style(style)
     return name
-
-
-def _display_width(text: str) -> int:
-    """Chinese characters take two columns of a spreadsheet's width unit."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def sheet_title(title: str, taken: set[str]) -> str:
