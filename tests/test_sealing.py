@@ -452,3 +452,37 @@ def test_records_of_unusual_vouchers_match_their_definition(
     loaded = load_ledger(main)
     assert loaded.errors == [], loaded.errors
     assert_fast_records_match_their_definition(loaded.entries)
+
+
+def test_a_voucher_record_spells_every_kind_of_metadata_value_as_its_definition() -> None:
+    """The fast spelling of a record (`record`) against `transaction_form`, for each type a
+    metadata value can have."""
+    from datetime import datetime
+
+    from beancount.core.amount import Amount as Amt
+
+    values: list[object] = [
+        '文本 "引号" \\ 与换行\n',
+        date(2025, 3, 7),
+        datetime(2025, 3, 7, 8, 30),
+        Decimal("1200.500"),
+        Decimal("-0.00"),
+        Decimal("1E+3"),
+        True,
+        False,
+        7,
+        Amt(Decimal("12.30"), "CNY"),
+        None,
+    ]
+    for value in values:
+        meta = {"filename": "x.beancount", "lineno": 3, "voucher": "2025-03-001", "k": value}
+        posting = data.Posting(
+            "Assets:101-库存现金", Amt(Decimal("-5.0"), "CNY"), None, None, None, {"k": value}
+        )
+        other = data.Posting(
+            "Expenses:513-管理费用", Amt(Decimal("5"), "CNY"), None, None, None, {}
+        )
+        entry = data.Transaction(
+            meta, date(2025, 3, 8), "*", None, "买", frozenset(), frozenset(), [posting, other]
+        )
+        assert record(entry) == dumps(transaction_form(entry)), value

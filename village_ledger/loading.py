@@ -315,19 +315,34 @@ def _without_absurd_amounts(
 
 
 def _absurd_amount(entry: data.Directive) -> tuple[Decimal, dict[str, Any]] | None:
+    if isinstance(entry, data.Transaction):  # most entries: look at each number where it is
+        for posting in entry.postings:
+            units = posting.units
+            if posting.cost is None and posting.price is None and units is not None:
+                number = getattr(units, "number", None)
+                if type(number) is not Decimal or _sane(number):
+                    continue
+                return number, posting.meta or entry.meta or {}
+            for value in (units, posting.price, posting.cost):
+                number = getattr(value, "number", value)
+                if isinstance(number, Decimal) and not _sane(number):
+                    return number, posting.meta or entry.meta or {}
+        return None
     for number, meta in _numbers(entry):
-        if not (number.is_finite() and abs(number) < LARGEST_AMOUNT):
+        if not _sane(number):
             return number, meta or entry.meta or {}
     return None
 
 
+def _sane(number: Decimal) -> bool:
+    return number.is_finite() and abs(number) < LARGEST_AMOUNT
+
+
 def _numbers(entry: data.Directive) -> list[tuple[Decimal, dict[str, Any] | None]]:
-    """Every number an entry holds, with the metadata of the line that wrote it."""
+    """Every number a directive other than a transaction holds, with the metadata of the line
+    that wrote it."""
     values: list[tuple[Any, dict[str, Any] | None]] = []
-    if isinstance(entry, data.Transaction):
-        for posting in entry.postings:
-            values += [(v, posting.meta) for v in (posting.units, posting.price, posting.cost)]
-    elif isinstance(entry, data.Balance | data.Price):
+    if isinstance(entry, data.Balance | data.Price):
         values.append((entry.amount, None))
     elif isinstance(entry, data.Custom):
         values += [(v.value, None) for v in entry.values]

@@ -248,8 +248,15 @@ def meta_text(meta: Mapping[str, Any] | None) -> str:
         if not name:
             continue
         value = meta[key]
-        if type(value) is str:  # most metadata: skip the dispatch
+        kind = type(value)
+        # most metadata: skip the dispatch and the encoder (a day and a number hold nothing to
+        # escape; `value_form` is the definition, the tests hold the two equal)
+        if kind is str:
             parts.append(f"[{name},{TEXT}{quote(value)}]]")
+        elif kind is date:
+            parts.append(f'[{name},["d","{value.isoformat()}"]]')
+        elif kind is Decimal:
+            parts.append(f'[{name},["n","{number(value)}"]]')
         else:
             parts.append(f"[{name},{dumps(value_form(value))}]")
     return f"[{','.join(parts)}]"
