@@ -305,9 +305,9 @@ PUBLIC_PAGES = (
 # Latin words a villager may meet on a page: the currency code. A seal digest (sha256 and hex
 # digits) is taken out before the words are looked for.
 ALLOWED_LATIN = frozenset({"CNY"})
-# contract and asset numbers (HT-2023-001, ZC-012); and, for now, the rule codes of the sheet's
-# 审计发现 table (its 规则 column: still to be put in words, see the issue note)
-DOCUMENT_NUMBER = re.compile(r"\b[A-Z]{2}-\d[\d-]*|\bVL\d{3}\b")
+# contract and asset numbers (HT-2023-001, ZC-012); a rule code (VL701) is not one of them:
+# the public pages name rules in words
+DOCUMENT_NUMBER = re.compile(r"\b[A-Z]{2}-\d[\d-]*")
 DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 
 # Every visible element whose right edge is past the viewport, unless a block inside the page
@@ -444,3 +444,33 @@ def test_findings_speak_plainly_on_the_public_server(page, server: Server, towns
     text = open_page(page, server, ledger, "extension/VillageFindings/")
     assert codes and not any(code in text for code in codes)
     assert ".beancount" not in text and "Expenses:" not in text and "（reviewer）" not in text
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_each_expense_opens_onto_its_chain(
+    sized, server: Server, township: Path, width: int
+) -> None:
+    """过程公开 on the 重点支出 page: one card per expense of the sheet's table, closed until
+    tapped, then its signers with their roles and its resolution; open, nothing runs off the
+    screen. Screenshots: /tmp/village-ledger-process-*.png."""
+    main, ledger = first_village(township)
+    quarter = latest_quarter(main)
+    records = list(report_of(main, quarter).report.tables["process"].records())
+    assert records
+    tab = sized(width)
+    settle(tab, server, ledger, f"extension/VillageExpenditure/?period={quarter}")
+    chains = tab.locator("details.vl-chain")
+    assert chains.count() == len(records)
+    first = chains.first
+    assert not first.locator('[data-step="approver"]').is_visible()
+    first.locator("summary").click()
+    for key in ("handler", "reviewer", "approver", "resolution"):
+        assert first.locator(f'[data-step="{key}"] dd').inner_text().strip() == records[0][key]
+    for i in range(chains.count()):
+        chains.nth(i).evaluate("details => { details.open = true; }")
+    cited = [i for i, r in enumerate(records) if r["approved"] is not None]
+    if cited:
+        text = chains.nth(cited[0]).inner_text()
+        assert yuan_display(records[cited[0]]["through"]) in text and "占批准金额" in text
+    tab.screenshot(path=str(SHOTS / f"village-ledger-process-{width}.png"), full_page=True)
+    assert tab.evaluate(OVERFLOWING) == []

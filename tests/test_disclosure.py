@@ -426,14 +426,15 @@ def test_findings_of_the_quarter_carry_their_voucher(tmp_path: Path) -> None:
         date(2025, 5, 25),
         "VL302",
         Severity.ERROR,
-        "白条入账",
+        "用白条报销 50.00 元",
     )
     early = Finding(
         "testcun", loaded.main_file, 1, date(2025, 3, 1), "VL201", Severity.ERROR, "一季度"
     )
     report = build_disclosure(model, Q2, findings=[finding, early])
     rows = report.tables["findings"].rows
-    assert list(rows["rule"]) == ["VL302"]
+    # the sheet is public: the rule in words (its registry title), not its code
+    assert list(rows["rule"]) == ["白条入账"]  # VL302's title in the registry
     assert rows.iloc[0]["voucher"] == "2025-05-005"
     families = report.tables["families"]
     assert families.totals[0]["errors"] == 1

@@ -162,13 +162,17 @@ def test_reports_show_open_and_rectified_findings_apart(rectified_village: Path)
     before = build_disclosure(
         village.model, Quarter(2025, 2), published=date(2025, 7, 10), findings=findings
     )
-    assert "VL101" in list(before.tables["findings"].rows["rule"])
+    assert "支出缺少签字" in list(before.tables["findings"].rows["rule"])  # VL101, in words
     # the quarter of the 整改 tells villagers it was put right
     after = build_disclosure(
         village.model, Quarter(2026, 2), published=date(2026, 7, 10), findings=findings
     )
     (row,) = after.tables["rectified"].records()
-    assert (row["rule"], row["voucher"], row["way"]) == ("VL101", "2025-05-001", "补签审核人")
+    assert (row["rule"], row["voucher"], row["way"]) == (
+        "支出缺少签字",
+        "2025-05-001",
+        "补签审核人",
+    )
     counts = finding_counts(findings, date(2026, 6, 30))
     assert (counts["rectified"], counts["f_VL1"]) == (1, 0)
     assert finding_counts(findings, date(2026, 4, 1))["f_VL1"] == 1  # the day before the 整改

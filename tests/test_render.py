@@ -227,7 +227,7 @@ def test_disclose_of_a_broken_ledger_still_writes_and_exits_1(tmp_path: Path) ->
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     findings = next(t for t in data["tables"] if t["key"] == "findings")
-    assert any(r["rule"] == "BEANCOUNT" for r in findings["rows"])
+    assert any(r["rule"] == "记账格式检查" for r in findings["rows"])  # BEANCOUNT, in words
     assert "Beancount 错误" in result.stderr
 
 

@@ -175,3 +175,16 @@ def rules_of(modules: Iterable[str]) -> list[Rule]:
 def get_rule(code: str) -> Rule | None:
     load_families()
     return _RULES.get(code)
+
+
+# what villagers read for the codes no rule owns (Beancount's own checks, a crashed rule)
+PLAIN_TITLES = {BEANCOUNT: "记账格式检查", "VL900": "规则执行出错"}
+
+
+def plain_title(code: str) -> str:
+    """A finding's rule in words, for public outputs: the rule's Chinese title, never its code
+    (the code stays on the accountant's and the auditor's outputs)."""
+    rule = get_rule(code)
+    if rule is not None:
+        return rule.title
+    return PLAIN_TITLES.get(code, "其他检查")

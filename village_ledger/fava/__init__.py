@@ -6,7 +6,9 @@ serve` enables it on the copies it serves. Its pages, each a report of the sideb
 - 财务公开: a quarter's disclosure, every table of the printed sheet, its seal digest and
   whether the books still match it;
 - 招待费: entertainment in each year and quarter against the annual cap, as a chart;
-- 重点支出: cadre pay, travel, and spending under each resolution against its amount;
+- 重点支出: cadre pay, travel, and spending under each resolution against its amount, and
+  each such expense as a card that opens onto its 过程公开 chain (who handled, reviewed and
+  approved it, their roles that day, the resolution and how much of it was spent);
 - 审计发现: the rules' findings, filtered by family, severity and quarter;
 - 封存核对: a printed sheet's seal digest (its QR code leads here) against today's books;
 - 录入凭证 (only under `serve --private`): the voucher entry form (`village_ledger.fava.entry`);
@@ -35,7 +37,7 @@ from village_ledger.fava.views import Village, year_quarters
 from village_ledger.findings import BEANCOUNT, SEVERITY_ZH, Finding, Rectification
 from village_ledger.model import Period, Quarter
 from village_ledger.model.schedule import Line as ScheduleLine
-from village_ledger.registry import FAMILIES, get_rule
+from village_ledger.registry import FAMILIES, PLAIN_TITLES, get_rule, plain_title
 from village_ledger.reports import contract_tables
 from village_ledger.reports.charts import (
     PERIOD_TONES,
@@ -48,8 +50,9 @@ from village_ledger.reports.charts import (
     timeline_chart,
 )
 from village_ledger.reports.disclosure_render import A4_ORDER, money_rows, seal_text
-from village_ledger.reports.layout import TableView, qr_data_uri, table_view
+from village_ledger.reports.layout import TableView, cell_text, qr_data_uri, table_view
 from village_ledger.reports.statements import cents, yuan_display
+from village_ledger.reports.tables import Table
 from village_ledger.verification import find_digest, judge
 
 QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")
@@ -153,7 +156,31 @@ class VillageExpenditure(base.VillagePage):
             for r in meetings.records()
         ]
         chart = progress_chart("会议决议批准金额与累计支出", rows) if rows else None
-        return {"report": report, "quarter": quarter, "tables": tables, "chart": chart}
+        process = report.tables["process"]
+        return {
+            "report": report,
+            "quarter": quarter,
+            "tables": tables,
+            "chart": chart,
+            "process": process,
+            "chains": [chain_card(process, record) for record in process.records()],
+        }
+
+
+def chain_card(table: Table, record: dict[str, Any]) -> dict[str, Any]:
+    """One row of the 过程公开 table as the page's expandable card: every cell as printed, by
+    its column title, and the share of the resolution spent up to this voucher."""
+    shown = {c.key: cell_text(c, record[c.key]) for c in table.columns}
+    titles = {c.key: c.title for c in table.columns}
+    approved, through = record["approved"], record["through"]
+    share = f"{through * 100 / approved:.1f}%" if approved and through is not None else ""
+    return {
+        "shown": shown,
+        "titles": titles,
+        "share": share,
+        "width": min(100.0, through * 100 / approved) if share else 0.0,
+        "over": bool(share) and through > approved,
+    }
 
 
 class VillageVerify(base.VillagePage):
@@ -333,7 +360,7 @@ def family_labels(public: bool = False) -> dict[str, str]:
     return labels
 
 
-BEANCOUNT_TITLE, BEANCOUNT_PLAIN = "Beancount 基本检查", "记账格式检查"
+BEANCOUNT_TITLE, BEANCOUNT_PLAIN = "Beancount 基本检查", PLAIN_TITLES[BEANCOUNT]
 
 
 def family_counts(findings: list[Finding], public: bool = False) -> list[dict[str, Any]]:
@@ -375,11 +402,12 @@ def finding_row(
 ) -> dict[str, Any]:
     rule = get_rule(finding.rule)
     message = village.masker.text(finding.message)
-    if rule is not None:
+    if page.public:
+        title = plain_title(finding.rule)  # as the printed sheet names it
+    elif rule is not None:
         title = rule.title
     else:
-        title = BEANCOUNT_PLAIN if page.public else BEANCOUNT_TITLE
-        title = title if finding.rule == BEANCOUNT else ""
+        title = BEANCOUNT_TITLE if finding.rule == BEANCOUNT else ""
     return {
         "rule": finding.rule,
         "title": title,

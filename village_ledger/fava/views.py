@@ -71,7 +71,9 @@ class Village:
             report.signature = dataclasses.replace(
                 report.signature, seal_digest=state.digest, seal_day=state.day
             )
-        names = report.relief_payees | self.masker.replacements.keys()
+        # the names as given, not the masker's forms of them: a given name alone (永福 of
+        # 程永福) taken for a whole name would be masked otherwise than on paper (永* for **)
+        names = report.relief_payees | self.masker.names
         return publish(report, names)
 
 

@@ -34,6 +34,7 @@ from village_ledger.reports.spending_tables import (
     entertainment_table,
     funds_table,
     meetings_table,
+    process_table,
     travel_table,
 )
 from village_ledger.reports.statements import Books, cents
@@ -127,6 +128,7 @@ def build_disclosure(
         cadre_pay_table(model, period),
         travel_table(books, period),
         meetings_table(model, period),
+        process_table(model, period),
         sheet,
         latest_checks_table(model, period.last),
         debts_table(model, period),

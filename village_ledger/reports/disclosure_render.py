@@ -27,6 +27,7 @@ from village_ledger.reports.layout import (
 )
 from village_ledger.reports.masking import Public
 from village_ledger.reports.statements import yuan_display, yuan_text
+from village_ledger.reports.tables import Table
 from village_ledger.reports.xlsx import (
     AMOUNT_FORMAT,
     FONT,
@@ -61,6 +62,7 @@ BOARD_ORDER = (
     "cadre_pay",
     "travel",
     "meetings",
+    "process",
     "funds",
     "leasing",
     "balance",
@@ -73,10 +75,11 @@ BOARD_ORDER = (
 )
 A4_ORDER = ("income", "detail", *(k for k in BOARD_ORDER if k not in ("income", "detail")))
 # printed across the whole foot of the board: too many columns for a third of the sheet
-WIDE = frozenset({"detail"})
+WIDE = frozenset({"detail", "process"})
 # tables that move to the A4 continuation pages, in this order, while the board overflows
 MOVABLE = (
     "detail",
+    "process",
     "findings",
     "rectified",
     "debts",
@@ -210,16 +213,50 @@ def disclosure_json(public: Public[Disclosure], paper: str = "a4") -> bytes:
     return json_bytes(document)
 
 
+# the 过程公开 columns the CSV adds to a transaction that has a chain, under these titles
+CHAIN_COLUMNS = {
+    "handler": "经手人（当日职务）",
+    "reviewer": "审核人（当日职务）",
+    "approver": "审批人（当日职务）",
+    "resolution": "所依据的决议",
+    "approved": "决议批准金额",
+    "through": "至本笔累计支出",
+    "spent": "截至季末累计支出",
+}
+
+
 @Disclosure.renderers.register("csv")
 def disclosure_csv(public: Public[Disclosure], paper: str = "a4") -> bytes:
-    """The 收支明细 as CSV: one line per transaction, amounts as plain decimals."""
+    """The 收支明细 as CSV: one line per transaction, amounts as plain decimals; a transaction
+    of the 过程公开 also carries its chain (signers with their roles, the resolution)."""
     table = public.report.tables["detail"]
+    process = public.report.tables.get("process")
+    chained = chains_by_voucher(process) if process is not None else {}
+    extra = [c for c in process.columns if c.key in CHAIN_COLUMNS] if process is not None else []
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.title for c in table.columns])
-    for record in [*table.records(), *table.total_records()]:
-        writer.writerow([cell_csv(c, record[c.key]) for c in table.columns])
+    writer.writerow([c.title for c in table.columns] + [CHAIN_COLUMNS[c.key] for c in extra])
+    for record in table.records():
+        chain = chained.get(str(record.get("voucher") or ""), {})
+        writer.writerow(
+            [cell_csv(c, record[c.key]) for c in table.columns]
+            + [cell_csv(c, chain.get(c.key)) for c in extra]
+        )
+    for record in table.total_records():
+        writer.writerow([cell_csv(c, record[c.key]) for c in table.columns] + [""] * len(extra))
     return out.getvalue().encode("utf-8")
+
+
+def chains_by_voucher(process: Table) -> dict[str, dict[str, Any]]:
+    """The 过程公开 rows by voucher number (a number the books use twice joins neither)."""
+    found: dict[str, dict[str, Any]] = {}
+    twice: set[str] = set()
+    for record in process.records():
+        voucher = str(record.get("voucher") or "")
+        if voucher in found:
+            twice.add(voucher)
+        found[voucher] = record
+    return {k: v for k, v in found.items() if k and k not in twice}
 
 
 @Disclosure.renderers.register("xlsx")

@@ -13,23 +13,24 @@ from beancount.core import data
 from village_ledger.findings import SEVERITY_ZH, Finding
 from village_ledger.model import LedgerModel, Period
 from village_ledger.rectification import open_on
-from village_ledger.registry import family_label, family_of
+from village_ledger.registry import family_label, family_of, plain_title
 from village_ledger.reports.tables import Column, Table, frame
 
 # --- 审计发现 ---------------------------------------------------------------------------
 
+# the 财务公开 is public: a finding's rule is shown by its title, not its code
 FINDING_COLUMNS = (
-    Column("rule", "规则", width=1.1),
+    Column("rule", "规则", width=2.6),
     Column("severity", "级别", width=0.8),
     Column("date", "日期", "date"),
     Column("voucher", "凭证号", width=2.4),
-    Column("message", "说明", width=7.0),
+    Column("message", "说明", width=6.0),
 )
 RECTIFIED_COLUMNS = (
-    Column("rule", "规则", width=1.1),
+    Column("rule", "规则", width=2.6),
     Column("date", "问题日期", "date"),
     Column("voucher", "凭证号", width=2.4),
-    Column("message", "问题", width=5.0),
+    Column("message", "问题", width=4.0),
     Column("rectified_on", "整改日期", "date"),
     Column("way", "整改方式", width=2.4),
     Column("accepted_by", "验收人", width=1.2),
@@ -53,6 +54,7 @@ def findings_tables(
     findings = list(findings)
     mine = finding_records(model, findings, period.contains, key=lambda f: (f.date, f.rule, f.line))
     for _, record in mine:
+        record["rule"] = plain_title(record["rule"])
         record["message"] = plain_message(record["message"])
     standing = [(f, r) for f, r in mine if open_on(f, published)]
     listing = Table(
@@ -91,7 +93,8 @@ def rectified_table(
     mine = finding_records(model, put_right, lambda day: True, key=lambda f: (f.date, f.rule))
     records = [
         {
-            **{k: record[k] for k in ("rule", "date", "voucher")},
+            "rule": plain_title(record["rule"]),
+            **{k: record[k] for k in ("date", "voucher")},
             "message": plain_message(record["message"]),
             "rectified_on": f.rectified.day if f.rectified else None,
             "way": f.rectified.way if f.rectified else None,

@@ -289,7 +289,8 @@ class Masker:
     """Masks one report's text: numbers everywhere, and the names of its relief payees."""
 
     def __init__(self, hidden_names: Iterable[str] = ()) -> None:
-        self.replacements = hidden_forms(n for n in hidden_names if n)
+        self.names = frozenset(n for n in hidden_names if n)  # as given, before their forms
+        self.replacements = hidden_forms(sorted(self.names))
         names = sorted(self.replacements, key=len, reverse=True)
         self.pattern = re.compile("|".join(map(re.escape, names))) if names else None
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from village_ledger.model import LedgerModel, Period
 from village_ledger.model.figures import PAY_KINDS, EntertainmentYear, text_of
+from village_ledger.model.process import LOWEST_TIER, Basis, chains
 from village_ledger.reports.statements import Books, cents, yuan_display
 from village_ledger.reports.tables import Column, Table, frame
 
@@ -227,6 +228,71 @@ def meetings_table(model: LedgerModel, period: Period) -> Table:
     totals = [{"subject": "本季合计", "quarter": int(rows["quarter"].sum()) if records else 0}]
     note = "列出本季度作出或本季度有支出的会议决议；支出按凭证上注明该决议编号的付款计算。"
     return Table("meetings", "会议决议事项支出", MEETING_COLUMNS, rows, totals, note)
+
+
+# --- 过程公开 ---------------------------------------------------------------------------
+
+PROCESS_COLUMNS = (
+    Column("date", "日期", "date", width=1.6),
+    Column("voucher", "凭证号", width=1.8),
+    Column("narration", "事项", width=3.4),
+    Column("amount", "金额", "amount", width=1.6),
+    Column("handler", "经手人", width=2.2),
+    Column("reviewer", "审核人", width=2.2),
+    Column("approver", "审批人", width=2.2),
+    Column("resolution", "所依据的决议", width=4.6),
+    Column("approved", "批准金额", "amount", width=1.7),
+    Column("through", "至本笔累计支出", "amount", width=1.7),
+    Column("spent", "截至季末累计支出", "amount", width=1.7),
+)
+NO_RESOLUTION = "无决议"
+
+
+def resolution_text(basis: Basis | None) -> str:
+    """The resolution as a villager reads it: body, date, subject and its number."""
+    if basis is None:
+        return NO_RESOLUTION
+    meeting = basis.meeting
+    if meeting is None:
+        return f"所引决议“{basis.id}”在账簿中没有记载"
+    return f"{meeting.body} {meeting.day}：{meeting.subject}（{meeting.id}）"
+
+
+def process_table(model: LedgerModel, period: Period) -> Table:
+    """过程公开: each 重点支出 of `period`, each payment citing a resolution and each reaching
+    the 两委联席会议 tier, with its 经手人, 审核人 and 审批人 (their roles that day) and the
+    resolution it rests on, as `model.process.chains` finds them."""
+    records = []
+    for chain in chains(model, period):
+        basis = chain.basis
+        meeting = basis.meeting if basis is not None else None
+        handler, reviewer, approver = (signer.shown for signer in chain.signers)
+        records.append(
+            {
+                "date": chain.day,
+                "voucher": chain.voucher,
+                "narration": (chain.entry.narration or "").strip(),
+                "amount": cents(chain.amount),
+                "handler": handler,
+                "reviewer": reviewer,
+                "approver": approver,
+                "resolution": resolution_text(basis),
+                "approved": cents(meeting.amount) if meeting is not None else None,
+                "through": cents(basis.through) if basis is not None else None,
+                "spent": cents(basis.total) if basis is not None else None,
+            }
+        )
+    threshold = yuan_display(cents(model.policy.value(LOWEST_TIER.key, period.last)))
+    note = (
+        "列出本季度每笔招待费、干部报酬、差旅与车辆支出，注明会议决议的付款，以及达到"
+        f"{LOWEST_TIER.name()}限额（{threshold} 元）的付款。经手人、审核人、审批人后括号内是其在"
+        "凭证日期所任职务，当日不任职的写“无职务”。“至本笔累计支出”是截至该笔（含）引用同一决议的"
+        "付款合计，“截至季末累计支出”是截至本季度末的合计；报销冲抵借支等不付出资金的凭证不计入决议支出。"
+    )
+    rows = frame(records, PROCESS_COLUMNS)
+    table = Table("process", "过程公开（经手、审核、审批与决议）", PROCESS_COLUMNS, rows, [], note)
+    table.empty = "本季度没有须公开审批过程的支出"
+    return table
 
 
 # --- 专项资金 ---------------------------------------------------------------------------
