@@ -18,6 +18,7 @@ from tests.reporting import pdf_text
 from tests.test_disclosure import disclose, sample_village
 from village_ledger.cli.main import main as cli
 from village_ledger.reports.disclosure import Disclosure
+from village_ledger.reports.disclosure_render import CHAIN_COLUMNS
 from village_ledger.reports.handover import Handover
 from village_ledger.reports.overview import Overview
 from village_ledger.reports.render import Renderers, Report, render
@@ -145,7 +146,10 @@ def test_json_holds_every_table_with_amounts_as_strings(sample) -> None:
 def test_csv_is_the_detail(sample) -> None:
     _, report = sample
     rows = list(csv.reader(io.StringIO(render(report, "csv").decode("utf-8"))))
-    assert rows[0] == [c.title for c in report.tables["detail"].columns]
+    detail = [c.title for c in report.tables["detail"].columns]
+    # the detail's columns, then the 过程公开 chain of the transactions that have one
+    assert rows[0][: len(detail)] == detail
+    assert rows[0][len(detail) :] == list(CHAIN_COLUMNS.values())
     assert len(rows) == 1 + len(report.tables["detail"].rows) + 1
     total = rows[-1]
     assert total[3] == "合计" and total[4] == yuan_text(report.money.money_in)
