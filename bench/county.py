@@ -196,11 +196,26 @@ def plan_township(count: int, seed: int) -> list[dict[str, Any]]:
 # ---- measuring ---------------------------------------------------------------------------
 
 
-def cpu_of(command: list[str], env: dict[str, str]) -> dict[str, Any]:
+def cpu_of(command: list[str], env: dict[str, str], what: str = "") -> dict[str, Any]:
+    """One run of `command` in a fresh process: wall and CPU seconds (its and its children's),
+    exit code and output. With `what`, a rich spinner names it while it runs, and its figures
+    are printed when it ends."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
     start = time.perf_counter()
     before = os.times()
-    result = subprocess.run(command, capture_output=True, env=env)
+    if what:
+        with console.status(f"{what} (load {load()})"):
+            result = subprocess.run(command, capture_output=True, env=env)
+    else:
+        result = subprocess.run(command, capture_output=True, env=env)
     after = os.times()
+    if what:
+        spent = (after.children_user - before.children_user) + (
+            after.children_system - before.children_system
+        )
+        console.print(f"{what}: {time.perf_counter() - start:.1f} s wall, {spent:.1f} s CPU")
     return {
         "wall": time.perf_counter() - start,
         "cpu": (after.children_user - before.children_user)
@@ -226,9 +241,9 @@ def measure_township(folder: Path, env: dict[str, str]) -> dict[str, Any]:
     beans = [cpu_of([str(BIN / "bean-check"), "-C", str(m)], env) for m in
              track(mains, description="bean-check, one village at a time")]  # fmt: skip
     check = cpu_of([str(BIN / "village-ledger"), "check", str(folder), "--jobs", "2",
-                    "--no-cache", "--format", "json"], env)  # fmt: skip
+                    "--no-cache", "--format", "json"], env, "check --jobs 2")  # fmt: skip
     serial = cpu_of([str(BIN / "village-ledger"), "check", str(folder), "--jobs", "1",
-                     "--no-cache", "--format", "json"], env)  # fmt: skip
+                     "--no-cache", "--format", "json"], env, "check --jobs 1")  # fmt: skip
     return {
         "villages": len(mains),
         "bean_serial_wall": sum(b["wall"] for b in beans),
@@ -249,14 +264,14 @@ def measure_recheck(folder: Path, env: dict[str, str]) -> dict[str, Any]:
         cache_env = {**env, "VILLAGE_LEDGER_CACHE_DIR": str(work / "cache")}
         command = [str(BIN / "village-ledger"), "check", str(work / "t00"), "--jobs", "2",
                    "--format", "json"]  # fmt: skip
-        cold = cpu_of(command, cache_env)
+        cold = cpu_of(command, cache_env, "check --jobs 2, cold cache")
         villages = sorted((work / "t00").glob("v*/main.beancount"))
         changed = villages[len(villages) // 2]
         with changed.open("a", encoding="utf-8") as handle:
             handle.write("\n; 会计复核后补记的说明\n")
-        warm = cpu_of(command, cache_env)
+        warm = cpu_of(command, cache_env, "check --jobs 2, warm after one edit")
         one = cpu_of([str(BIN / "village-ledger"), "check", str(changed.parent), "--jobs", "1",
-                      "--no-cache", "--format", "json"], env)  # fmt: skip
+                      "--no-cache", "--format", "json"], env, "check of that village")  # fmt: skip
         return {
             "cold_wall": cold["wall"],
             "warm_wall": warm["wall"],
@@ -275,7 +290,7 @@ def measure_cluster(root: Path, env: dict[str, str], townships: int) -> dict[str
 
     paths = [str(p) for p in sorted(root.glob("t*"))][:townships]
     local = cpu_of([str(BIN / "village-ledger"), "check", *paths, "--jobs", "2", "--no-cache",
-                    "--format", "json"], env)  # fmt: skip
+                    "--format", "json"], env, "check --jobs 2")  # fmt: skip
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster:  # fmt: skip
         address = str(cluster.scheduler_address)
@@ -283,7 +298,7 @@ def measure_cluster(root: Path, env: dict[str, str], townships: int) -> dict[str
         client = cluster.get_client()
         before = client.run(lambda: time.process_time())
         dask = cpu_of([str(BIN / "village-ledger"), "check", *paths, "--scheduler", address,
-                       "--no-cache", "--format", "json"], env)  # fmt: skip
+                       "--no-cache", "--format", "json"], env, "check on the LocalCluster")  # fmt: skip
         after = client.run(lambda: time.process_time())
         client.close()
     worker_cpu = sum(after[w] - before[w] for w in after)
@@ -302,35 +317,71 @@ def measure_cluster(root: Path, env: dict[str, str], townships: int) -> dict[str
     }
 
 
-def measure_export(root: Path, env: dict[str, str], planted: list[str]) -> dict[str, Any]:
+def measure_export(
+    root: Path, env: dict[str, str], county_villages: list[dict[str, Any]], townships: int
+) -> dict[str, Any]:
+    """The county exported cold (an empty cache), again with nothing changed, again after one
+    village's file changed; a check after the exports (from the cache they filled); every
+    shipped query over the folder, as a command and in one process."""
     work = Path(tempfile.mkdtemp(prefix="export-"))
     try:
         out = work / "export"
         cache_env = {**env, "VILLAGE_LEDGER_CACHE_DIR": str(work / "cache")}
+        copy = work / "county"  # edited below, while other measurements may read the county
+        for township in sorted(root.glob("t*"))[:townships]:
+            shutil.copytree(township, copy / township.name)
+        root = copy
         paths = [str(p) for p in sorted(root.glob("t*"))]
         command = [str(BIN / "village-ledger"), "export", *paths, "-o", str(out), "--county",
                    "梅川县", "--jobs", "2"]  # fmt: skip
-        cold = cpu_of(command, cache_env)
-        warm = cpu_of(command, cache_env)
-        query = cpu_of([str(BIN / "village-ledger"), "sql", str(out), "duplicate-invoices",
-                        "--format", "json"], env)  # fmt: skip
-        found = {row["发票号码"] for row in json.loads(query["out"] or b"[]")}
+        cold = cpu_of(command, cache_env, "export: the county, cold")
+        unchanged = cpu_of(command, cache_env, "export: again, nothing changed")
+        changed = mains_of(root)[len(mains_of(root)) // 2]
+        with changed.open("a", encoding="utf-8") as handle:
+            handle.write("\n; 会计复核后补记的说明\n")
+        edited = cpu_of(command, cache_env, "export: again, one village edited")
+        check = cpu_of([str(BIN / "village-ledger"), "check", *paths, "--jobs", "2",
+                        "--format", "json"], cache_env, "check after the export (cache)")  # fmt: skip
+        queries: dict[str, Any] = {}
         from village_ledger.queries import NAMED, connect
 
-        start = time.perf_counter()
-        db = connect(out, date.today())
-        rows = db.execute(NAMED["duplicate-invoices"].sql).fetchall()
-        in_process = time.perf_counter() - start
+        for name, named in NAMED.items():
+            ran = cpu_of([str(BIN / "village-ledger"), "sql", str(out), name, "--format", "json"],
+                         env, f"sql {name}")  # fmt: skip
+            start = time.perf_counter()
+            rows = (
+                connect(out, date.fromisoformat(env["VILLAGE_LEDGER_TODAY"]))
+                .execute(named.sql)
+                .fetchall()
+            )
+            queries[name] = {
+                "command_wall": ran["wall"],
+                "command_cpu": ran["cpu"],
+                "in_process_wall": time.perf_counter() - start,
+                "rows": len(rows),
+            }
+            if name == "duplicate-invoices":
+                found = {row["发票号码"] for row in json.loads(ran["out"] or b"[]")}
+                # the pairs whose both villages are in the exported townships
+                villages = {m.parent.name for m in mains_of(root)}
+                inside = {t["invoice"] for t in county_villages if t["slug"] in villages
+                          and "invoice" in t}  # fmt: skip
+                wanted = {i for i in inside if sum(t.get("invoice") == i and t["slug"] in villages
+                                                   for t in county_villages) == 2}  # fmt: skip
+                queries[name]["planted_in_export"] = len(wanted)
+                queries[name]["planted_found"] = wanted <= found
         size = sum(p.stat().st_size for p in out.rglob("*.parquet"))
         return {
             "export_cold_wall": cold["wall"],
             "export_cold_cpu": cold["cpu"],
-            "export_warm_wall": warm["wall"],
-            "export_warm_cpu": warm["cpu"],
-            "query_command_wall": query["wall"],
-            "query_in_process_wall": in_process,
-            "duplicates": len(rows),
-            "planted_found": sorted(set(planted) & found) == sorted(planted),
+            "export_unchanged_wall": unchanged["wall"],
+            "export_unchanged_cpu": unchanged["cpu"],
+            "export_one_edit_wall": edited["wall"],
+            "export_one_edit_cpu": edited["cpu"],
+            "export_stderr": (edited["err"] or b"").decode("utf-8", "replace")[-300:],
+            "check_after_export_wall": check["wall"],
+            "check_after_export_cpu": check["cpu"],
+            "queries": queries,
             "parquet_mb": size / 2**20,
             "load": load(),
         }
@@ -350,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--cluster-townships", type=int, default=1000, metavar="N",
                         help="the cluster comparison on the first N townships only")  # fmt: skip
+    parser.add_argument("--export-townships", type=int, default=1000, metavar="N",
+                        help="the export on the first N townships only")  # fmt: skip
     parser.add_argument(
         "--township-in-county",
         action="store_true",
@@ -392,7 +445,9 @@ def main(argv: list[str] | None = None) -> int:
     if "cluster" in args.only:
         results["cluster"] = measure_cluster(county, county_env, args.cluster_townships)
     if "export" in args.only:
-        results["export"] = measure_export(county, county_env, county_manifest["planted"])
+        results["export"] = measure_export(
+            county, county_env, county_manifest["villages"], args.export_townships
+        )
     results["county_transactions"] = county_manifest.get("transactions")
     results["township_transactions"] = township_manifest.get("transactions")
     text = json.dumps(results, ensure_ascii=False, indent=1, default=str)
