@@ -242,3 +242,22 @@ def test_the_seal_calendar_answers_as_the_seal_states(
     states = seal_states(huangmei_model, as_of)
     expected = [(q, s.deadline) for q, s in sorted(states.items()) if s.overdue]
     assert SealCalendar.of(huangmei_model).overdue(as_of) == expected
+
+
+def test_a_warm_run_in_processes_takes_the_cache_here_and_audits_one_change_here(
+    tmp_path: Path, loads: list[str]
+) -> None:
+    """With --jobs 2 the cached villages are read in this process and a single changed village
+    is audited here too (no worker processes to start): loaded here, the uncached findings."""
+    mains = township(tmp_path)
+    cache = ResultCache(tmp_path / "cache")
+    day = date(2025, 8, 1)
+    audit(mains, as_of=day, jobs=2, keep_models=False, cache=cache)
+    loads.clear()
+    unchanged = audit(mains, as_of=day, jobs=2, keep_models=False, cache=cache)
+    assert loads == []
+    assert add_include(tmp_path) == {"aaa"}
+    warm = audit(mains, as_of=day, jobs=2, keep_models=False, cache=cache)
+    assert loads == ["aaa"]
+    plain = audit(mains, as_of=day, keep_models=False)
+    assert json_of(warm) == json_of(plain) != json_of(unchanged)

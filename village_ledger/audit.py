@@ -161,16 +161,41 @@ def _audit_in_processes(
     cache: ResultCache | None,
     progress: Progress | None,
 ) -> list[VillageAudit]:
+    """The villages in worker processes. With a cache and no `derive`, the villages it holds
+    are taken from it here, first, and only the others go to the workers; one left alone is
+    audited here too: starting the workers would cost more than it saves (a warm re-check of a
+    township after one edit is that one village's check and the cache's look-ups)."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(mains))) as pool:
-        futures = [
-            pool.submit(audit_village, main, selector, day, False, derive, cache) for main in mains
-        ]
+    done: dict[int, VillageAudit] = {}
+    pending = list(range(len(mains)))
+    if cache is not None and derive is None:
+        rules = selected_rules(selector)
+        pending = []
+        for index, main in enumerate(mains):
+            found = cache.lookup(main, rules).found
+            if found is None:
+                pending.append(index)
+                continue
+            done[index] = _from_cache(found, rules, day)
+            if progress is not None:
+                progress(done[index])
+    if len(pending) == 1:
+        index = pending[0]
+        done[index] = audit_village(mains[index], selector, day, False, derive, cache)
         if progress is not None:
-            for done in as_completed(futures):
-                progress(done.result())
-        return [future.result() for future in futures]
+            progress(done[index])
+    elif pending:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(pending))) as pool:
+            futures = {
+                pool.submit(audit_village, mains[i], selector, day, False, derive, cache): i
+                for i in pending
+            }
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                if progress is not None:
+                    progress(done[futures[future]])
+    return [done[index] for index in range(len(mains))]
 
 
 @without_gc
