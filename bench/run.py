@@ -10,7 +10,8 @@ one run and in fresh subprocesses:
 - `village-ledger check MAIN --jobs 1 --format json --no-cache` (Beancount with the stricter validations,
   then the model and every rule family);
 - the phases of the check inside one process: load (Beancount), build_model, run_rules (and
-  the cross-village collect), and the slowest rules.
+  the cross-village collect), and the slowest rules, with the garbage collector paused over
+  them as the audit service pauses it over a village.
 
 Wall time comes from the clock around each subprocess, CPU time (user + system) and peak memory
 from the child's own resource usage (`os.wait4`), so one run never hides another. CPU time is
@@ -46,6 +47,8 @@ from village_ledger.engine import run_rules, collect
 from village_ledger.registry import all_rules
 rules = all_rules()
 t1 = clock()
+import gc
+gc.disable()  # as the audit service has it over a whole village
 loaded = load_ledger(sys.argv[1])
 t2 = clock()
 model = build_model(loaded.entries, loaded.options)
