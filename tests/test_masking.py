@@ -361,3 +361,23 @@ def test_a_relief_payee_of_another_village_is_masked(tmp_path: Path, command: st
     assert "代购化肥" in result.output
     assert "王秀兰" not in result.output and "秀兰" not in result.output
     assert "王**代购化肥，**签收" in result.output
+
+
+# --- officers' names are public ---------------------------------------------------------------
+
+TENANT = "个体户程永福（村部门面一号）"
+
+
+def test_an_officers_name_stays_whole_beside_a_hidden_given_name() -> None:
+    """The tenant 程永福 is hidden, and his given name 永福 alone; the 监委会主任 朱永福 is an
+    officer of the roster, whose name is public, and stays whole."""
+    masker = Masker([TENANT], ["朱永福", "黄德明"])
+    assert masker.text("审核人朱永福，审批人黄德明") == "审核人朱永福，审批人黄德明"
+    assert masker.text("收到程永福门面租金") == "收到程**门面租金"
+    assert masker.text("永福交来") == "**交来"
+    assert Masker([TENANT]).text("朱永福") == "朱**"  # without the roster: errs towards hiding
+
+
+def test_an_officer_who_is_also_a_hidden_person_stays_hidden() -> None:
+    masker = Masker(["王淑珍"], ["王淑珍", "王淑"])
+    assert masker.text("发放王淑珍临时救助金") == "发放王**临时救助金"

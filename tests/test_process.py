@@ -283,3 +283,15 @@ def test_the_chain_is_in_every_format_of_the_disclosure(tmp_path: Path) -> None:
 def test_amounts_of_the_chain_are_the_vouchers(tmp_path: Path) -> None:
     main = make_village(tmp_path, TRAVEL + tier_payment("3000.00", "002"))
     assert [r["amount"] for r in records_of(main)] == [12000, 300000]
+
+
+def test_officers_stay_named_in_the_published_chain() -> None:
+    """黄梅村's 监委会主任 朱永福 shares his given name with the tenant 程永福, whose name is
+    hidden: the chain still names the officer, and the tenant appears nowhere."""
+    _, model = sample()
+    report = build_disclosure(model, Quarter(2025, 3), findings=[])
+    public = publish(report).report
+    reviewers = {r["reviewer"] for r in public.tables["process"].records()}
+    assert "朱永福（监委会主任）" in reviewers
+    text = str([list(t.records()) for t in public.tables.values()])
+    assert "程永福" not in text and "永福交" not in text

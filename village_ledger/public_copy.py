@@ -109,7 +109,7 @@ class PublicCopier:
         if pattern is None:
             return masked
         return pattern.sub(
-            lambda m: self.masker.replacements[m.group(0)].replace(STAR, ACCOUNT_NAME), masked
+            lambda m: self.masker.shown[m.group(0)].replace(STAR, ACCOUNT_NAME), masked
         )
 
     def account(self, name: str) -> str:

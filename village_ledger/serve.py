@@ -63,7 +63,7 @@ from village_ledger.findings import Finding
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, village_of, vocab
 from village_ledger.public_copy import PublicCopier, Vouchers, escape, vouchers
-from village_ledger.reports.masking import Masker, private_names
+from village_ledger.reports.masking import Masker, officers, private_names
 from village_ledger.sealing import today
 from village_ledger.verification import VERIFY
 
@@ -84,6 +84,7 @@ class Original:
     watched: dict[Path, tuple[int, int]] = field(default_factory=dict)
     result: VillageAudit | None = None  # its audit, without the ledger and model
     names: frozenset[str] = frozenset()
+    officers: frozenset[str] = frozenset()  # the roster's: their names are public
     vouchers: Vouchers | None = None
     title: str = ""
     audit: Audit | None = None
@@ -100,6 +101,7 @@ class Original:
             raise PublicCopyError(f"{self.main}：无法读取账簿：{crash}")
         self.result = replace(result, ledger=None, model=None)
         self.names = private_names(model)
+        self.officers = officers(model)
         self.vouchers = vouchers(loaded.entries)
         self.title = str(loaded.options.get("title") or "")
         self.files = sorted({Path(p).resolve() for p in loaded.options["include"]} | {self.main})
@@ -272,7 +274,8 @@ class Publisher:
     def masker(self) -> Masker:
         """One masker for every file: a relief recipient of one village stays hidden where
         another village's books (or the township's) mention them."""
-        return Masker(self.neighbours.union(*(o.names for o in self.originals)))
+        hidden = self.neighbours.union(*(o.names for o in self.originals))
+        return Masker(hidden, frozenset().union(*(o.officers for o in self.originals)))
 
     def _served_finding(self, finding: Finding, masker: Masker) -> Finding:
         """A finding as the copy has it: its file and line those of the same entry in the copy

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from village_ledger.fava.audit import Audit, audit_in_process, read_sidecar
 from village_ledger.model import LedgerModel, Quarter, build_model
 from village_ledger.reports.disclosure import Disclosure, build_disclosure
-from village_ledger.reports.masking import Masker, Public, private_names, publish
+from village_ledger.reports.masking import Masker, Public, officers, private_names, publish
 from village_ledger.reports.statements import Books
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class Village:
         # the names as given, not the masker's forms of them: a given name alone (永福 of
         # 程永福) taken for a whole name would be masked otherwise than on paper (永* for **)
         names = report.relief_payees | self.masker.names
-        return publish(report, names)
+        return publish(report, names, report.public_names | self.masker.public)
 
 
 def quarters_of(model: LedgerModel) -> list[Quarter]:
@@ -98,7 +98,7 @@ def load_village(ledger: FavaLedger, sidecar: Path | None) -> Village:
         model=model,
         books=Books.of(model),
         audit=audit,
-        masker=Masker(private_names(model)),
+        masker=Masker(private_names(model), officers(model)),
         quarters=quarters_of(model),
     )
 

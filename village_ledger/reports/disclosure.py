@@ -25,7 +25,12 @@ from village_ledger.reports.chinese_amount import capital_cents
 from village_ledger.reports.contract_tables import leasing_table
 from village_ledger.reports.debts import debts_table
 from village_ledger.reports.findings_tables import findings_tables
-from village_ledger.reports.masking import counterparty_names, relief_names, relief_texts
+from village_ledger.reports.masking import (
+    counterparty_names,
+    officers,
+    relief_names,
+    relief_texts,
+)
 from village_ledger.reports.reconciliation import latest_checks_table
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.spending_tables import (
@@ -89,6 +94,7 @@ class Disclosure:
     entertainment_ytd: int
     entertainment_cap: int
     relief_payees: frozenset[str] = frozenset()
+    public_names: frozenset[str] = frozenset()  # the roster's officers: shown as written
 
     renderers: ClassVar[Renderers[Disclosure]] = Renderers(
         "village_ledger.reports.disclosure_render"
@@ -156,6 +162,7 @@ def build_disclosure(
         entertainment_ytd=cents(year.total),
         entertainment_cap=cents(year.cap),
         relief_payees=relief_payees(books, period) | counterparty_names(model),
+        public_names=officers(model),
     )
 
 

@@ -286,18 +286,29 @@ def hidden_forms(texts: Iterable[str]) -> dict[str, str]:
 
 
 class Masker:
-    """Masks one report's text: numbers everywhere, and the names of its relief payees."""
+    """Masks one report's text: numbers everywhere, and the names of its relief payees.
 
-    def __init__(self, hidden_names: Iterable[str] = ()) -> None:
+    `public_names` (the village officers of the roster: cadres' names are public) are left as
+    written wherever they appear whole, though a hidden given name is part of one (the 监委会主任
+    朱永福 beside the tenant 程永福, whose 永福 is hidden alone); a public name that is itself
+    one of the hidden forms stays hidden. At each place the longest name written there wins,
+    so a hidden full name longer than a public one is still masked."""
+
+    def __init__(self, hidden_names: Iterable[str] = (), public_names: Iterable[str] = ()) -> None:
         self.names = frozenset(n for n in hidden_names if n)  # as given, before their forms
         self.replacements = hidden_forms(sorted(self.names))
-        names = sorted(self.replacements, key=len, reverse=True)
-        self.pattern = re.compile("|".join(map(re.escape, names))) if names else None
+        self.public = frozenset(
+            n for n in (p.strip() for p in public_names) if n and n not in self.replacements
+        )
+        # what shows for each name the pattern finds: a hidden name's form, a public name itself
+        self.shown = {**{n: n for n in self.public}, **self.replacements}
+        names = sorted(self.shown, key=len, reverse=True)
+        self.pattern = re.compile("|".join(map(re.escape, names))) if self.replacements else None
 
     def text(self, value: str) -> str:
         value = mask_numbers(value)
         if self.pattern is not None:
-            value = self.pattern.sub(lambda m: self.replacements[m.group(0)], value)
+            value = self.pattern.sub(lambda m: self.shown[m.group(0)], value)
         return value
 
     def __call__(self, value: Any) -> Any:
@@ -399,9 +410,19 @@ class Public(Generic[T]):
     report: T
 
 
-def publish(report: T, hidden_names: Iterable[str] | None = None) -> Public[T]:
+def publish(
+    report: T, hidden_names: Iterable[str] | None = None, public_names: Iterable[str] | None = None
+) -> Public[T]:
+    """The masked copy of `report`: the hidden names are its `relief_payees` unless given, the
+    public ones (left as written) its `public_names` unless given."""
     names = hidden_names if hidden_names is not None else getattr(report, "relief_payees", ())
-    return Public(Masker(names).walk(report))
+    public = public_names if public_names is not None else getattr(report, "public_names", ())
+    return Public(Masker(names, public).walk(report))
+
+
+def officers(model: LedgerModel) -> frozenset[str]:
+    """Everyone the roster gives a post (村两委, 监委会, 理财小组, 财会人员): public names."""
+    return frozenset(model.roster.people())
 
 
 def require_public(value: object, renderer: Callable[..., Any]) -> None:

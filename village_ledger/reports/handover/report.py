@@ -38,7 +38,7 @@ from village_ledger.reports.handover.term import (
     net_assets_table,
     term_income_table,
 )
-from village_ledger.reports.masking import counterparty_names
+from village_ledger.reports.masking import counterparty_names, officers
 from village_ledger.reports.reconciliation import latest_checks_table
 from village_ledger.reports.render import Renderers
 from village_ledger.reports.statements import Books, balance_sheet, sheet_figures
@@ -58,6 +58,7 @@ class Handover:
     sources: list[str]
     differences: int  # rows of the 移交清单 whose verified figure differs from the books
     relief_payees: frozenset[str] = frozenset()
+    public_names: frozenset[str] = frozenset()  # the roster's officers: shown as written
 
     renderers: ClassVar[Renderers[Handover]] = Renderers("village_ledger.reports.handover.render")
 
@@ -123,6 +124,7 @@ def build_handover(
         sources=sources(model, parties, term, len(findings)),
         differences=sum(1 for r in inventory.records() if r["check"] == MISMATCH),
         relief_payees=relief_payees(books, term) | counterparty_names(model),
+        public_names=officers(model),
     )
 
 
