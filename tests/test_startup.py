@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 
 from village_ledger.cli.main import ELSEWHERE, main
 
@@ -55,3 +56,23 @@ def test_every_command_is_found_in_the_module_that_names_it() -> None:
         for name in main.list_commands(ctx):
             command = main.get_command(ctx, name)
             assert command is not None and command.name == name
+
+
+def test_the_executable_imports_with_the_collector_paused_and_resumes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+    import tomllib
+
+    from village_ledger.cli import run
+
+    pyproject = tomllib.loads((SAMPLE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["scripts"]["village-ledger"] == "village_ledger.cli:run"
+    monkeypatch.setattr(sys, "argv", ["village-ledger", "--version"])
+    try:
+        with pytest.raises(SystemExit) as done:
+            run()
+        assert done.value.code == 0
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()  # what the test process held is not the executable's to freeze
