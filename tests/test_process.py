@@ -9,12 +9,16 @@ over the vouchers citing it, and the masking of private names to the published c
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
 from beanquery.query import run_query
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.support import REPO, make_village
 from village_ledger.loading import LoadedLedger, load_ledger
@@ -295,3 +299,35 @@ def test_officers_stay_named_in_the_published_chain() -> None:
     assert "朱永福（监委会主任）" in reviewers
     text = str([list(t.records()) for t in public.tables.values()])
     assert "程永福" not in text and "永福交" not in text
+
+
+# a few examples: each builds and loads a village
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 140), st.integers(1, 400_000)), min_size=1, max_size=6))
+def test_spending_under_a_resolution_adds_up_voucher_by_voucher(payments) -> None:
+    """However a resolution's payments fall over two quarters, each chain's 至本笔累计 is the
+    payments citing it so far, and 截至季末累计 the quarter's last of them."""
+    start = date(2025, 2, 1)
+    body = '2025-01-20 custom "会议决议" "2025-01-两委-1" "两委联席会议" "村道维修" 100000.00 CNY\n'
+    dated = sorted((start + timedelta(days=offset), cents) for offset, cents in payments)
+    numbers: dict[str, int] = defaultdict(int)
+    for day, amount in dated:
+        month = f"{day:%Y-%m}"
+        numbers[month] += 1
+        body += (
+            tier_payment(
+                f"{amount // 100}.{amount % 100:02d}", f"{numbers[month]:03d}", "2025-01-两委-1"
+            )
+            .replace("2025-03-20", day.isoformat())
+            .replace(f"2025-03-{numbers[month]:03d}", f"{month}-{numbers[month]:03d}")
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        main = make_village(Path(folder), body)
+        shown = [*records_of(main, Quarter(2025, 1)), *records_of(main, Quarter(2025, 2))]
+    assert len(shown) == len(dated)
+    assert [r["through"] for r in shown] == list(accumulate(a for _, a in dated))
+    for quarter in (Quarter(2025, 1), Quarter(2025, 2)):
+        mine = [r for r in shown if quarter.contains(r["date"])]
+        for record in mine:
+            assert record["spent"] == mine[-1]["through"]
+            assert record["approved"] == 10_000_000
