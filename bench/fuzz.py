@@ -94,13 +94,15 @@ def as_subprocess(name: str, args: list[str]) -> str | None:
     return broken(name, done.returncode, done.stdout, done.stderr)
 
 
-def campaign(cases: int, seed: int, sample: int, keep: int | None) -> dict[str, Any]:
+def campaign(
+    cases: int, seed: int, sample: int, keep: int | None, first: int = 0
+) -> dict[str, Any]:
     runs = collections.Counter[str]()
     exits = collections.Counter[str]()
     mutations = collections.Counter[str]()
     failures: list[dict[str, Any]] = []
     started = time.monotonic()
-    for number in range(cases):
+    for number in range(first, first + cases):
         draw = RandomDraw(seed * 1_000_003 + number)
         with tempfile.TemporaryDirectory(prefix="fuzz-") as folder:
             root = copy_township(REPO / "ledgers", Path(folder) / "t", VILLAGES, keep)
@@ -113,18 +115,20 @@ def campaign(cases: int, seed: int, sample: int, keep: int | None) -> dict[str, 
                 runs[name] += 1
                 exits[f"{name} {'broken' if problem else 'ok'}"] += 1
                 if problem:
-                    failures.append(
-                        {
-                            "case": number,
-                            "command": name,
-                            "problem": problem,
-                            "edits": [f"{e.mutation} {e.file}" for e in edits],
-                        }
-                    )
-        if (number + 1) % 50 == 0:
-            print(f"{number + 1} cases, {len(failures)} broken", file=sys.stderr)
+                    failure = {
+                        "case": number,
+                        "command": name,
+                        "problem": problem,
+                        "edits": [f"{e.mutation} {e.file}" for e in edits],
+                    }
+                    failures.append(failure)
+                    # as it happens: a long campaign stopped early still tells what broke
+                    print(json.dumps(failure, ensure_ascii=False), file=sys.stderr)
+        if (number + 1 - first) % 50 == 0:
+            print(f"{number + 1 - first} cases, {len(failures)} broken", file=sys.stderr)
     return {
         "cases": cases,
+        "first_case": first,
         "lines_kept": keep,
         "subprocess_cases": min(sample, cases),
         "command_runs": sum(runs.values()),
@@ -140,11 +144,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=560)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--first", type=int, default=0, help="number of the first case (to resume)")
     parser.add_argument("--subprocess", type=int, default=10, help="cases run as subprocesses")
     parser.add_argument("--keep", type=int, help="cut each year's file after about N lines")
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
-    result = campaign(args.cases, args.seed, args.subprocess, args.keep)
+    result = campaign(args.cases, args.seed, args.subprocess, args.keep, args.first)
     text = json.dumps(result, ensure_ascii=False, indent=2)
     print(text)
     if args.json:

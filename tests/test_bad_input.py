@@ -116,6 +116,22 @@ def test_an_absurd_amount_is_a_finding_and_the_reports_still_run(tmp_path: Path)
         assert run(name, commands(root)[name]).exit_code in (0, 1), name
 
 
+def test_a_custom_directive_without_values_beside_an_absurd_number(tmp_path: Path) -> None:
+    """bench/fuzz.py case 291: a policy line cut to `custom "财务制度"` (no values: Beancount
+    gives None, not an empty list) with a 40-digit metadata number under it."""
+    root = copy_township(SAMPLE, tmp_path / "t", [VILLAGE], keep=200)
+    policy = root / "township" / "policy.beancount"
+    policy.write_text(
+        policy.read_text(encoding="utf-8")
+        + '\n2024-01-01 custom "财务制度"\n  guests: '
+        + "1" * 40
+        + "\n",
+        encoding="utf-8",
+    )
+    for name in ("check", "disclose", "overview", "handover"):
+        assert run(name, commands(root)[name]).exit_code in (0, 1, 2), name
+
+
 def test_a_ledger_that_is_no_file_cannot_be_loaded(tmp_path: Path) -> None:
     with pytest.raises(LedgerError) as raised:
         load_ledger(tmp_path)

@@ -345,7 +345,7 @@ def _numbers(entry: data.Directive) -> list[tuple[Decimal, dict[str, Any] | None
     if isinstance(entry, data.Balance | data.Price):
         values.append((entry.amount, None))
     elif isinstance(entry, data.Custom):
-        values += [(v.value, None) for v in entry.values]
+        values += [(v.value, None) for v in entry.values or ()]  # None after some parse errors
     found = []
     for value, meta in values:
         number = getattr(value, "number", value)
