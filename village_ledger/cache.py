@@ -199,6 +199,8 @@ def input_files(main_file: str) -> dict[str, str]:
             found[path] = _MISSING
             continue
         found[path] = hashlib.sha256(data).hexdigest()
+        if b"include" not in data:  # a year's file: no line-by-line scan of its megabytes
+            continue
         folder = os.path.dirname(path)
         for match in _INCLUDE.finditer(data):
             name = _unescape(match.group(1))
