@@ -21,9 +21,11 @@ from beancount.core import data
 from village_ledger.findings import Finding
 from village_ledger.model import LedgerModel, Period, Quarter, build_model
 from village_ledger.reports.account_tables import balance_sheet_table, detail_table, income_table
+from village_ledger.reports.charts import Chart
 from village_ledger.reports.chinese_amount import capital_cents
 from village_ledger.reports.contract_tables import leasing_table
 from village_ledger.reports.debts import debts_table
+from village_ledger.reports.disclosure_charts import disclosure_charts
 from village_ledger.reports.findings_tables import findings_tables
 from village_ledger.reports.masking import (
     counterparty_names,
@@ -95,6 +97,8 @@ class Disclosure:
     entertainment_cap: int
     relief_payees: frozenset[str] = frozenset()
     public_names: frozenset[str] = frozenset()  # the roster's officers: shown as written
+    # the 图示: the sheet's pictures, drawn from the same figures as its tables
+    charts: tuple[Chart, ...] = ()
 
     renderers: ClassVar[Renderers[Disclosure]] = Renderers(
         "village_ledger.reports.disclosure_render"
@@ -163,6 +167,7 @@ def build_disclosure(
         entertainment_cap=cents(year.cap),
         relief_payees=relief_payees(books, period) | counterparty_names(model),
         public_names=officers(model),
+        charts=disclosure_charts(model, period, income, year),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from village_ledger.reports.charts import CHART_WIDTH, BarChart, Chart, draw, svg_height
 from village_ledger.reports.disclosure import Disclosure, MoneySummary
 from village_ledger.reports.layout import (
     TableView,
@@ -65,15 +67,35 @@ BOARD_ORDER = (
     "process",
     "funds",
     "leasing",
+    "checks",
+    "debts",
+    "families",
+    "findings",
+    "rectified",
+    # kept whole (never split between columns), so it comes last: the blocks before it fill
+    # the columns, and it starts the next column where the one it would end does not hold it
+    "balance",
+    "detail",
+)
+# the A4 sheet (and the dashboard) lists the tables in the order of the 财务公开
+A4_ORDER = (
+    "income",
+    "detail",
+    "reception",
+    "cadre",
+    "cadre_pay",
+    "travel",
+    "meetings",
+    "process",
+    "funds",
+    "leasing",
     "balance",
     "checks",
     "debts",
     "families",
     "findings",
     "rectified",
-    "detail",
 )
-A4_ORDER = ("income", "detail", *(k for k in BOARD_ORDER if k not in ("income", "detail")))
 # printed across the whole foot of the board: too many columns for a third of the sheet
 WIDE = frozenset({"detail", "process"})
 # tables that move to the A4 continuation pages, in this order, while the board overflows
@@ -96,14 +118,36 @@ BOARD_LINES = 58
 FLOW_COLUMNS = 3
 
 
+# the board's charts: four across the sheet's 402 mm, 7 mm apart, each 360 units wide
+BOARD_CHART_MM = (402 - 3 * 7) / 4
+LINE_MM = 8 * 1.35 * 25.4 / 72  # a line of 8pt type
+CHAR_MM = 8 * 25.4 / 72  # a CJK character of the 8pt summary
+
+
+def band_lines(report: Disclosure) -> float:
+    """How many lines of the board's columns the 图示 across its top takes: its heading, and
+    the tallest chart with its title and summary."""
+    if not report.charts:
+        return 0.0
+    tallest = max(
+        svg_height(draw(c)) * BOARD_CHART_MM / CHART_WIDTH / LINE_MM
+        + 1
+        + math.ceil(len(c.summary) * CHAR_MM / BOARD_CHART_MM)
+        for c in report.charts
+    )
+    return tallest + 2
+
+
 @dataclass
 class Layout:
     main: list[TableView]
     continued: list[TableView]
+    band: float = 0.0  # lines across every column the charts take (the board's)
 
     def estimate(self) -> float:
         flow = sum(v.lines for v in self.main if v.key not in WIDE) + 14  # money, signature
-        return flow / FLOW_COLUMNS + sum(v.lines for v in self.main if v.key in WIDE)
+        wide = sum(v.lines for v in self.main if v.key in WIDE)
+        return flow / FLOW_COLUMNS + wide + self.band
 
     def move(self) -> bool:
         for key in MOVABLE:
@@ -121,7 +165,7 @@ def first_layout(report: Disclosure, paper: str) -> Layout:
     }
     if paper == "a4":
         return Layout([views[k] for k in A4_ORDER if k in views], [])
-    layout = Layout([views[k] for k in BOARD_ORDER if k in views], [])
+    layout = Layout([views[k] for k in BOARD_ORDER if k in views], [], band_lines(report))
     while layout.estimate() > BOARD_LINES and layout.move():
         pass
     return layout
@@ -143,6 +187,7 @@ def _page_html(report: Disclosure, paper: str, layout: Layout) -> str:
             capitals=report.capitals,
             qr=qr_data_uri(seal_text(report)) if sealed else None,
             entertainment=(ytd, cap),
+            charts=[(chart, draw(chart)) for chart in report.charts],
         )
     )
 
@@ -156,7 +201,7 @@ def _laid_out(report: Disclosure, paper: str) -> str:
     layout = first_layout(report, paper)
     if paper == "a3":
         while True:
-            board = _page_html(report, paper, Layout(layout.main, []))
+            board = _page_html(report, paper, Layout(layout.main, [], layout.band))
             if len(weasy(board).render().pages) <= 1 or not layout.move():
                 break
     return _page_html(report, paper, layout)
@@ -199,6 +244,7 @@ def disclosure_json(public: Public[Disclosure], paper: str = "a4") -> bytes:
             "cap": yuan_text(report.entertainment_cap),
         },
         "tables": [table_json(t) for t in report.tables.values()],
+        "charts": [chart_json(c) for c in report.charts],
         "capitals": report.capitals,
         "signature": {
             "reviewers": report.signature.reviewers,
@@ -223,6 +269,31 @@ CHAIN_COLUMNS = {
     "through": "至本笔累计支出",
     "spent": "截至季末累计支出",
 }
+
+
+def chart_json(chart: Chart) -> dict[str, Any]:
+    """A chart's series as the JSON carries them: the numbers the picture shows, as text."""
+
+    def amount(value: int | None) -> str | None:
+        return None if value is None else yuan_text(value)
+
+    document: dict[str, Any] = {"key": chart.key, "title": chart.title, "summary": chart.summary}
+    if isinstance(chart, BarChart):
+        document["series"] = [s.name for s in chart.series]
+        document["groups"] = [
+            {"label": g.label, "values": [amount(v) for v in g.values]} for g in chart.groups
+        ]
+    else:
+        document["gauges"] = [
+            {
+                "label": g.label,
+                g.spent_name: amount(g.spent),
+                **({g.limit_name: amount(g.limit)} if g.limit is not None else {}),
+                **({g.mark_name: amount(g.mark)} if g.mark is not None else {}),
+            }
+            for g in chart.gauges
+        ]
+    return document
 
 
 @Disclosure.renderers.register("csv")
