@@ -89,5 +89,29 @@ def test_no_element_wider_than_the_screen(browser, sheets, paper: str, width: in
         assert size >= (12 if width < 600 else 10), size
         total = page.locator(".income tr.total td").first.inner_text()
         assert total.strip() == "收入合计"
+        charts = page.evaluate(CHARTS)
+        assert len(charts["charts"]) == 4, charts
+        for left, right, height in charts["charts"]:  # each drawn, whole on the screen
+            assert left >= 0 and right <= charts["width"] + 1 and height > 40, charts
+            assert right - left >= min(280, charts["width"] * 0.2), charts
+        assert charts["broken"] == [], charts
     finally:
         context.close()
+
+
+# the charts' boxes (left, right, height), and the account codes laid out on more than one
+# line or wider than their cell (a code is one number: at 390 px 5010101 once wrapped)
+CHARTS = """() => {
+  const charts = [...document.querySelectorAll('figure.chart svg')].map((svg) => {
+    const box = svg.getBoundingClientRect();
+    return [box.left, box.right, box.height];
+  });
+  const broken = [];
+  for (const cell of document.querySelectorAll('td.c-code')) {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    if (lines.size > 1 || cell.scrollWidth > cell.clientWidth + 1) broken.push(cell.innerText);
+  }
+  return {width: document.documentElement.clientWidth, charts, broken};
+}"""
