@@ -24,6 +24,7 @@ from village_ledger.fava import views
 from village_ledger.loading import load_ledger
 from village_ledger.model import Period, Quarter, build_model
 from village_ledger.registry import all_rules
+from village_ledger.reports.charts import draw
 from village_ledger.reports.disclosure import build_disclosure
 from village_ledger.reports.disclosure_render import money_rows
 from village_ledger.reports.layout import table_view
@@ -136,6 +137,8 @@ def test_disclosure_page_shows_every_table_of_the_printed_sheet(huangmei: Dashbo
     for label, text in report.capitals.items():
         assert [f"{label}（大写）", text] in shown["capitals"]
     assert f"{report.title} {report.label}财务公开" in page
+    for chart in report.charts:  # the 图示, drawn as on the printed sheet
+        assert str(draw(chart)) in page, chart.key
 
 
 def test_disclosure_page_shows_the_seal_and_that_the_books_match(huangmei: Dashboard) -> None:

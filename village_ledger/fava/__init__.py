@@ -46,6 +46,7 @@ from village_ledger.reports.charts import (
     Progress,
     Span,
     column_chart,
+    draw,
     progress_chart,
     timeline_chart,
 )
@@ -79,6 +80,8 @@ class VillageDisclosure(base.VillagePage):
                 if key in report.tables
             ],
             "capitals": report.capitals,
+            # the sheet's 图示, drawn as on paper
+            "charts": [(chart, draw(chart)) for chart in report.charts],
             "entertainment": (
                 yuan_display(report.entertainment_ytd),
                 yuan_display(report.entertainment_cap),
