@@ -129,7 +129,12 @@ def test_a_custom_directive_without_values_beside_an_absurd_number(tmp_path: Pat
         encoding="utf-8",
     )
     for name in ("check", "disclose", "overview", "handover"):
-        assert run(name, commands(root)[name]).exit_code in (0, 1, 2), name
+        result = run(name, commands(root)[name])
+        assert result.exit_code in (0, 1, 2), name
+        assert "Traceback" not in result.output, name  # not even inside a finding's message
+    empty = [f for f in check(root / VILLAGE / "main.beancount") if "没有写内容" in f.message]
+    last = len(policy.read_text(encoding="utf-8").splitlines()) - 1  # the line before guests:
+    assert [(f.file, f.line) for f in empty] == [(str(policy), last)]
 
 
 def test_a_ledger_that_is_no_file_cannot_be_loaded(tmp_path: Path) -> None:

@@ -123,17 +123,33 @@ def _parse_regular_file(parse_file: Any) -> Any:
         )
         if stand_in is not None:
             kwargs.setdefault("report_filename", file)
-            return parse_file(io.BytesIO(stand_in), *args, **kwargs)
+            return _without_empty_customs(parse_file(io.BytesIO(stand_in), *args, **kwargs))
         if isinstance(file, str) and not _readable_file(file):
             _, _, defaults = parser.parse_string("")
             return [], [LoadProblem({"filename": file, "lineno": 0}, UNREADABLE, None)], defaults
-        return parse_file(file, *args, **kwargs)
+        return _without_empty_customs(parse_file(file, *args, **kwargs))
 
     parse.__wrapped__ = parse_file  # type: ignore[attr-defined]
     return parse
 
 
 UNREADABLE = "village-ledger: not a readable file"
+
+
+def _without_empty_customs(parsed: tuple[Any, Any, Any]) -> tuple[Any, Any, Any]:
+    """Beancount parses a `custom "名称"` line with nothing after the name into a directive
+    whose values are None, which its own pad plugin then iterates over and fails on. Such a
+    directive says nothing: it is left out, with an error at its line."""
+    entries, errors, options = parsed
+    empty = [e for e in entries if isinstance(e, data.Custom) and e.values is None]
+    if not empty:
+        return parsed
+    problems = [
+        LoadProblem(e.meta, f"custom “{e.type}” 指令在名称之后没有写内容，已略过此行", None)
+        for e in empty
+    ]
+    kept = [e for e in entries if not (isinstance(e, data.Custom) and e.values is None)]
+    return kept, [*errors, *problems], options
 
 
 def _readable_file(path: str) -> bool:
