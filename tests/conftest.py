@@ -1,10 +1,15 @@
+import os
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.support import temporary_rule, warn_on_every_voucher
+from village_ledger import audit as service
 from village_ledger.findings import Severity
+from village_ledger.loading import LoadedLedger
 
 # Each example loads a ledger through Beancount: slower than hypothesis expects by default.
 settings.register_profile(
@@ -35,3 +40,17 @@ def own_result_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
             os.environ.pop("VILLAGE_LEDGER_CACHE_DIR", None)
         else:
             os.environ["VILLAGE_LEDGER_CACHE_DIR"] = saved
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The villages the audit service loads from their files."""
+    seen: list[str] = []
+    real = service.load_ledger
+
+    def counting(main_file: str | os.PathLike[str], **options: Any) -> LoadedLedger:
+        seen.append(Path(main_file).parent.name)
+        return real(main_file, **options)
+
+    monkeypatch.setattr(service, "load_ledger", counting)
+    yield seen

@@ -7,10 +7,9 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +23,6 @@ from village_ledger.cache import ResultCache, input_files
 from village_ledger.cli.main import main as cli
 from village_ledger.cli.output import write_json
 from village_ledger.engine import Selector
-from village_ledger.loading import LoadedLedger
 from village_ledger.model import LedgerModel, build_model
 from village_ledger.sealing import SealCalendar, seal_states
 
@@ -137,20 +135,6 @@ EDITS: list[Edit] = [
     corrupt_the_cache,
 ]
 DAYS = [date(2025, 4, 10), date(2025, 4, 20), date(2025, 7, 1), date(2025, 8, 1)]
-
-
-@pytest.fixture
-def loads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The villages the audit service loads from their files."""
-    seen: list[str] = []
-    real = service.load_ledger
-
-    def counting(main_file: str | os.PathLike[str], **options: Any) -> LoadedLedger:
-        seen.append(Path(main_file).parent.name)
-        return real(main_file, **options)
-
-    monkeypatch.setattr(service, "load_ledger", counting)
-    yield seen
 
 
 @settings(max_examples=10)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -21,7 +20,6 @@ from village_ledger import audit as service
 from village_ledger.audit import audit
 from village_ledger.cache import ResultCache
 from village_ledger.export import PRODUCT, export
-from village_ledger.loading import LoadedLedger
 
 DAY = date(2026, 11, 30)
 
@@ -29,20 +27,6 @@ DAY = date(2026, 11, 30)
 def tree(out: Path) -> dict[str, bytes]:
     """Every file of an export folder by its path in the folder, with its bytes."""
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def loads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The villages the audit service loads from their files."""
-    seen: list[str] = []
-    real = service.load_ledger
-
-    def counting(main_file: str | os.PathLike[str], **options: Any) -> LoadedLedger:
-        seen.append(Path(main_file).parent.name)
-        return real(main_file, **options)
-
-    monkeypatch.setattr(service, "load_ledger", counting)
-    yield seen
 
 
 @pytest.fixture
