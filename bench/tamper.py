@@ -276,12 +276,21 @@ def comments(books: Books, rng: random.Random) -> None:
 
 
 def reorder_postings(books: Books, rng: random.Random) -> None:
+    """The postings in reverse order, each with its own metadata lines (`    asset: …` under a
+    depreciation posting): moving those away from their posting would change what they
+    describe, which is an edit, not a reformatting."""
     name, text, match = pick(books, rng)
     lines = match.group(0).rstrip("\n").split("\n")
-    postings = [line for line in lines if re.match(r"^  [A-Z]", line)]
-    rest = [line for line in lines if line not in postings]
+    first = next(i for i, line in enumerate(lines) if re.match(r"^  [A-Z]", line))
+    postings: list[list[str]] = []
+    for line in lines[first:]:
+        if re.match(r"^  [A-Z]", line) or not postings:
+            postings.append([line])
+        else:
+            postings[-1].append(line)  # the posting's metadata (or a comment) stays with it
     tail = match.group(0)[len(match.group(0).rstrip("\n")) :]
-    replace_block(books, name, text, match, "\n".join(rest + postings[::-1]) + tail)
+    reordered = [line for posting in postings[::-1] for line in posting]
+    replace_block(books, name, text, match, "\n".join(lines[:first] + reordered) + tail)
 
 
 def reorder_metadata(books: Books, rng: random.Random) -> None:
