@@ -139,7 +139,9 @@ def months_unbooked(model: LedgerModel) -> list[tuple[Period, list[Charge]]]:
         return []
     last_day = model.transactions[-1].date
     due = []
-    month = Period.month(first_day.year, first_day.month)
+    # nothing is held before the first posting, so its month charges nothing (an asset is
+    # charged from the month after it came): start with the month after it
+    month = Period.month(*_next_month(first_day))
     while month.last < last_day:
         found = [] if entries_for(model, month) else charges(model, month)
         if found:
