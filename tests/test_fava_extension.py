@@ -6,6 +6,7 @@ reads the pages as HTML.
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from html.parser import HTMLParser
@@ -212,6 +213,12 @@ def test_expenditure_page_shows_cadre_travel_and_resolutions(huangmei: Dashboard
             assert shown[key] == view_rows(table), key
     if not report.tables["meetings"].rows.empty:
         assert "会议决议：批准金额与累计支出" in page and "<svg" in page
+        # the chart is drawn for a phone's width and prints the table's own amounts
+        chart = page[page.index('class="vl-chart vl-gauges"') :].split("</svg>")[0]
+        records = list(report.tables["meetings"].records())
+        for series, column in (("累计支出", "spent"), ("批准金额", "approved")):
+            drawn = re.findall(rf'data-series="{series}">([^<]*)<', chart)
+            assert drawn == [yuan_display(int(r[column] or 0)) for r in records], series
 
 
 @pytest.fixture(scope="module")

@@ -42,12 +42,13 @@ from village_ledger.reports import contract_tables
 from village_ledger.reports.charts import (
     PERIOD_TONES,
     Bar,
+    Gauge,
+    GaugeChart,
     Line,
-    Progress,
     Span,
     column_chart,
     draw,
-    progress_chart,
+    gauge_chart,
     timeline_chart,
 )
 from village_ledger.reports.disclosure_render import A4_ORDER, money_rows, seal_text
@@ -153,12 +154,18 @@ class VillageExpenditure(base.VillagePage):
             table_view(report.tables[k]) for k in ("cadre_pay", "cadre", "travel", "meetings")
         ]
         meetings = report.tables["meetings"]
-        rows = [
-            # the id is short enough for the chart; the table above gives each subject
-            Progress(str(r["id"]), int(r["spent"] or 0), int(r["approved"] or 0))
+        gauges = tuple(
+            Gauge(
+                f"{r['id']} {r['subject']}",
+                int(r["spent"] or 0),
+                int(r["approved"] or 0),
+                spent_name="累计支出",
+                limit_name="批准金额",
+            )
             for r in meetings.records()
-        ]
-        chart = progress_chart("会议决议批准金额与累计支出", rows) if rows else None
+        )
+        title = "会议决议批准金额与累计支出"
+        chart = gauge_chart(GaugeChart("meetings", title, gauges, "")) if gauges else None
         process = report.tables["process"]
         return {
             "report": report,

@@ -84,47 +84,6 @@ def column_chart(title: str, bars: Sequence[Bar], lines: Sequence[Line] = ()) ->
     return Markup("".join(parts))
 
 
-@dataclass(frozen=True)
-class Progress:
-    label: str
-    spent: int  # 分
-    planned: int  # 分
-
-
-def progress_chart(title: str, rows: Sequence[Progress]) -> Markup:
-    """One bar per item: the planned amount in grey, what was spent over it, red when over."""
-    left, right, row_h, top = 220, 170, 30, 10
-    plot_w = 420
-    width = left + plot_w + right
-    height = top + row_h * max(len(rows), 1) + 10
-    most = max([max(r.spent, r.planned) for r in rows] + [1])
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="vl-chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-        f"<title>{escape(title)}</title>",
-    ]
-    for index, row in enumerate(rows):
-        y = top + index * row_h
-        planned_w = plot_w * max(row.planned, 0) / most
-        spent_w = plot_w * max(row.spent, 0) / most
-        tone = TONES["over"] if row.spent > row.planned else TONES["ok"]
-        parts.append(_text(left - 8, y + 16, row.label, "end"))
-        parts.append(
-            f'<rect x="{left}" y="{y + 4}" width="{planned_w:.1f}" height="18" '
-            f'fill="{TONES["plan"]}"/>'
-        )
-        parts.append(
-            f'<rect x="{left}" y="{y + 8}" width="{spent_w:.1f}" height="10" fill="{tone}">'
-            f"<title>{escape(row.label)}：已支出 {yuan_display(row.spent)} 元，"
-            f"批准 {yuan_display(row.planned)} 元</title></rect>"
-        )
-        share = f"{row.spent * 100 // row.planned}%" if row.planned > 0 else "—"
-        text = f"{yuan_display(row.spent)} / {yuan_display(row.planned)}（{share}）"
-        parts.append(_text(left + plot_w + 6, y + 16, text, "start"))
-    parts.append("</svg>")
-    return Markup("".join(parts))
-
-
 # --- a contract's schedule as a timeline --------------------------------------------------
 
 # a period's state (`model.schedule.Line.state`) -> its colour and what the legend calls it
