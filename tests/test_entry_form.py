@@ -16,7 +16,7 @@ import pytest
 from fava.util import slugify
 
 from tests.support import REPO
-from tests.test_browser import ARGS, CHROMIUM, SHOTS, WAIT
+from tests.test_browser import SHOTS, WAIT
 from tests.test_serve import Server, serving
 from village_ledger.serve import allowed
 
@@ -158,20 +158,6 @@ def test_the_endpoints_check_save_once_and_refuse(private: Server, township: Pat
 
 
 # ---- the form in the browser ----
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def open_form(browser: Any, server: Server, width: int) -> Any:

@@ -5,19 +5,17 @@ and the figures are those of the report. Screenshots are saved under /tmp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support import REPO
+from tests.test_browser import CHROMIUM
 from village_ledger.audit import audit
 from village_ledger.model import Quarter
 from village_ledger.reports.disclosure import build_disclosure
 from village_ledger.reports.render import render
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 SHOTS = Path("/tmp")
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
@@ -39,18 +37,6 @@ def sheets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         path.write_bytes(render(report, "html", paper))
         found[paper] = path
     return found
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 # elements wider than the screen, not counting those inside a block that scrolls sideways
