@@ -474,6 +474,27 @@ def guarantee_not_recovered(model: LedgerModel) -> Iterator[Hit]:
             )
 
 
+# VL707's examples: the same purchase, with and without the asset registered on its account
+EXAMPLE_HARVESTER_RESOLUTION = (
+    '2025-03-01 custom "会议决议" "2025-03-村代会-1" "村民代表会议" "购置农用设备" 90000.00 CNY\n'
+)
+EXAMPLE_HARVESTER_ASSET = (
+    '2025-03-10 custom "资产" "ZC-021" "联合收割机" "机器设备" 85000.00 CNY\n'
+    '  account: "Assets:151-固定资产:15102-机器设备"\n'
+    '  location: "村集体农机库"\n'
+)
+EXAMPLE_HARVESTER_BOUGHT = """2025-03-10 * "梅川县农机销售有限公司" "购置村集体联合收割机"
+  voucher: "2025-03-001"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  meeting: "2025-03-村代会-1"
+  invoice: "25332000000041230002"
+  Assets:151-固定资产:15102-机器设备  85000.00 CNY
+  Assets:102-银行存款:10201-农商行
+""" + example_voucher("2025-04-02", "2025-04-001")
+
+
 EXPLAIN_VL707 = Explanation(
     checks=(
         "每个季度末，把登记在某个固定资产（151）明细科目上、尚未处置的资产（`资产` 指令）的原值相加，"
@@ -484,35 +505,8 @@ EXPLAIN_VL707 = Explanation(
         "检查中常见换届时资产“说不清”：账上有固定资产，却找不到是哪些东西；或者资产在用，账上没有。"
         "资产登记簿与账簿一致，交接和清产核资才有依据。"
     ),
-    compliant=(
-        '2025-03-01 custom "会议决议" "2025-03-村代会-1" "村民代表会议" "购置农用设备" 90000.00 CNY\n'
-        '2025-03-10 custom "资产" "ZC-021" "联合收割机" "机器设备" 85000.00 CNY\n'
-        '  account: "Assets:151-固定资产:15102-机器设备"\n'
-        '  location: "村集体农机库"\n'
-        """2025-03-10 * "梅川县农机销售有限公司" "购置村集体联合收割机"
-  voucher: "2025-03-001"
-  handler: "吴志强"
-  reviewer: "赵德明"
-  approver: "李红梅"
-  meeting: "2025-03-村代会-1"
-  invoice: "25332000000041230002"
-  Assets:151-固定资产:15102-机器设备  85000.00 CNY
-  Assets:102-银行存款:10201-农商行
-""" + example_voucher("2025-04-02", "2025-04-001")
-    ),
-    offending=(
-        '2025-03-01 custom "会议决议" "2025-03-村代会-1" "村民代表会议" "购置农用设备" 90000.00 CNY\n'
-        """2025-03-10 * "梅川县农机销售有限公司" "购置村集体联合收割机"
-  voucher: "2025-03-001"
-  handler: "吴志强"
-  reviewer: "赵德明"
-  approver: "李红梅"
-  meeting: "2025-03-村代会-1"
-  invoice: "25332000000041230002"
-  Assets:151-固定资产:15102-机器设备  85000.00 CNY
-  Assets:102-银行存款:10201-农商行
-""" + example_voucher("2025-04-02", "2025-04-001")
-    ),
+    compliant=EXAMPLE_HARVESTER_RESOLUTION + EXAMPLE_HARVESTER_ASSET + EXAMPLE_HARVESTER_BOUGHT,
+    offending=EXAMPLE_HARVESTER_RESOLUTION + EXAMPLE_HARVESTER_BOUGHT,
     decisions=(
         "按明细科目比较该科目自身的余额（不含下级科目）：资产的 `account` 应写账上实际记载它的科目。",
         "资源（土地、林地、水面等原值为 0、不写 `account` 的）只登记，不与账簿比较；"
