@@ -19,6 +19,11 @@ the steadier figure on a busy machine: other processes stretch wall time, not CP
 `--repeat N` the two commands run alternately N times each and the fastest run of each is
 shown; the phases are CPU seconds inside one process. Time should grow linearly with size: the
 table shows CPU seconds per 1,000 transactions.
+
+`--instructions` counts instead the instructions each command executes under valgrind's
+callgrind (one run each, about 50 times slower than a plain run): the count is the same whatever
+else the machine is doing, so a change of a few percent shows on a busy machine, where CPU
+seconds of two runs differ by 20%.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -206,6 +212,32 @@ def report(results: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def instructions(command: list[str], env: dict[str, str]) -> int:
+    """Instructions `command` executes, counted by callgrind (its children are not followed)."""
+    out = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    match = re.search(r"Collected : (\d+)", out.stderr)
+    if match is None:
+        raise SystemExit(f"callgrind gave no count for {command}: {out.stderr[-400:]}")
+    return int(match.group(1))
+
+
+def count_instructions(size: int, seed: int) -> str:
+    main, manifest = books(size, seed)
+    env = {**os.environ, "VILLAGE_LEDGER_TODAY": str(manifest["as_of"])}
+    bean = instructions([str(BIN / "bean-check"), "-C", str(main)], env)
+    check = instructions(
+        [str(BIN / "village-ledger"), "check", str(main), "--jobs", "1", "--format", "json",
+         "--no-cache"], env,
+    )  # fmt: skip
+    return (
+        f"{size:>7} {manifest['transactions']:>7} | {bean / 1e9:>8.3f} {check / 1e9:>8.3f} "
+        f"{check / bean:>6.3f}"
+    )
+
+
 def compile_bytecode() -> None:
     """Write the bytecode of village-ledger's own modules first, as installing it does.
 
@@ -225,8 +257,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
+    parser.add_argument(
+        "--instructions", action="store_true",
+        help="count instructions under callgrind instead of timing (steady on a busy machine)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     compile_bytecode()
+    if args.instructions:
+        print(f"{'size':>7} {'txns':>7} | {'G instr':>8} {'G instr':>8} {'ratio':>6}")
+        print(f"{'':>7} {'':>7} | {'bean':>8} {'check':>8} {'':>6}")
+        for size in args.sizes:
+            print(count_instructions(size, args.seed), flush=True)
+        return 0
     results = [measure(size, args.seed, max(1, args.repeat)) for size in args.sizes]
     print(report(results))
     if args.json:
