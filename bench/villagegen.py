@@ -103,6 +103,17 @@ INC_SHOP = "Income:501-经营收入:50102-租赁收入:5010202-门面租赁"
 INC_TRANSFER = "Income:503-补助收入:50301-转移支付"
 INC_RUNNING = "Income:503-补助收入:50302-运转经费补助"
 INC_INTEREST = "Income:504-其他收入:50401-利息收入"
+INC_SERVICE = "Income:501-经营收入:50103-服务收入"
+
+# The bench turns the monthly activity up `scale` times, but a village's contracts do not grow
+# with its vouchers: a large village still lets its farmland and pond, a few 厂房 and a row of
+# 门面, and lets 零星耕地 one-off now and then. So at most MAX_PLANTS 厂房 and MAX_SHOPS 门面
+# leases, and one one-off letting a month in ONE_OFF_MONTHS; the receipts more leases and
+# lettings would have brought are service fees (机耕、灌溉), which need no contract, so a
+# month holds as many vouchers as before.
+MAX_PLANTS = 6
+MAX_SHOPS = 24
+ONE_OFF_MONTHS = range(2, 8)  # February to July
 
 EXP_PAY = "Expenses:513-管理费用:51301-干部报酬"
 EXP_OFFICE = "Expenses:513-管理费用:51302-办公费"
@@ -275,7 +286,7 @@ class VillageGenerator:
         self.contractors = self._pool(["水电安装队", "建筑维修队", "园林绿化队"], spec.scale)
         self.shop_tenants = list(spec.shop_tenants) + [
             f"个体户{self.person_name()}（{spec.short}门面{i + 1}号）"
-            for i in range(len(spec.shop_tenants), max(1, spec.scale // 2))
+            for i in range(len(spec.shop_tenants), min(max(1, spec.scale // 2), MAX_SHOPS))
         ]
         self.month_cash_budget: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
         # the contract and asset registers (三资): every lease and letting under a 合同, every
@@ -850,7 +861,7 @@ class VillageGenerator:
             return min(day, end)
 
         if m in (1, 4, 7, 10):
-            for unit in range(max(1, spec.scale // 5)):
+            for unit in range(min(max(1, spec.scale // 5), MAX_PLANTS)):
                 tenant = spec.plant_tenant if unit == 0 else f"{spec.short}第{unit + 1}号厂房承租户"
                 quarter = (m - 1) // 3 + 1
                 day = on(10 + unit % 10)
@@ -892,14 +903,24 @@ class VillageGenerator:
         # is drawn again
         officers = {t.person for t in self.roster.terms}
         officers |= {p for a, b, _ in self.roster.relatives for p in (a, b)}
-        for _ in range(spec.scale - 1):
+        for i in range(spec.scale - 1 + self.leases_beyond_caps(m)):
             farmer = self.person_name()
             while farmer in officers:
                 farmer = self.person_name()
             day, fee = on(rng.randint(2, 27)), yuan(rng.randint(30, 120) * 100)
-            letting = self.contract(farmer, "发包", "村集体零星耕地", day, fee, "一次", None)
-            self.receive(day, farmer, f"收到{farmer}{y}年度耕地承包费", INC_FARMLAND, fee,
-                         contract=letting)  # fmt: skip
+            if i == 0 and m in ONE_OFF_MONTHS:
+                letting = self.contract(farmer, "发包", "村集体零星耕地", day, fee, "一次", None)
+                self.receive(day, farmer, f"收到{farmer}{y}年度耕地承包费", INC_FARMLAND, fee,
+                             contract=letting)  # fmt: skip
+            else:
+                self.receive(day, farmer, f"收到{farmer}{m}月份机耕、灌溉服务费", INC_SERVICE,
+                             fee)  # fmt: skip
+
+    def leases_beyond_caps(self, month: int) -> int:
+        """The receipts a month would hold from the leases beyond MAX_PLANTS and MAX_SHOPS."""
+        shops = max(1, self.spec.scale // 2) - max(len(self.shop_tenants), 1)
+        plants = max(1, self.spec.scale // 5) - MAX_PLANTS if month in (1, 4, 7, 10) else 0
+        return max(shops, 0) + max(plants, 0)
 
     def road_fund(self) -> None:
         """The 村道硬化 special fund: received, decided, spent on 153, completed into 151."""
