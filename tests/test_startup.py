@@ -17,7 +17,7 @@ HEAVY = ("pandas", "openpyxl", "weasyprint", "dask", "distributed", "pyarrow", "
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers" / "huangmei"
 
 
-def imported_after(code: str) -> set[str]:
+def imported_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     """The modules a fresh interpreter holds after running `code`."""
     script = f"import sys\n{code}\nprint('\\n'.join(sys.modules))"
     out = subprocess.run(
@@ -25,7 +25,7 @@ def imported_after(code: str) -> set[str]:
         capture_output=True,
         text=True,
         check=True,
-        env={"VILLAGE_LEDGER_TODAY": "2026-10-31", "PATH": ""},
+        env={"VILLAGE_LEDGER_TODAY": "2026-10-31", "PATH": "", **(env or {})},
     )
     return set(out.stdout.split())
 
@@ -48,7 +48,34 @@ def test_a_check_imports_neither_heavy_libraries_nor_other_commands() -> None:
     assert {m.split(".")[0] for m in modules} & {*HEAVY, "rich"} == set()
     others = {f"village_ledger.cli.{module}" for module in ELSEWHERE.values()}
     assert modules & others == set()
+    assert modules & set(UNUSED_BY_A_CHECK) == set()
     assert "village_ledger.audit" in modules  # it did check
+
+
+# what a `--no-cache` JSON check without a baseline uses none of: the result cache (and the
+# tempfile, shutil, bz2 and lzma it would bring for its writes), the baseline and the writing of
+# files, the JUnit format's XML library
+UNUSED_BY_A_CHECK = ("village_ledger.cache", "village_ledger.baseline", "village_ledger.writing",
+                     "tempfile", "shutil", "xml.etree.ElementTree")  # fmt: skip
+
+
+def test_what_a_check_leaves_unimported_is_imported_by_the_options_that_use_it(
+    tmp_path: Path,
+) -> None:
+    """The modules left out above are imported when a run needs them (a check with the cache,
+    writing a baseline, the JUnit format), and still do their work there."""
+    baseline = tmp_path / "baseline.json"
+    modules = imported_after(
+        "from village_ledger.cli.main import main\n"
+        f"for args in (['--format', 'junit', '--write-baseline', {str(baseline)!r}], []):\n"
+        "    try:\n"
+        f"        main(['check', {str(SAMPLE)!r}, '--jobs', '1', '--format', 'json', *args])\n"
+        "    except SystemExit:\n"
+        "        pass",
+        {"VILLAGE_LEDGER_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert set(UNUSED_BY_A_CHECK) <= modules
+    assert baseline.exists() and any((tmp_path / "cache").iterdir())
 
 
 def test_every_command_is_found_in_the_module_that_names_it() -> None:

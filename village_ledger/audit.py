@@ -39,9 +39,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from village_ledger.cache import CachedVillage, Lookup, ResultCache
 from village_ledger.engine import (
     Selector,
     beancount_finding,
@@ -60,6 +59,10 @@ from village_ledger.paths import find_villages
 from village_ledger.rectification import needs_every_rule, settle_run
 from village_ledger.registry import Rule, all_rules
 from village_ledger.sealing import today
+
+if TYPE_CHECKING:
+    # the cache module is imported where a cache is used: a `--no-cache` run never loads it
+    from village_ledger.cache import CachedVillage, Lookup, ResultCache
 
 ALL = Selector()
 # Beancount's own checks and no rule: what `seal` needs before it computes a digest
@@ -287,6 +290,8 @@ def _judge(
         result.summaries = collect(model, rules)
         result.rectifications = list(model.rectifications)
     if cache is not None and lookup is not None:
+        from village_ledger.cache import CachedVillage
+
         kept = CachedVillage(
             result.village,
             result.main_file,

@@ -36,7 +36,6 @@ import hashlib
 import os
 import pickle
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from glob import glob
@@ -157,6 +156,8 @@ class ResultCache:
 
     @staticmethod
     def _write(target: Path, data: bytes) -> None:
+        import tempfile  # here, not at the top: a run that finds every village stored writes none
+
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".entry-", dir=target.parent)
         try:

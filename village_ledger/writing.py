@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 NEW_FILE_MODE = 0o666  # before the umask, as `open(path, "w")` would create it
@@ -75,6 +74,8 @@ def _is_root() -> bool:
 
 
 def _replace(shown: Path | str, target: Path, content: bytes, info: os.stat_result | None) -> None:
+    import tempfile  # here, not at the top: a check that writes nothing does not import it
+
     try:
         fd, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"

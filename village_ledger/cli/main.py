@@ -11,21 +11,12 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from village_ledger import __version__
 from village_ledger.audit import audit
-from village_ledger.baseline import (
-    Applied,
-    Baseline,
-    BaselineError,
-    apply_baseline,
-    read_baseline,
-)
-from village_ledger.baseline import write_baseline as write_baseline_file
-from village_ledger.cache import ResultCache
 from village_ledger.cli.progress import progress_bar
 from village_ledger.cluster import ClusterError
 from village_ledger.engine import CRASH, Selector
@@ -34,7 +25,10 @@ from village_ledger.loading import LedgerError
 from village_ledger.paths import PathError, find_villages
 from village_ledger.registry import all_rules
 from village_ledger.sealing import TodayError
-from village_ledger.writing import WriteRefused
+
+if TYPE_CHECKING:
+    from village_ledger.baseline import Applied, Baseline
+    from village_ledger.findings import Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -170,6 +164,11 @@ def check(
     _reject_unknown_codes(selector)
     old = _read_baseline(baseline) if baseline else None
     _check_writable(write_baseline)
+    cache = None
+    if not no_cache:
+        from village_ledger.cache import ResultCache  # imported only when a run uses it
+
+        cache = ResultCache.default()
     try:
         with progress_bar(len(mains), "检查") as progress:
             run = audit(
@@ -177,7 +176,7 @@ def check(
                 selector,
                 jobs=jobs or os.cpu_count() or 1,
                 keep_models=False,
-                cache=None if no_cache else ResultCache.default(),
+                cache=cache,
                 scheduler=scheduler or None,
                 progress=progress,
             )
@@ -186,19 +185,10 @@ def check(
     except ClusterError as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_CANNOT_RUN)
-    applied = apply_baseline(run.findings, old or Baseline(Counter()))
-    note = _baseline_note(baseline, old, applied)
-    if write_baseline:
-        # with --baseline, only what it already held: a baseline never takes new findings in
-        kept = applied.baselined if old is not None else [f for f in run.findings if f.is_open]
-        try:
-            count = write_baseline_file(Path(write_baseline), kept)
-        except WriteRefused as exc:
-            click.echo(f"错误：{exc}", err=True)
-            sys.exit(EXIT_CANNOT_RUN)
-        applied = apply_baseline(run.findings, Baseline(Counter(f.fingerprint for f in kept)))
-        note += f"已写入基线 {write_baseline}：{count} 条发现。"
-    run = replace(run, findings=applied.shown)
+    note = ""
+    if baseline or write_baseline:
+        shown, note = _apply_baselines(run.findings, baseline, old, write_baseline)
+        run = replace(run, findings=shown)
     out = sys.stdout
     if fmt in ("sarif", "gitlab"):
         from village_ledger.cli.scanning import write_gitlab, write_sarif
@@ -227,7 +217,32 @@ def check(
     sys.exit(EXIT_FINDINGS if run.has_errors else EXIT_OK)
 
 
+def _apply_baselines(
+    findings: list[Finding], path: str | None, old: Baseline | None, write_to: str | None
+) -> tuple[list[Finding], str]:
+    """The findings a check shows once `--baseline` (read before the check into `old`) and
+    `--write-baseline` are applied, and the note that says what they did."""
+    from village_ledger.baseline import Baseline, apply_baseline, write_baseline
+    from village_ledger.writing import WriteRefused
+
+    applied = apply_baseline(findings, old or Baseline(Counter()))
+    note = _baseline_note(path, old, applied)
+    if write_to:
+        # with --baseline, only what it already held: a baseline never takes new findings in
+        kept = applied.baselined if old is not None else [f for f in findings if f.is_open]
+        try:
+            count = write_baseline(Path(write_to), kept)
+        except WriteRefused as exc:
+            click.echo(f"错误：{exc}", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+        applied = apply_baseline(findings, Baseline(Counter(f.fingerprint for f in kept)))
+        note += f"已写入基线 {write_to}：{count} 条发现。"
+    return applied.shown, note
+
+
 def _read_baseline(path: str) -> Baseline:
+    from village_ledger.baseline import BaselineError, read_baseline
+
     try:
         return read_baseline(Path(path))
     except BaselineError as exc:

@@ -8,7 +8,6 @@ nothing; github annotations leave it out.
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
@@ -50,6 +49,8 @@ def write_github(run: Audit, out: TextIO) -> None:
 
 
 def write_junit(run: Audit, out: TextIO) -> None:
+    import xml.etree.ElementTree as ET  # for this format only: the others do not pay for it
+
     root = ET.Element("testsuites", name="village-ledger check")
     codes = [BEANCOUNT, *(family.prefix for family in FAMILIES)]
     for village in run.villages:
