@@ -19,8 +19,10 @@ VL706: a 担保 past its end that was not ended by a `终止`: the guarantee has
 VL707 (预警): at a quarter's end, a 151 account's balance differs from the 原值 of the assets
 registered on it (an asset with nothing behind it, or a balance with no asset registered).
 
-How it stays fast: contracts and assets are few; the one pass over the vouchers (those carrying
-`contract`) is the figures layer's, and VL707 asks two balances per account per quarter.
+How it stays fast: the one pass over the vouchers (those carrying `contract`) is the figures
+layer's, which also computes each contract's periods once and shares them between its value
+(VL702) and its schedule (VL701, VL705); a rule's cost then grows with the contracts and their
+periods, not with the vouchers. VL707 asks two balances per account per quarter.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, vocab
 from village_ledger.model.contracts import Contract, longer_than
 from village_ledger.model.figures import AssetGap
-from village_ledger.model.schedule import GRACE, Line, contract_value
+from village_ledger.model.schedule import GRACE, Line
 from village_ledger.model.tiers import TIERS, thresholds
 from village_ledger.money import fmt_yuan
 from village_ledger.registry import Explanation, rule
@@ -209,7 +211,7 @@ def resolution_gap(model: LedgerModel, contract: Contract) -> str | None:
     meeting = model.meetings.get(contract.meeting) if contract.meeting else None
     if meeting is not None and meeting.day > contract.day:
         meeting = None
-    value = contract_value(contract)
+    value = model.figures.contracts.value(contract)
     for tier, limit in zip(TIERS, thresholds(model, contract.day), strict=True):
         if value >= limit and (meeting is None or meeting.rank < tier.rank):
             return (
@@ -247,7 +249,7 @@ def contract_without_resolution(model: LedgerModel) -> Iterator[Hit]:
                 contract.meta,
                 f"{named(contract)}{gap}",
                 contract.day,
-                amount=contract_value(contract),
+                amount=model.figures.contracts.value(contract),
             )
 
 
@@ -341,10 +343,14 @@ EXPLAIN_VL704 = Explanation(
 )
 
 
-def related_to_cadre(model: LedgerModel, person: str, day: date) -> str | None:
+def related_to_cadre(
+    model: LedgerModel, person: str, day: date, with_relatives: set[str]
+) -> str | None:
     roles = model.roster.roles_of(person, day)
     if roles:
         return f"对方{person}签订时任{'、'.join(sorted(roles))}"
+    if person not in with_relatives:  # most counterparties: no term to look through
+        return None
     for term in model.roster.terms:
         if term.covers(day) and term.person != person:
             relation = model.roster.relation(person, term.person)
@@ -356,8 +362,9 @@ def related_to_cadre(model: LedgerModel, person: str, day: date) -> str | None:
 @rule("VL704", "合同对方是村干部或其近亲属", Severity.WARNING, explain=EXPLAIN_VL704)
 def contract_with_cadre(model: LedgerModel) -> Iterator[Hit]:
     """The counterparty holds a role on the signing day, or is a close relative of one who does."""
+    with_relatives = model.roster.with_relatives()
     for contract in model.contracts:
-        why = related_to_cadre(model, contract.counterparty, contract.day)
+        why = related_to_cadre(model, contract.counterparty, contract.day, with_relatives)
         if why is not None:
             yield Hit(
                 contract.meta,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -113,6 +114,31 @@ def test_renewal_amendment_and_termination(tmp_path: Path) -> None:
     # a period falling due after the 终止 is not due; before the 终止 was written, the renewed
     # term's periods to 2030 were
     assert [i.label for i in instalments(contract, date(2028, 1, 15))][-2:] == ["2028", "2029"]
+
+
+def test_the_figures_share_each_contracts_periods_between_its_changes(tmp_path: Path) -> None:
+    """The figures compute a contract's periods once for each number of changes in force and
+    share them between its value and its schedules: on every day they are the periods computed
+    afresh, and the value is the periods as signed, whatever changed since."""
+    body = (
+        SHOP
+        + '2025-06-01 custom "合同变更" "HT-2024-003" "变更" 30000.00 CNY "店面部分收回"\n'
+        + '2027-02-20 custom "合同变更" "HT-2024-003" "续签" 2030-02-28 38000.00 CNY "续租三年"\n'
+        + '  meeting: "2024-02-村代会-2"\n'
+        + '2028-02-01 custom "合同变更" "HT-2024-003" "终止" "承租人退租，押金已退"\n'
+    )
+    model = model_of(make_village(tmp_path, body))
+    contract = model.contracts.by_id["HT-2024-003"]
+    figures = model.figures.contracts
+    assert figures.value(contract) == 3 * D(36000)  # as signed, before any change
+    day = date(2024, 2, 1)
+    while day < date(2031, 1, 1):
+        assert list(figures.instalments(contract, day)) == instalments(contract, day), day
+        shown = figures.schedule(contract, day)
+        assert [line.instalment for line in shown.lines] == instalments(contract, day), day
+        day += timedelta(days=45)
+    assert list(figures.instalments(contract)) == instalments(contract)
+    assert figures.value(contract) == 3 * D(36000)
 
 
 @pytest.mark.parametrize(
@@ -231,9 +257,36 @@ def test_received_arrears_and_not_yet_due_add_up_to_the_total(
     day = start + timedelta(days=as_of)
     schedule = build_schedule(c, moves, day, lambda due: 30)
     assert schedule.received + schedule.arrears + schedule.not_yet_due == schedule.total
+    assert schedule.late_lines == [line for line in schedule.lines if line.late > 0]
     for line in schedule.lines:
         assert 0 <= line.received <= line.amount
         assert 0 <= line.late <= line.amount
     # every yuan that came in (to the day) settled a period or is left over
     came_in = sum((m.amount for m in moves if m.day <= day), D(0))
     assert schedule.received + schedule.surplus_amount == came_in
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    start=st.dates(date(2023, 1, 1), date(2026, 12, 31)),
+    days=st.integers(0, 800),
+    due_day=st.integers(1, 31),
+)
+def test_a_monthly_contracts_periods_are_its_calendar_months(
+    start: date, days: int, due_day: int
+) -> None:
+    """Each month of the term, from the calendar: due on `due-day` (the month's last day when
+    shorter, the start when later), the first month from the start, the last to the end."""
+    c = contract(vocab.MONTHLY, start, days, D(100), f"{due_day:02d}")
+    expected = []
+    year, month = start.year, start.month
+    while date(year, month, 1) <= c.end:
+        length = calendar.monthrange(year, month)[1]
+        due = max(date(year, month, min(due_day, length)), start)
+        if due <= c.end:
+            first = max(date(year, month, 1), start)
+            last = min(date(year, month, length), c.end)
+            expected.append((f"{year}-{month:02d}", first, last, due))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    found = [(i.label, i.first, i.last, i.due) for i in instalments(c)]
+    assert found == expected

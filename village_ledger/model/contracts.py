@@ -171,6 +171,7 @@ class Contracts:
     def __init__(self, contracts: Iterable[Directive], changes: Iterable[Directive]) -> None:
         self.hits: list[Hit] = []
         self.by_id: dict[str, Contract] = {}
+        self._sorted: list[Contract] | None = None
         for d in sorted(contracts, key=lambda d: d.day):
             contract = self._read(d)
             if contract is not None:
@@ -350,7 +351,9 @@ class Contracts:
         return self.by_id.get(ident)
 
     def __iter__(self) -> Iterator[Contract]:
-        return iter(sorted(self.by_id.values(), key=lambda c: (c.day, c.id)))
+        if self._sorted is None:  # every VL7xx rule and report goes through the register
+            self._sorted = sorted(self.by_id.values(), key=lambda c: (c.day, c.id))
+        return iter(self._sorted)
 
     def __len__(self) -> int:
         return len(self.by_id)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -102,13 +102,16 @@ def _periods(contract: Contract, end: date) -> Iterable[tuple[str, date, date, d
             yield str(quarter), first, min(quarter.last_day, end), first
             quarter = quarter.next()
     else:
-        year, month = start.year, start.month
-        while (first_of_month := date(year, month, 1)) <= end:
-            first = max(first_of_month, start)
-            due = max(_on(year, month, int(contract.due_day)), start)
-            last = min(_on(year, month, 31), end)
-            yield f"{year}-{month:02d}", first, last, due
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        due_day = int(contract.due_day)
+        first_of_month = date(start.year, start.month, 1)
+        while first_of_month <= end:
+            year, month = first_of_month.year, first_of_month.month
+            following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+            last_of_month = following - ONE_DAY
+            due = first_of_month.replace(day=min(due_day, last_of_month.day))  # _on, month known
+            first, last = max(first_of_month, start), min(last_of_month, end)
+            yield f"{year}-{month:02d}", first, last, max(due, start)
+            first_of_month = following
 
 
 def instalments(
@@ -119,17 +122,18 @@ def instalments(
     end = contract.end if as_signed else contract.ends(as_of)
     amounts = [(date.min, contract.amount)] if as_signed else contract.amounts(as_of)
     found: list[Instalment] = []
+    steady = amounts[0][1] if len(amounts) == 1 else None  # most contracts are never amended
     for label, first, last, due in _periods(contract, end):
         if due > end:
             continue
-        amount = next(a for since, a in reversed(amounts) if since <= due)
+        amount = steady if steady is not None else _in_force(amounts, due)
         found.append(Instalment(len(found), label, first, last, due, amount))
     return found
 
 
-def contract_value(contract: Contract) -> Decimal:
-    """The total value as signed: the amount times its periods, or the price (VL702)."""
-    return sum((i.amount for i in instalments(contract, as_signed=True)), ZERO)
+def _in_force(amounts: list[tuple[date, Decimal]], due: date) -> Decimal:
+    """The amount per period of a period due on `due`: the latest set on or before it."""
+    return next(a for since, a in reversed(amounts) if since <= due)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +306,9 @@ class Schedule:
 
     @property
     def late_lines(self) -> list[Line]:
-        return [line for line in self.lines if line.late > 0]
+        # a period not yet due cannot be late (grace days are never negative): most of a long
+        # contract's lines are skipped
+        return [line for line in self.lines if line.due < self.as_of and line.late > 0]
 
 
 def contract_money(entry: data.Transaction, contract: Contract | None, chart: Chart) -> Decimal:
@@ -346,6 +352,7 @@ class ContractFigures:
             else:
                 self.money[ident].append(moved)
         self._schedules: dict[tuple[str, date], Schedule] = {}
+        self._instalments: dict[tuple[str, int], tuple[Instalment, ...]] = {}
 
     @functools.cached_property
     def books_end(self) -> date | None:
@@ -383,9 +390,33 @@ class ContractFigures:
         grace = policy_reader(self.model, GRACE)
         return lambda due: int(grace(due))
 
+    def instalments(self, contract: Contract, as_of: date | None = None) -> tuple[Instalment, ...]:
+        """`instalments(contract, as_of)`, computed once for each contract and number of
+        changes in force: its value (VL702) and its schedules on every day up to its next change
+        share them."""
+        return self._instalments_with(contract, len(contract.changes_by(as_of)), as_of)
+
+    def value(self, contract: Contract) -> Decimal:
+        """The total value as signed: the amount times its periods, or the price (VL702)."""
+        return sum((i.amount for i in self._instalments_with(contract, 0, None)), ZERO)
+
+    def _instalments_with(
+        self, contract: Contract, in_force: int, as_of: date | None
+    ) -> tuple[Instalment, ...]:
+        key = (contract.id, in_force)
+        found = self._instalments.get(key)
+        if found is None:
+            # with no change in force a contract's periods are those as signed
+            found = tuple(instalments(contract, as_of, as_signed=not in_force))
+            self._instalments[key] = found
+        return found
+
     def _build(self, contract: Contract, day: date) -> Schedule:
         money = self.money.get(contract.id, [])
-        return build_schedule(contract, money, day, self._grace_on, since=self.books_start)
+        parts = self.instalments(contract, day)
+        return build_schedule(
+            contract, money, day, self._grace_on, since=self.books_start, parts=parts
+        )
 
 
 def build_schedule(
@@ -394,11 +425,14 @@ def build_schedule(
     day: date,
     grace_on: Callable[[date], int],
     since: date | None = None,
+    parts: Sequence[Instalment] | None = None,
 ) -> Schedule:
     """The contract's schedule as of `day` from the money under it (in date order) and the
-    grace days in force on each due day. Periods due before `since` (the books' first day)
-    were settled in the books before these and are left out."""
-    parts = instalments(contract, day)
+    grace days in force on each due day; `parts` are `instalments(contract, day)` when the
+    caller has them. Periods due before `since` (the books' first day) were settled in the
+    books before these and are left out."""
+    if parts is None:
+        parts = instalments(contract, day)
     if since is not None and parts and parts[0].due < since:
         kept = [part for part in parts if part.due >= since]
         parts = [replace(part, index=i) for i, part in enumerate(kept)]
@@ -429,7 +463,7 @@ class _Settling:
     """The periods' open amounts while money is settled against them: the oldest open period
     is kept at hand, so a long monthly contract settles in one pass, not one pass a receipt."""
 
-    def __init__(self, parts: list[Instalment]) -> None:
+    def __init__(self, parts: Sequence[Instalment]) -> None:
         self.open = [part.amount for part in parts]
         self.amounts = [part.amount for part in parts]
         self.settled: list[list[Settlement]] = [[] for _ in parts]
