@@ -123,7 +123,13 @@ def test_an_unchanged_village_is_not_rewritten(
     text = year_file.read_text(encoding="utf-8")
     first = text.index('invoice: "')
     end = text.index('"', first + len('invoice: "'))
-    year_file.write_text(text[: first + len('invoice: "')] + str(invoice) + text[end:], "utf-8")
+    text = text[: first + len('invoice: "')] + str(invoice) + text[end:]
+    # and books one of its own invoices twice, which is no duplicate across villages
+    second = text.index('invoice: "', end) + len('invoice: "')
+    own = text[second : text.index('"', second)]
+    third = text.index('invoice: "', second) + len('invoice: "')
+    text = text[:third] + own + text[text.index('"', third) :]
+    year_file.write_text(text, "utf-8")
     assert run_export(township, out, cache) == {
         "written": ["taibai"],
         "kept": ["huangmei"],
@@ -141,6 +147,25 @@ def test_an_unchanged_village_is_not_rewritten(
     assert read(out, "SELECT count(*) FROM findings WHERE rule = 'VL603'")[0][0] > 0
     duplicates = read(out, NAMED["duplicate-invoices"].sql)
     assert str(invoice) in {row[0] for row in duplicates}
+    assert duplicates == duplicate_invoices_in_python(out)
+
+
+def duplicate_invoices_in_python(out: Path) -> list[tuple[str, int, str]]:
+    """The shipped query's answer computed from the plain rows: an invoice booked in two or
+    more villages, with the village count and its vouchers in order."""
+    rows = read(out, "SELECT invoice, county, township, village, voucher FROM vouchers")
+    where: dict[str, list[tuple[str, str, str, str]]] = {}
+    for invoice, county, township, village, voucher in rows:
+        if invoice is not None:
+            where.setdefault(invoice, []).append((county, township, village, voucher))
+    answer = []
+    for invoice in sorted(where):
+        booked = sorted(where[invoice])
+        villages = {place[:3] for place in booked}
+        if len(villages) > 1:
+            listed = "、".join(f"{c}{t}{v} {voucher}" for c, t, v, voucher in booked)
+            answer.append((invoice, len(villages), listed))
+    return answer
 
 
 def test_sql_runs_the_shipped_queries_and_refuses_bad_ones(township: Path, tmp_path: Path) -> None:
