@@ -6,10 +6,9 @@ an outflow; moving money between the village's own cash and bank accounts is not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 
@@ -18,8 +17,10 @@ from village_ledger.model.accounts import CASH, NOT_MONEY, AccountInfo, Chart
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
-class Payment:
+class Payment(NamedTuple):
+    """A tuple, not a dataclass: one is made for most vouchers of the books, and a frozen
+    dataclass's `__init__` (an `object.__setattr__` per field) cost 40% of building the model."""
+
     entry: data.Transaction
     amount: Decimal  # net outflow from cash and bank, positive
     cash: Decimal  # the part of it paid in cash, positive or zero
@@ -64,5 +65,7 @@ def as_payment(entry: data.Transaction, chart: Chart) -> Payment | None:
                 cash += number
     if money >= 0 or not others:
         return None
-    targets = tuple((chart.get(p.account), p) for p in others)
-    return Payment(entry, -money, max(-cash, ZERO), targets)
+    info = chart.get
+    targets = tuple([(info(p.account), p) for p in others])
+    # `max(-cash, ZERO)`, the zero as written when no cash moved
+    return Payment(entry, -money, -cash if cash <= 0 else ZERO, targets)
