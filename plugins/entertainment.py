@@ -26,7 +26,7 @@ cap or the mark is reported again if it crosses it again.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import ROUND_CEILING, Decimal
 
 from village_ledger.beancount_plugin import make_plugin
@@ -440,23 +440,59 @@ EXPLAIN_VL406 = Explanation(
 )
 
 
+def keyword_finder(keywords: tuple[str, ...]) -> Callable[[str, str], list[str]]:
+    """The keywords a payee and narration name, sorted, as found in `payee　narration`.
+
+    Most payees and narrations recur, but not together: each is searched once, alone, and the
+    two findings joined. A keyword holding the full-width space that joins them could match
+    across both: then each pair is searched as one text."""
+    pattern = re.compile("|".join(map(re.escape, keywords)))
+    if any("　" in keyword for keyword in keywords):
+        pairs: dict[tuple[str, str], list[str]] = {}
+
+        def in_pair(payee: str, narration: str) -> list[str]:
+            found = pairs.get((payee, narration))
+            if found is None:
+                text = f"{payee}　{narration}"
+                found = pairs[payee, narration] = sorted(set(pattern.findall(text)))
+            return found
+
+        return in_pair
+    seen: dict[str, list[str]] = {}
+    joined: dict[tuple[str, str], list[str]] = {}
+
+    def in_text(text: str) -> list[str]:
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = pattern.findall(text)
+        return found
+
+    def in_both(payee: str, narration: str) -> list[str]:
+        found = in_text(payee) + in_text(narration)
+        if not found:
+            return found
+        key = (payee, narration)
+        words = joined.get(key)
+        if words is None:
+            words = joined[key] = sorted(set(found))
+        return words
+
+    return in_both
+
+
 @rule("VL406", "变相招待", Severity.WARNING, reads=(DISGUISED,), explain=EXPLAIN_VL406)
 def disguised_entertainment(model: LedgerModel) -> Iterator[Hit]:
     """Meals, banquets, gifts or lodging paid to an expense account other than 招待费: the
     narration or payee names a word of 招待关键词."""
     keywords_on = policy_reader(model, DISGUISED)
-    patterns: dict[tuple[str, ...], re.Pattern[str]] = {}
-    seen: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+    finders: dict[tuple[str, ...], Callable[[str, str], list[str]]] = {}
     for payment in model.payments:
         entry = payment.entry
-        keywords = keywords_on(payment.day)
-        key = (entry.payee or "", entry.narration or "", keywords)
-        found = seen.get(key)
-        if found is None:
-            pattern = patterns.get(keywords)
-            if pattern is None:
-                pattern = patterns[keywords] = re.compile("|".join(map(re.escape, keywords)))
-            found = seen[key] = sorted(set(pattern.findall(f"{key[0]}　{key[1]}")))
+        keywords = keywords_on(entry.date)
+        finder = finders.get(keywords)
+        if finder is None:
+            finder = finders[keywords] = keyword_finder(keywords)
+        found = finder(entry.payee or "", entry.narration or "")
         if not found or not spending_outside_entertainment(payment):
             continue
         booked = next(info.name for info, _ in payment.targets if info.name.startswith("Expenses:"))

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.support import check, line_of, make_village
@@ -275,3 +275,29 @@ def test_banned_item_outside_entertainment_is_not_this_rule(tmp_path: Path) -> N
   Assets:102-银行存款:10201-农商行
 """
     assert found(make_village(tmp_path, body), "VL404") == []
+
+
+# VL406 searches a payee and a narration each once, alone: the words found are the same as in
+# the two written as one text, `payee　narration`, whatever the keywords (one that holds the
+# full-width space joining them too)
+_TEXT = st.text(alphabet="餐宴酒店礼品卡 　a", max_size=8)
+
+
+@settings(max_examples=60)
+@example(keywords=("店　餐",), pairs=[("酒店", "餐费")])
+@given(
+    keywords=st.lists(_TEXT.filter(bool), min_size=1, max_size=4).map(tuple),
+    pairs=st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=4),
+)
+def test_keywords_found_as_in_payee_and_narration_written_together(
+    keywords: tuple[str, ...], pairs: list[tuple[str, str]]
+) -> None:
+    import re
+
+    from plugins.entertainment import keyword_finder
+
+    pattern = re.compile("|".join(map(re.escape, keywords)))
+    finder = keyword_finder(keywords)
+    for payee, narration in pairs + pairs:  # again: from what was remembered
+        together = sorted(set(pattern.findall(f"{payee}　{narration}")))
+        assert finder(payee, narration) == together
