@@ -93,7 +93,7 @@ class Contract:
         return self.kind in vocab.PAYING_KINDS
 
     def changes_by(self, day: date | None) -> tuple[Change, ...]:
-        if day is None:
+        if day is None or not self.changes:  # most contracts are never changed
             return self.changes
         return tuple(c for c in self.changes if c.day <= day)
 
