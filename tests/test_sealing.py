@@ -7,6 +7,7 @@ Ledgers are written as text and read back through Beancount's loader, so what is
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import shutil
 from dataclasses import dataclass, replace
@@ -27,15 +28,18 @@ from village_ledger.sealing import (
     FORM_1,
     QuarterBooks,
     digest_of,
-    dumps,
     number,
     quarter_books,
     record,
+    record_form,
     seal_books,
     seal_lines,
     today,
     transaction_form,
 )
+
+# the encoder the canonical form is defined by, built here rather than taken from the module
+ORACLE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 Q1 = Quarter(2025, 1)
 BANK = "Assets:102-银行存款:10201-农商行"
@@ -178,8 +182,10 @@ def quarter_digest(main: Path, quarter: Quarter = Q1) -> str:
 
 def assert_fast_records_match_their_definition(entries: list[data.Directive]) -> None:
     for entry in entries:
+        form = record_form(entry)
+        assert record(entry) == (None if form is None else ORACLE(form))
         if isinstance(entry, data.Transaction) and entry.flag != "P":
-            assert record(entry) == dumps(transaction_form(entry))
+            assert record(entry) == ORACLE(transaction_form(entry))
 
 
 @settings(max_examples=60)
@@ -460,6 +466,7 @@ def test_a_voucher_record_spells_every_kind_of_metadata_value_as_its_definition(
     from datetime import datetime
 
     from beancount.core.amount import Amount as Amt
+    from beancount.parser.grammar import ValueType
 
     values: list[object] = [
         '文本 "引号" \\ 与换行\n',
@@ -485,4 +492,116 @@ def test_a_voucher_record_spells_every_kind_of_metadata_value_as_its_definition(
         entry = data.Transaction(
             meta, date(2025, 3, 8), "*", None, "买", frozenset(), frozenset(), [posting, other]
         )
-        assert record(entry) == dumps(transaction_form(entry)), value
+        assert record(entry) == ORACLE(transaction_form(entry)), value
+        custom = data.Custom(meta, date(2025, 3, 8), "合同", [ValueType(value, type(value))] * 2)
+        assert record(custom) == ORACLE(record_form(custom)), value
+
+
+# Books with every kind of entry and value the canonical form spells, written awkwardly: the
+# digests below were computed when the form was defined and must never change (every sealed
+# quarter in users' ledgers depends on the exact bytes), whatever makes the records faster.
+AWKWARD_TOWNSHIP = """\
+2024-01-01 custom "财务制度" "现金支付限额" 1000.00 CNY
+2025-02-01 custom "任职" "郑国庆" "副主任"
+  note: "乡镇\\\\备案"
+2025-08-01 custom "财务制度" "公开期限天数" 10
+2024-01-01 custom "公开网址" "https://example.org/"
+"""
+AWKWARD_VILLAGE = """\
+option "operating_currency" "CNY"
+include "township.beancount"
+2024-01-01 open Assets:Bank CNY
+2024-01-01 open Assets:Cash
+2024-01-01 open Assets:Stock
+2024-01-01 open Expenses:513-办公费
+2024-01-01 open Income:Other
+2024-01-01 open Equity:Opening
+2024-12-20 custom "会议决议" "2024-12-村代会-1" "村民代表会议" "修路 \\"一号\\"" 117500.00 CNY
+  decided: 2024-12-20
+2024-12-21 custom "合同" "HT-1" "租赁" "某某公司" 2025-01-01 2027-12-31 15000.00 CNY "季" TRUE 12
+  award: "公开竞价"
+  amount: 3.50 CNY
+2024-12-31 * "Opening"
+  Assets:Bank  100000.00 CNY
+  Equity:Opening
+2025-01-05 ! "城关\\"文具\\"店" "打印纸 \\\\ 反斜杠" #tag-b #tag-a ^link-2 ^link-1
+  voucher: "2025-01-001"
+  handler: "吴志强"
+  multi: "两行
+文字"
+  count: 3
+  huge: (7 * 1000000000000000000000000000000)
+  big: 123456789012345678.123456789000
+  neg: -0.00
+  flagged: TRUE
+  off: FALSE
+  day: 2025-01-04
+  money: -12.30 CNY
+  acct: Assets:Bank
+  cur: CNY
+  tagv: #tagv
+  empty:
+  Expenses:513-办公费  300.10 CNY
+    line-note: "分录 \\"注\\""
+  ! Assets:Bank  -300.10 CNY
+2025-01-06 * "买股"
+  Assets:Stock  10 STK {10.5 CNY, 2025-01-02, "lot-1"}
+  Assets:Bank
+2025-01-07 * "卖股"
+  Assets:Stock  -2 STK {10.5 CNY} @ 12 CNY
+  Assets:Bank   24 CNY
+  Income:Other
+2025-01-08 * "价格"
+  Assets:Cash  10 USD @@ 71.234 CNY
+  Assets:Bank
+2025-01-09 * "除法"
+  Expenses:513-办公费  (10/3) CNY
+  Assets:Bank
+2025-01-10 * "零"
+  Expenses:513-办公费  -0.00 CNY
+  Assets:Bank  0 CNY
+2025-01-11 txn "无标记"
+  Expenses:513-办公费  (1000 * 1000000000000000000000000000) CNY
+  Assets:Bank
+2025-02-01 balance Assets:Bank  98742.44 ~ 0.01 CNY
+  checked: "出纳"
+2025-02-02 pad Assets:Cash Equity:Opening
+2025-03-01 balance Assets:Cash  5.00 CNY
+2025-03-02 custom "离任" "王建国" 2025-03-02
+2025-03-03 custom "budget" "ascii" 1
+2025-03-04 custom "公开封存" "2024Q4" "sha256:0000000000000000000000000000000000000000000000000000000000000000"
+2025-03-05 note Assets:Bank "note"
+2025-03-06 event "location" "here"
+2025-03-07 price USD 7.1 CNY
+2025-04-01 * "下季度"
+  Expenses:513-办公费  1.00 CNY
+  Assets:Bank
+2025-04-02 custom "亲属" "甲" "乙" "配偶"
+"""
+AWKWARD_DIGESTS = {  # quarter: (digest, township digest, form 1 digest)
+    Quarter(2025, 1): (
+        "sha256:56a9b0db446520754231e0f15d981bf095e9e8270de9ce1f1339b54d576d2580",
+        "sha256:3044b3cd39f31c5ecead9d3c666505ac27367133ad23ea1b177705200474e979",
+        "sha256:58de430b81d2ce9a95eb2471b37686086eef353bda509350d56f37d8c5ac710a",
+    ),
+    Quarter(2025, 2): (
+        "sha256:dae3c640130c7aeb6f47e7dc2a46af94dd00b78571c1a9d61a07d93d84bb2e9d",
+        "sha256:3044b3cd39f31c5ecead9d3c666505ac27367133ad23ea1b177705200474e979",
+        "sha256:489057e9b906841f9ff2c3fe04d4266993e90bb19a6bedc60246576cf4efb03b",
+    ),
+}
+
+
+def test_the_digests_of_awkward_books_never_change(tmp_path: Path) -> None:
+    from beancount import loader
+
+    (tmp_path / "township.beancount").write_text(AWKWARD_TOWNSHIP, encoding="utf-8")
+    (tmp_path / "main.beancount").write_text(AWKWARD_VILLAGE, encoding="utf-8")
+    entries, _errors, _options = loader.load_file(str(tmp_path / "main.beancount"))
+    assert_fast_records_match_their_definition(entries)
+    books = quarter_books(
+        entries, AWKWARD_DIGESTS, lambda name: name.endswith("township.beancount")
+    )
+    for quarter, (digest, township, form_1) in AWKWARD_DIGESTS.items():
+        assert (books[quarter].digest, books[quarter].township_digest) == (digest, township)
+        assert books[quarter].form_1_digest == form_1

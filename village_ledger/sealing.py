@@ -178,55 +178,80 @@ dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 quote: Callable[[str], str] = json.encoder.encode_basestring
 
 
+def record_form(entry: data.Directive) -> list[Any] | None:
+    """The definition of an entry's record (None: the digest does not cover it); `record` is
+    its fast spelling."""
+    if isinstance(entry, data.Transaction):
+        return None if entry.flag == flags.FLAG_PADDING else transaction_form(entry)
+    head = entry.date.isoformat()
+    if isinstance(entry, data.Balance):
+        tolerance = number(entry.tolerance) if entry.tolerance is not None else None
+        form = [entry.account, amount_form(entry.amount), tolerance]
+        return [head, "balance", *form, meta_form(entry.meta)]
+    if isinstance(entry, data.Pad):
+        return [head, "pad", entry.account, entry.source_account, meta_form(entry.meta)]
+    if isinstance(entry, data.Custom) and is_contract_directive(entry):
+        values = [value_form(v.value) for v in entry.values]
+        return [head, "custom", entry.type, values, meta_form(entry.meta)]
+    return None
+
+
 # A check computes the records of every sealed quarter, a hundred thousand vouchers in a large
-# village, so a voucher's record is written straight as text rather than through the lists of
-# `transaction_form`: the same bytes (the tests hold them equal) at a fraction of the cost. The
-# few strings that recur on every voucher (accounts, metadata keys, currencies) are quoted once.
+# village, so vouchers and the contract's directives are written straight as text rather than
+# through the lists of `record_form`: the same bytes (the tests hold them equal) at a fraction
+# of the cost. The few strings that recur on every voucher (accounts, currencies, the metadata
+# keys of each kind of voucher) are quoted once.
 
 _QUOTED: dict[str, str] = {}
-_KEYS: dict[str, str] = {}  # metadata key -> its quoted form, "" for a key the digest ignores
-TEXT = '["s",'  # how a text value starts
+# the metadata keys of a kind of entry, in the order Beancount read them -> the keys the record
+# holds, sorted, each with the start of its item (`["voucher",`)
+_PLANS: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+CACHED = 100_000  # entries in each cache: a long-lived process reads many ledgers
 
 
 def quoted(name: str) -> str:
     """`quote` for the few strings that recur on every voucher."""
     text = _QUOTED.get(name)
     if text is None:
-        if len(_QUOTED) > 100_000:  # a long-lived process reading many ledgers
+        if len(_QUOTED) > CACHED:
             _QUOTED.clear()
         text = _QUOTED[name] = quote(name)
     return text
 
 
-def quoted_key(key: str) -> str:
-    text = _KEYS.get(key)
-    if text is None:
-        ignored = key in IGNORED_META or key[:2] == "__"
-        text = _KEYS[key] = "" if ignored else quote(key)
-    return text
+def meta_plan(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    plan = _PLANS.get(keys)
+    if plan is None:
+        if len(_PLANS) > CACHED:
+            _PLANS.clear()
+        plan = _PLANS[keys] = tuple(
+            (key, f"[{quote(key)},")
+            for key in sorted(keys)
+            if key not in IGNORED_META and key[:2] != "__"
+        )
+    return plan
 
 
 def transaction_text(entry: data.Transaction) -> str:
     postings = []
     for posting in entry.postings:
-        units = posting.units
-        if (
-            posting.cost is None
-            and posting.price is None
-            and type(units) is Amount
-            and type(units.number) is Decimal
-        ):
-            posting_flag = "null" if posting.flag is None else quote(posting.flag)
-            postings.append(
-                f'[{quoted(posting.account)},["{number(units.number)}",{quoted(units.currency)}],'
-                f"null,null,{posting_flag},{meta_text(posting.meta)}]"
-            )
-        else:
-            postings.append(dumps(posting_form(posting)))
+        account, units, cost, price, flag, meta = posting
+        # most postings: an amount in yuan, no flag and no metadata but their line
+        if cost is None and price is None and type(units) is Amount:
+            value, currency = units
+            if type(value) is Decimal:
+                postings.append(
+                    f"{_STARTS.get(account) or posting_start(account)}{number(value)}"
+                    f"{_ENDS.get(currency) or units_end(currency)}"
+                    f"{'null' if flag is None else quote(flag)},"
+                    f"{'[]' if not meta or meta.keys() <= IGNORED_META else meta_text(meta)}]"
+                )
+                continue
+        postings.append(dumps(posting_form(posting)))
     postings.sort()
     flag, payee, narration = entry.flag, entry.payee, entry.narration
     return (
-        f'["{entry.date.isoformat()}","txn",'
+        f'["{day_text(entry.date)}","txn",'
         f"{'null' if flag is None else quote(flag)},"
         f"{'null' if payee is None else quote(payee)},"
         f"{'null' if narration is None else quote(narration)},"
@@ -237,29 +262,79 @@ def transaction_text(entry: data.Transaction) -> str:
     )
 
 
+# a posting's record up to its number, by account, and from its currency to its flag
+_STARTS: dict[str, str] = {}
+_ENDS: dict[str, str] = {}
+
+
+def posting_start(account: str) -> str:
+    if len(_STARTS) > CACHED:
+        _STARTS.clear()
+    text = _STARTS[account] = f'[{quote(account)},["'
+    return text
+
+
+def units_end(currency: str) -> str:
+    if len(_ENDS) > CACHED:
+        _ENDS.clear()
+    text = _ENDS[currency] = f'",{quote(currency)}],null,null,'
+    return text
+
+
+def custom_text(entry: data.Custom) -> str:
+    values = ",".join([value_text(v.value) for v in entry.values])
+    return (
+        f'["{day_text(entry.date)}","custom",{quote(entry.type)},[{values}],'
+        f"{meta_text(entry.meta)}]"
+    )
+
+
 def meta_text(meta: Mapping[str, Any] | None) -> str:
     if not meta or meta.keys() <= IGNORED_META:  # a posting's metadata is most often its line
         return "[]"
     parts = []
-    for key in sorted(meta):
-        name = _KEYS.get(key)
-        if name is None:
-            name = quoted_key(key)
-        if not name:
-            continue
+    for key, start in meta_plan(tuple(meta)):
         value = meta[key]
         kind = type(value)
-        # most metadata: skip the dispatch and the encoder (a day and a number hold nothing to
-        # escape; `value_form` is the definition, the tests hold the two equal)
+        # most values: inline, without a call (`value_text` spells them the same)
         if kind is str:
-            parts.append(f"[{name},{TEXT}{quote(value)}]]")
+            parts.append(f'{start}["s",{quote(value)}]]')
         elif kind is date:
-            parts.append(f'[{name},["d","{value.isoformat()}"]]')
+            parts.append(f'{start}["d","{day_text(value)}"]]')
         elif kind is Decimal:
-            parts.append(f'[{name},["n","{number(value)}"]]')
+            parts.append(f'{start}["n","{number(value)}"]]')
         else:
-            parts.append(f"[{name},{dumps(value_form(value))}]")
+            parts.append(f"{start}{value_text(value)}]")
     return f"[{','.join(parts)}]"
+
+
+def value_text(value: Any) -> str:
+    """`value_form` as text: texts, days, numbers and amounts (most values) without the
+    dispatch and the encoder (a day and a number hold nothing to escape)."""
+    kind = type(value)
+    if kind is str:
+        return f'["s",{quote(value)}]'
+    if kind is date:
+        return f'["d","{day_text(value)}"]'
+    if kind is Decimal:
+        return f'["n","{number(value)}"]'
+    if kind is Amount and type(value.number) is Decimal:
+        return f'["a",["{number(value.number)}",{quoted(value.currency)}]]'
+    return dumps(value_form(value))
+
+
+_DAYS: dict[date, str] = {}
+
+
+def day_text(day: date) -> str:
+    """`day.isoformat()`, looked up: a village has a few hundred days and many entries on each,
+    and formatting a date costs ten times the lookup."""
+    text = _DAYS.get(day)
+    if text is None:
+        if len(_DAYS) > CACHED:
+            _DAYS.clear()
+        text = _DAYS[day] = day.isoformat()
+    return text
 
 
 def texts(values: Iterable[str]) -> str:
@@ -268,22 +343,12 @@ def texts(values: Iterable[str]) -> str:
 
 def record(entry: data.Directive) -> str | None:
     """The canonical line of an entry the digest covers, or None for one it does not."""
-    if isinstance(entry, data.Transaction):
-        if entry.flag == flags.FLAG_PADDING:
-            return None
-        return transaction_text(entry)
-    head = entry.date.isoformat()
-    if isinstance(entry, data.Balance):
-        tolerance = number(entry.tolerance) if entry.tolerance is not None else None
-        form = [entry.account, amount_form(entry.amount), tolerance]
-        return dumps([head, "balance", *form, meta_form(entry.meta)])
-    if isinstance(entry, data.Pad):
-        form = [entry.account, entry.source_account]
-        return dumps([head, "pad", *form, meta_form(entry.meta)])
-    if isinstance(entry, data.Custom) and is_contract_directive(entry):
-        values = [value_form(v.value) for v in entry.values]
-        return dumps([head, "custom", entry.type, values, meta_form(entry.meta)])
-    return None
+    if type(entry) is data.Transaction:
+        return None if entry.flag == flags.FLAG_PADDING else transaction_text(entry)
+    if type(entry) is data.Custom:
+        return custom_text(entry) if is_contract_directive(entry) else None
+    form = record_form(entry)
+    return None if form is None else dumps(form)
 
 
 def is_contract_directive(entry: data.Custom) -> bool:
