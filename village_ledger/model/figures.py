@@ -97,12 +97,22 @@ class _Ledger:
         self.days: dict[str, list[int]] = {}
         self.debits: dict[str, list[Decimal]] = {}
         self.credits: dict[str, list[Decimal]] = {}
+        add = self._add
         for entry in transactions:
             day = entry.date.toordinal()
             for posting in entry.postings:
-                number = posting_cny(posting)
+                units = posting.units
+                # nearly every posting is in CNY: its number is its weight, no call needed
+                if (
+                    units is not None
+                    and units.currency == CURRENCY
+                    and type(units.number) is Decimal
+                ):
+                    number: Decimal | None = units.number
+                else:
+                    number = posting_cny(posting)
                 if number is not None and number:
-                    self._add(posting.account, day, number)
+                    add(posting.account, day, number)
 
     def _add(self, account: str, day: int, number: Decimal) -> None:
         days = self.days.get(account)

@@ -253,8 +253,16 @@ class Reconciliations:
         self._moves: dict[str, list[data.Transaction]] = defaultdict(list)
         self.pending: list[Item] = []  # every `!` draft's postings on a bank account
         self._by_voucher: dict[str, data.Transaction] = {}
+        is_money: dict[str, bool] = {}  # per account: a loop, not a comprehension per entry
         for entry in model.transactions:
-            money = {p.account for p in entry.postings if chart.money_kind(p.account) != NOT_MONEY}
+            money: set[str] = set()
+            for posting in entry.postings:
+                account = posting.account
+                found = is_money.get(account)
+                if found is None:
+                    found = is_money[account] = chart.money_kind(account) != NOT_MONEY
+                if found:
+                    money.add(account)
             for account in money:
                 self._moves[account].append(entry)
             if money and entry.flag == flags.FLAG_WARNING:
