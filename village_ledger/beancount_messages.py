@@ -7,6 +7,7 @@ what to do. Messages not listed here are left as Beancount wrote them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -71,31 +72,36 @@ def _bad_date(m: re.Match[str]) -> str:
     return "日期不存在（月份应为 1—12，日不超过当月天数）"
 
 
-TRANSLATIONS: tuple[tuple[re.Pattern[str], Translate], ...] = (
-    (re.compile(r"Transaction does not balance: \((?P<amount>[^)]*)\)"), _unbalanced),
+# the patterns as written; compiled on the first message to translate (a check of books that
+# Beancount finds nothing wrong with has none, and compiling them cost a clean check its time)
+PATTERNS: tuple[tuple[str, Translate], ...] = (
+    (r"Transaction does not balance: \((?P<amount>[^)]*)\)", _unbalanced),
     (
-        re.compile(
-            r"Balance failed for '(?P<account>[^']+)': expected (?P<expected>\S+ \S+) != "
-            r"accumulated (?P<actual>\S+ \S+) \((?P<diff>\S+) too (?P<dir>much|little)\)"
-        ),
+        r"Balance failed for '(?P<account>[^']+)': expected (?P<expected>\S+ \S+) != "
+        r"accumulated (?P<actual>\S+ \S+) \((?P<diff>\S+) too (?P<dir>much|little)\)",
         _balance_failed,
     ),
-    (re.compile(r"Invalid reference to unknown account '(?P<account>[^']+)'"), _unknown_account),
-    (re.compile(r"Invalid reference to inactive account '(?P<account>[^']+)'"), _inactive_account),
-    (re.compile(r"Duplicate open directive for (?P<account>\S+)"), _duplicate_open),
-    (re.compile(r"Invalid currency (?P<currency>\S+) for account '(?P<account>[^']+)'"), _currency),
-    (re.compile(r"Invalid token: '(?P<token>.*)'"), _token),
-    (re.compile(r"^syntax error"), _syntax),
-    (re.compile(r"Invalid account name: (?P<account>\S+)"), _account_name),
-    (re.compile(r"more than one auto-posting per currency"), _auto_posting),
-    (re.compile(r"month must be in 1\.\.12|day is out of range for month"), _bad_date),
+    (r"Invalid reference to unknown account '(?P<account>[^']+)'", _unknown_account),
+    (r"Invalid reference to inactive account '(?P<account>[^']+)'", _inactive_account),
+    (r"Duplicate open directive for (?P<account>\S+)", _duplicate_open),
+    (r"Invalid currency (?P<currency>\S+) for account '(?P<account>[^']+)'", _currency),
+    (r"Invalid token: '(?P<token>.*)'", _token),
+    (r"^syntax error", _syntax),
+    (r"Invalid account name: (?P<account>\S+)", _account_name),
+    (r"more than one auto-posting per currency", _auto_posting),
+    (r"month must be in 1\.\.12|day is out of range for month", _bad_date),
 )
+
+
+@functools.cache
+def translations() -> tuple[tuple[re.Pattern[str], Translate], ...]:
+    return tuple((re.compile(pattern), translate) for pattern, translate in PATTERNS)
 
 
 def in_chinese(message: str) -> str:
     """The Chinese explanation followed by the original in brackets; unknown messages as they are."""
     text = message.strip()
-    for pattern, translate in TRANSLATIONS:
+    for pattern, translate in translations():
         match = pattern.search(text)
         if match:
             return f"{translate(match)}（{text}）"
