@@ -28,7 +28,6 @@ reports and the dashboard show; VL603 reads `sealing.SealCalendar`, which answer
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -350,8 +349,7 @@ EXPLAIN_VL604 = Explanation(
 )
 
 
-@dataclass(frozen=True)
-class LateSeal:
+class LateSeal(NamedTuple):
     """A quarter sealed after its deadline, as VL604 needs it whatever the day (picklable)."""
 
     quarter: Quarter

@@ -19,6 +19,7 @@ from tests.reporting import pdf_text
 from tests.support import make_village
 from tests.test_disclosure import Q2, disclose, sample_village
 from village_ledger.cli.main import main as cli
+from village_ledger.findings import Rectification
 from village_ledger.reports.disclosure import Disclosure
 from village_ledger.reports.masking import (
     Masker,
@@ -381,3 +382,14 @@ def test_an_officers_name_stays_whole_beside_a_hidden_given_name() -> None:
 def test_an_officer_who_is_also_a_hidden_person_stays_hidden() -> None:
     masker = Masker(["王淑珍"], ["王淑珍", "王淑"])
     assert masker.text("发放王淑珍临时救助金") == "发放王**临时救助金"
+
+
+def test_a_record_of_the_model_is_masked_field_by_field_like_a_dataclass() -> None:
+    """The model's small records are `typing.NamedTuple`s (cheaper to define than dataclasses):
+    the masker walks their fields as it walks a dataclass's, and hands back the same type."""
+    record = Rectification(
+        "VL201", "2025-03-002", date(2025, 4, 1), "发放王淑珍临时救助金", "王淑珍"
+    )
+    masked = Masker(["王淑珍"]).walk({"records": [record]})["records"][0]
+    assert type(masked) is Rectification
+    assert masked == record._replace(way="发放王**临时救助金", accepted_by="王**")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +31,7 @@ def finding(day: date | None, rule: str = "VL101", **changes: object) -> Finding
         message=f"{rule} 的问题",
         subject="2025-05-001",
     )
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 FINDINGS = [

@@ -5,7 +5,6 @@ does not depend on its line."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -96,7 +95,7 @@ def finding(line: int = 12, **changes: Any) -> Finding:
         message="缺少审核人",
         subject="2025-05-006",
     )
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 RECTIFIED = Rectification(

@@ -280,7 +280,7 @@ def _judge(
     result = VillageAudit(village_of(loaded.main_file), loaded.main_file)
     result.findings = [beancount_finding(result.village, e) for e in loaded.errors]
     if crash is not None:
-        result.findings.append(replace(crash, village=result.village))
+        result.findings.append(crash._replace(village=result.village))
     states: dict[str, Any] = {}
     if model is not None:
         result.title = model.title

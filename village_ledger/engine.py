@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import date
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from village_ledger.findings import BEANCOUNT, Finding, Hit, Severity, meta_location
 from village_ledger.gcpause import without_gc
@@ -22,8 +21,7 @@ from village_ledger.registry import Rule
 CRASH = "VL900"
 
 
-@dataclass(frozen=True)
-class Selector:
+class Selector(NamedTuple):
     """`--select` / `--ignore`: codes or code prefixes (`VL1`, `VL40`, `VL402`, `BEANCOUNT`)."""
 
     select: tuple[str, ...] = ()
@@ -116,7 +114,7 @@ def judge_dated(
             hits = list(rule.dated.judge(states[rule.code], as_of))
         except Exception as exc:
             crash = crash_finding(rule, None, exc)
-            findings.append(replace(crash, village=village))
+            findings.append(crash._replace(village=village))
             continue
         findings.extend(to_finding(rule, village, hit) for hit in hits)
     return findings

@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import namedtuple
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from village_ledger.money import to_cents
 
@@ -30,8 +29,7 @@ class Severity(StrEnum):
 SEVERITY_ZH = {"error": "错误", "warning": "预警"}
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """What a rule reports: where and what. The engine adds code, severity and village."""
 
     meta: dict[str, Any]
@@ -44,8 +42,7 @@ class Hit:
     subject: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Rectification:
+class Rectification(NamedTuple):
     """A `整改` directive: the finding it puts right (code and subject), when, how and who
     accepted it. `standing` says why the acceptor may not accept it (None when he may)."""
 
@@ -70,8 +67,7 @@ class Rectification:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     village: str
     file: str
     line: int

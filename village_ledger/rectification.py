@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 
 from village_ledger.findings import Finding, Hit, Rectification
@@ -41,7 +40,7 @@ def settle(
             continue
         for i in named:
             if settled[i].rectified is None:
-                settled[i] = replace(settled[i], rectified=record)
+                settled[i] = settled[i]._replace(rectified=record)
     return settled, unmatched
 
 
@@ -83,8 +82,8 @@ def settle_run(
         result += mine
         if rule is not None and wants(UNMATCHED):
             result += [
-                replace(
-                    to_finding(rule, village, unmatched_hit(r)), subject=rectification_subject(r)
+                to_finding(rule, village, unmatched_hit(r))._replace(
+                    subject=rectification_subject(r)
                 )
                 for r in unmatched
             ]

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from village_ledger.findings import BEANCOUNT, Hit, Severity
 
@@ -36,8 +35,7 @@ CollectFn = Callable[["LedgerModel"], Any]
 AcrossFn = Callable[[Sequence[tuple[str, Any]]], Iterable[tuple[str, Hit]]]
 
 
-@dataclass(frozen=True)
-class Dated:
+class Dated(NamedTuple):
     """The two halves of a rule judged as of a day: `state(model)`, small and picklable, the same
     on every day; `judge(state, as_of)`, the hits on that day."""
 
@@ -45,8 +43,7 @@ class Dated:
     judge: Callable[[Any, date], Iterable[Hit]]
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(NamedTuple):
     prefix: str
     module: str
     title: str
@@ -79,8 +76,7 @@ def family_label(code: str) -> str:
     return f"{family.prefix}xx {family.title}" if family else code
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):
     """A rule explained to the accountant and the auditor, in Chinese, ruff-style.
 
     The examples are ledger text appended to the example village (`village_ledger.catalogue`
@@ -98,8 +94,7 @@ class Explanation:
     as_of: str = ""  # YYYY-MM-DD: the "today" the examples are judged on, for rules that read it
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     title: str
     severity: Severity

@@ -281,7 +281,7 @@ class Publisher:
         """A finding as the copy has it: its file and line those of the same entry in the copy
         (the served ledger's own), its message masked and without the originals' paths."""
         if self.private:
-            return replace(finding, message=masker.text(finding.message))
+            return finding._replace(message=masker.text(finding.message))
         file, line, message = finding.file, finding.line, finding.message
         for original, copy in self.copies.items():
             message = message.replace(str(original), copy.name)
@@ -290,7 +290,7 @@ class Publisher:
             copied = self.copies.get(path)
             file = str(copied) if copied else ""
             line = copy_line(self.lines.get(path, []), line) if copied else 0
-        return replace(finding, file=file, line=line, message=masker.text(message))
+        return finding._replace(file=file, line=line, message=masker.text(message))
 
     def _write_copies(self) -> None:
         self.copies = copy_names(self.originals, self.books)

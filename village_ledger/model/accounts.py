@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 
@@ -25,8 +24,7 @@ ASSET_PURCHASE_CODES = ("121", "131", "132", "133", "134", "151", "153", "161", 
 SPECIAL_FUND_CODES = ("231", "241")
 
 
-@dataclass(frozen=True, slots=True)
-class AccountInfo:
+class AccountInfo(NamedTuple):
     name: str
     code: str
     category: str | None = None
@@ -62,8 +60,7 @@ class AccountInfo:
         return self.first_level in SPECIAL_FUND_CODES
 
 
-@dataclass(frozen=True, slots=True)
-class DepreciationTerms:
+class DepreciationTerms(NamedTuple):
     """How a fixed-asset account depreciates (年限平均法), from its `open` metadata."""
 
     life_years: int  # 使用年限

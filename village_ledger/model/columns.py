@@ -12,12 +12,11 @@ receipts rules (VL3xx).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import compress, repeat
 from operator import attrgetter, gt, is_not
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from beancount.core import data
 
@@ -47,8 +46,7 @@ def spend_text(payment: Payment) -> str:
     return f"{to}支出 {fmt_yuan(payment.amount)} 元"
 
 
-@dataclass(frozen=True, slots=True)
-class PaymentColumns:
+class PaymentColumns(NamedTuple):
     """The payments in date order, as one list per value; row i of every list is payment i."""
 
     payments: list[Payment]
@@ -131,14 +129,12 @@ def cleaned(values: list[Any]) -> list[str | None]:
 # ---- vouchers ----
 
 
-@dataclass(frozen=True, slots=True)
-class Invoices:
+class Invoices(NamedTuple):
     numbers: list[str | None]  # per row: the well-formed invoice number, None otherwise
     odd: list[int]  # rows whose invoice value is there but not a well-formed number as written
 
 
-@dataclass(frozen=True, slots=True)
-class VoucherColumns:
+class VoucherColumns(NamedTuple):
     """The vouchers in date order, one list per value; row i of every list is voucher i. The
     metadata values are kept as Beancount read them (None when absent)."""
 

@@ -21,9 +21,9 @@ computed here once and read by `village-ledger depreciate`, by VL506 and by the 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from beancount.core import data
 
@@ -39,8 +39,7 @@ MONTH_META = "depreciation"
 ASSET_META = "asset"
 
 
-@dataclass(frozen=True)
-class Charge:
+class Charge(NamedTuple):
     """One account's depreciation for one month."""
 
     asset: str
@@ -50,8 +49,7 @@ class Charge:
     amount: Decimal  # this month's charge, to the cent
 
 
-@dataclass(frozen=True)
-class Booked:
+class Booked(NamedTuple):
     """Depreciation the books hold: per asset account, by day."""
 
     by_asset: dict[str, list[tuple[date, Decimal]]]

@@ -7,10 +7,9 @@ rest of the model only sees well-formed records. What is wrong becomes a VL901 h
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -67,8 +66,7 @@ def type_name(value: Any) -> str:
     return TYPE_NAMES.get(type(value), type(value).__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(NamedTuple):
     """A custom directive of ours whose number of values is right."""
 
     kind: str

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from beancount.core import data, flags
 
@@ -71,8 +71,7 @@ class Movement:
         return Movement(self.debit + other.debit, self.credit + other.credit)
 
 
-@dataclass(frozen=True, slots=True)
-class AccountLine:
+class AccountLine(NamedTuple):
     """One account over a period, as a row of the 科目余额表 (balances debit positive)."""
 
     account: str
@@ -539,8 +538,7 @@ def _is_fixed_asset(account: str) -> bool:
     return account.startswith(FIXED_ASSET_PREFIX)
 
 
-@dataclass(frozen=True, slots=True)
-class AssetGap:
+class AssetGap(NamedTuple):
     """A 151 account whose own balance differs from the 原值 of the assets registered on it."""
 
     account: str
@@ -555,8 +553,7 @@ class AssetGap:
         return self.booked - self.registered
 
 
-@dataclass(frozen=True, slots=True)
-class AssetValue:
+class AssetValue(NamedTuple):
     """An asset on the register as of `day`: what the books carry it at (nothing once disposed
     of)."""
 
@@ -625,8 +622,7 @@ def cny(posting: data.Posting) -> Decimal:
 PAYABLE = "211"  # 应付款: a project's works may be accrued here and paid later
 
 
-@dataclass(frozen=True, slots=True)
-class FundSpend:
+class FundSpend(NamedTuple):
     """A part of a voucher spent on a project: what it was booked to and how much (negative
     when money came back)."""
 
@@ -640,8 +636,7 @@ class FundSpend:
         return self.entry.date
 
 
-@dataclass(frozen=True, slots=True)
-class FundLine:
+class FundLine(NamedTuple):
     """A project over a period: received and spent in it, and both since the books began."""
 
     project: str
@@ -792,8 +787,7 @@ CAP = "招待费年度限额"
 SHARE = "招待费预警比例"
 
 
-@dataclass(frozen=True, slots=True)
-class ReceptionTotal:
+class ReceptionTotal(NamedTuple):
     """A reception with its calendar year's total after it, and the cap and warning share in
     force on its day."""
 
@@ -812,8 +806,7 @@ class ReceptionTotal:
         return self.cap * self.share
 
 
-@dataclass(frozen=True, slots=True)
-class EntertainmentYear:
+class EntertainmentYear(NamedTuple):
     """A year's entertainment through `upto`, against the cap in force that day."""
 
     year: int
@@ -851,8 +844,7 @@ class EntertainmentYear:
 # --- resolutions ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ResolutionUse:
+class ResolutionUse(NamedTuple):
     """A payment citing a resolution (`meeting`), with what was spent under it before."""
 
     payment: Payment
@@ -937,8 +929,7 @@ def pay_kind(code: str) -> str:
     return BASIC
 
 
-@dataclass(frozen=True, slots=True)
-class CadrePay:
+class CadrePay(NamedTuple):
     """Cadre pay of one kind charged for one person over a period (debits less credits).
 
     The person is the posting's `person` metadata, else the voucher's payee (a voucher paying

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -16,8 +16,7 @@ from village_ledger.model.directives import Directive, bad, require_choice, requ
 from village_ledger.money import CURRENCY
 
 
-@dataclass(frozen=True, slots=True)
-class Meeting:
+class Meeting(NamedTuple):
     id: str
     day: date
     body: str

@@ -11,10 +11,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core.amount import Amount
 
@@ -25,8 +24,7 @@ from village_ledger.money import CURRENCY, fmt_yuan
 Value = Any
 
 
-@dataclass(frozen=True)
-class PolicyItem:
+class PolicyItem(NamedTuple):
     key: str
     kind: str  # amount | integer | decimal | boolean | keywords
     default: Value
@@ -123,8 +121,7 @@ def parse_value(item: PolicyItem, raw: Any) -> Value | str:
     return words if words else "关键词列表为空"
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(NamedTuple):
     day: date
     value: Value
     directive: Directive | None  # None for the built-in default

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from beancount.core import data, flags
 
@@ -70,8 +70,7 @@ def _text(value: Any) -> str | None:
     return str(value).strip() or None if value is not None else None
 
 
-@dataclass(frozen=True, slots=True)
-class MoneyCheck:
+class MoneyCheck(NamedTuple):
     """A `balance` assertion on a cash or bank account."""
 
     entry: data.Balance
@@ -144,8 +143,7 @@ class Item:
         return (day - self.day).days
 
 
-@dataclass(frozen=True)
-class Reconciliation:
+class Reconciliation(NamedTuple):
     """The 银行存款余额调节表 of one bank account at the end of `day`."""
 
     account: str
@@ -200,8 +198,7 @@ class Reconciliation:
         return self.bank_only + self.book_only
 
 
-@dataclass(frozen=True, slots=True)
-class Spell:
+class Spell(NamedTuple):
     """A stretch in which a money account moved with no assertion checking it (VL209)."""
 
     account: str

@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 
 from beancount.core import data
 
@@ -66,7 +65,7 @@ class Rectifications:
         for directive, record in read:
             problem = standing_problem(record, roster, parties.get(record.subject, {}))
             if problem is not None:
-                record = replace(record, standing=problem)
+                record = record._replace(standing=problem)
                 self.without_standing.append(Hit(directive.meta, problem, directive.day))
             evidence = record.evidence
             if evidence and evidence not in known_vouchers and meetings.get(evidence) is None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from beancount.core import data
 
@@ -20,8 +20,7 @@ from village_ledger.model import vocab
 from village_ledger.model.directives import Directive, bad, require_choice, require_text
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     person: str
     role: str
     start: date

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from beancount.core import data
 
@@ -16,8 +16,7 @@ PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Quarter:
+class Quarter(NamedTuple):
     year: int
     number: int
 
@@ -57,8 +56,7 @@ class Quarter:
         return f"{self.year}年第{'一二三四'[self.number - 1]}季度"
 
 
-@dataclass(frozen=True, slots=True)
-class Seal:
+class Seal(NamedTuple):
     quarter: Quarter
     digest: str
     day: date

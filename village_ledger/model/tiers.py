@@ -4,17 +4,15 @@ to the same tiers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from village_ledger.model import LedgerModel
 
 
-@dataclass(frozen=True, slots=True)
-class Tier:
+class Tier(NamedTuple):
     key: str  # the policy item holding the threshold
     rank: int  # the lowest Meeting.rank that may authorise spending at it
     bodies: str  # the bodies that may, as a villager names them

@@ -331,6 +331,8 @@ class Masker:
             return self.dataclass(value)
         if isinstance(value, dict):
             return {self.walk(k): self.walk(v) for k, v in value.items()}
+        if isinstance(value, tuple) and hasattr(value, "_fields"):
+            return self.record(value)
         if isinstance(value, list | tuple):
             return type(value)(self.walk(v) for v in value)
         if isinstance(value, frozenset | set):
@@ -346,6 +348,10 @@ class Masker:
 
     def _cell(self, value: Any) -> Any:
         return self.text(value) if isinstance(value, str) else value
+
+    def record(self, value: Any) -> Any:
+        """A record of the model (a `typing.NamedTuple`), walked field by field like a dataclass."""
+        return value._make(self.walk(v) for v in value)
 
     def dataclass(self, value: Any) -> Any:
         changes = {}
