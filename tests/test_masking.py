@@ -300,6 +300,30 @@ def test_grouped_and_full_width_numbers_never_survive(
     assert number not in re.sub(r"\D", "", unicodedata.normalize("NFKC", masked))
 
 
+@given(
+    st.lists(st.one_of(identity18, mobiles, cards), min_size=2, max_size=3),
+    st.sampled_from([".", "-", " "]),
+    st.integers(3, 4),
+)
+def test_numbers_written_back_to_back_never_survive(
+    numbers: list[str], separator: str, group: int
+) -> None:
+    # each written in groups, the next one glued to the last group of the one before
+    written = "".join(
+        separator.join(n[i : i + group] for i in range(0, len(n), group)) for n in numbers
+    )
+    flat = re.sub(r"\D", "", unicodedata.normalize("NFKC", mask_numbers(f"印务{written}")))
+    for number in numbers:
+        assert number not in flat
+
+
+def test_two_mobiles_glued_in_dotted_groups_are_masked() -> None:
+    # found by the public-copy test: the first number was served in full
+    masked = mask_numbers("印务1305.3857.1731700.0000.102")
+    assert "13053857173" not in masked.replace(".", "")
+    assert masked.endswith("0.102")
+
+
 # --- relief recipients however written (issue reproductions) ------------------------------
 
 

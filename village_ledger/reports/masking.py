@@ -172,6 +172,12 @@ def _mask_segment(text: str, parts: list[re.Match[str]], base: int) -> list[tupl
     groups = tuple(len(p.group(0)) for p in parts)
     if groups in INVOICE_FORMS:
         return []
+    if sum(groups) > INVOICE_DIGITS:
+        # longer than any invoice: two or more numbers written back to back, whose groups
+        # need not fall on their boundaries (`1305.3857.173` + `1700.0000.102` reads as
+        # 1305 3857 1731700 0000 102), so no window of groups would find the first one
+        start, end = parts[0].start() - base, parts[-1].end() - base
+        return [(start, end, _keep(text[start:end], 0, 4))]
     count = len(parts)
     windows = [(i, i + size) for size in range(count, 0, -1) for i in range(count - size + 1)]
     taken: set[int] = set()
