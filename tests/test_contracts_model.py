@@ -93,14 +93,17 @@ def test_a_deposit_received_with_the_rent_is_not_rent(tmp_path: Path) -> None:
     assert schedule.received == D(36000) and schedule.surplus_amount == 0
 
 
+# the shop's lease cut in 2025, renewed to 2030 in 2027 and ended in 2028
+CHANGED_THREE_TIMES = (
+    '2025-06-01 custom "合同变更" "HT-2024-003" "变更" 30000.00 CNY "店面部分收回"\n'
+    '2027-02-20 custom "合同变更" "HT-2024-003" "续签" 2030-02-28 38000.00 CNY "续租三年"\n'
+    '  meeting: "2024-02-村代会-2"\n'
+    '2028-02-01 custom "合同变更" "HT-2024-003" "终止" "承租人退租，押金已退"\n'
+)
+
+
 def test_renewal_amendment_and_termination(tmp_path: Path) -> None:
-    body = (
-        SHOP
-        + '2025-06-01 custom "合同变更" "HT-2024-003" "变更" 30000.00 CNY "店面部分收回"\n'
-        + '2027-02-20 custom "合同变更" "HT-2024-003" "续签" 2030-02-28 38000.00 CNY "续租三年"\n'
-        + '  meeting: "2024-02-村代会-2"\n'
-        + '2028-02-01 custom "合同变更" "HT-2024-003" "终止" "承租人退租，押金已退"\n'
-    )
+    body = SHOP + CHANGED_THREE_TIMES
     model = model_of(make_village(tmp_path, body))
     assert not model.config_hits
     contract = model.contracts.by_id["HT-2024-003"]
@@ -120,13 +123,7 @@ def test_the_figures_share_each_contracts_periods_between_its_changes(tmp_path: 
     """The figures compute a contract's periods once for each number of changes in force and
     share them between its value and its schedules: on every day they are the periods computed
     afresh, and the value is the periods as signed, whatever changed since."""
-    body = (
-        SHOP
-        + '2025-06-01 custom "合同变更" "HT-2024-003" "变更" 30000.00 CNY "店面部分收回"\n'
-        + '2027-02-20 custom "合同变更" "HT-2024-003" "续签" 2030-02-28 38000.00 CNY "续租三年"\n'
-        + '  meeting: "2024-02-村代会-2"\n'
-        + '2028-02-01 custom "合同变更" "HT-2024-003" "终止" "承租人退租，押金已退"\n'
-    )
+    body = SHOP + CHANGED_THREE_TIMES
     model = model_of(make_village(tmp_path, body))
     contract = model.contracts.by_id["HT-2024-003"]
     figures = model.figures.contracts
