@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from beancount.core import data, flags
 from beancount.core.amount import Amount
@@ -207,28 +207,33 @@ _QUOTED: dict[str, str] = {}
 # holds, sorted, each with the start of its item (`["voucher",`)
 _PLANS: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
 CACHED = 100_000  # entries in each cache: a long-lived process reads many ledgers
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def kept(cache: dict[K, V], key: K, value: V) -> V:
+    """`value`, remembered under `key` in one of the caches below, which are emptied when
+    they hold CACHED entries."""
+    if len(cache) > CACHED:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def quoted(name: str) -> str:
     """`quote` for the few strings that recur on every voucher."""
     text = _QUOTED.get(name)
-    if text is None:
-        if len(_QUOTED) > CACHED:
-            _QUOTED.clear()
-        text = _QUOTED[name] = quote(name)
-    return text
+    return kept(_QUOTED, name, quote(name)) if text is None else text
 
 
 def meta_plan(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     plan = _PLANS.get(keys)
     if plan is None:
-        if len(_PLANS) > CACHED:
-            _PLANS.clear()
-        plan = _PLANS[keys] = tuple(
+        plan = kept(_PLANS, keys, tuple(
             (key, f"[{quote(key)},")
             for key in sorted(keys)
             if key not in IGNORED_META and key[:2] != "__"
-        )
+        ))  # fmt: skip
     return plan
 
 
@@ -268,17 +273,11 @@ _ENDS: dict[str, str] = {}
 
 
 def posting_start(account: str) -> str:
-    if len(_STARTS) > CACHED:
-        _STARTS.clear()
-    text = _STARTS[account] = f'[{quote(account)},["'
-    return text
+    return kept(_STARTS, account, f'[{quote(account)},["')
 
 
 def units_end(currency: str) -> str:
-    if len(_ENDS) > CACHED:
-        _ENDS.clear()
-    text = _ENDS[currency] = f'",{quote(currency)}],null,null,'
-    return text
+    return kept(_ENDS, currency, f'",{quote(currency)}],null,null,')
 
 
 def custom_text(entry: data.Custom) -> str:
@@ -330,11 +329,7 @@ def day_text(day: date) -> str:
     """`day.isoformat()`, looked up: a village has a few hundred days and many entries on each,
     and formatting a date costs ten times the lookup."""
     text = _DAYS.get(day)
-    if text is None:
-        if len(_DAYS) > CACHED:
-            _DAYS.clear()
-        text = _DAYS[day] = day.isoformat()
-    return text
+    return kept(_DAYS, day, day.isoformat()) if text is None else text
 
 
 def texts(values: Iterable[str]) -> str:
