@@ -23,7 +23,11 @@ table shows CPU seconds per 1,000 transactions.
 `--instructions` counts instead the instructions each command executes under valgrind's
 callgrind (one run each, about 50 times slower than a plain run): the count is the same whatever
 else the machine is doing, so a change of a few percent shows on a busy machine, where CPU
-seconds of two runs differ by 20%.
+seconds of two runs differ by 20%. With `--phases` it also counts, inside one process, the
+instructions of each phase (start-up and imports, Beancount's load, the model, each rule, the
+collect, the interpreter's exit): the script marks the boundaries with a call callgrind is told to
+dump its counters before (`--dump-before`), so a phase's count is exactly what ran between two
+marks, and a rule's count includes any shared structure it is the first to build.
 """
 
 from __future__ import annotations
@@ -72,6 +76,35 @@ print(json.dumps({
     "import": t1 - t0, "load": t2 - t1, "model": t3 - t2, "rules": t4 - t3, "collect": t5 - t4,
     "per_rule": per_rule, "findings": len(findings), "entries": len(loaded.entries),
 }))
+"""
+
+# The same phases, marked for callgrind: each os.getppid() call dumps the counters so far.
+MARKED = r"""
+import json, os, sys
+labels = []
+def mark(name):
+    labels.append(name)
+    os.getppid()
+mark("interpreter")
+from village_ledger.loading import load_ledger
+from village_ledger.model import build_model
+from village_ledger.engine import run_rules, collect
+from village_ledger.registry import all_rules
+rules = all_rules()
+mark("import")
+import gc
+gc.disable()
+loaded = load_ledger(sys.argv[1])
+mark("load")
+model = build_model(loaded.entries, loaded.options)
+mark("model")
+for rule in rules:
+    run_rules(model, [rule])
+    mark(rule.code)
+collect(model, rules)
+mark("collect")
+with open(sys.argv[2], "w") as out:
+    json.dump(labels, out)
 """
 
 
@@ -238,6 +271,44 @@ def count_instructions(size: int, seed: int) -> str:
     )
 
 
+def count_phases(size: int, seed: int, shown: int = 12) -> str:
+    """Instructions of each phase of one check, from callgrind's dumps at the marks."""
+    import tempfile
+
+    main, manifest = books(size, seed)
+    env = {**os.environ, "VILLAGE_LEDGER_TODAY": str(manifest["as_of"])}
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        subprocess.run(
+            ["valgrind", "--tool=callgrind", "--dump-before=os_getppid",
+             f"--callgrind-out-file={out / 'cg.out'}", sys.executable, "-c", MARKED, str(main),
+             str(out / "labels.json")],
+            env=env, capture_output=True, check=True,
+        )  # fmt: skip
+        labels = [*json.loads((out / "labels.json").read_text()), "exit"]
+        counts = {label: dumped_total(out, number) for number, label in enumerate(labels, 1)}
+    rules = {label: n for label, n in counts.items() if label.startswith("VL")}
+    slow = sorted(rules.items(), key=lambda kv: -kv[1])[:shown]
+    head = " ".join(
+        f"{k} {counts[k] / 1e6:.0f}" for k in ("interpreter", "import", "load", "model")
+    )
+    return (
+        f"{size:>7}: M instr {head} rules {sum(rules.values()) / 1e6:.0f} "
+        f"collect {counts['collect'] / 1e6:.0f} exit {counts['exit'] / 1e6:.0f}\n"
+        f"{'':>9}slowest rules: " + ", ".join(f"{k} {n / 1e6:.1f}" for k, n in slow)
+    )
+
+
+def dumped_total(folder: Path, number: int) -> int:
+    """Instructions in callgrind's `number`-th dump (the last one, at exit, has no suffix)."""
+    numbered = folder / f"cg.out.{number}"
+    text = (numbered if numbered.exists() else folder / "cg.out").read_text()
+    match = re.search(r"^totals: (\d+)", text, re.M)
+    if match is None:
+        raise SystemExit(f"callgrind dump {number} has no totals")
+    return int(match.group(1))
+
+
 def compile_bytecode() -> None:
     """Write the bytecode of village-ledger's own modules first, as installing it does.
 
@@ -261,6 +332,10 @@ def main(argv: list[str] | None = None) -> int:
         "--instructions", action="store_true",
         help="count instructions under callgrind instead of timing (steady on a busy machine)",
     )  # fmt: skip
+    parser.add_argument(
+        "--phases", action="store_true",
+        help="with --instructions: also count each phase and rule inside one check",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     compile_bytecode()
     if args.instructions:
@@ -268,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'':>7} {'':>7} | {'bean':>8} {'check':>8} {'':>6}")
         for size in args.sizes:
             print(count_instructions(size, args.seed), flush=True)
+        for size in args.sizes if args.phases else []:
+            print(count_phases(size, args.seed), flush=True)
         return 0
     results = [measure(size, args.seed, max(1, args.repeat)) for size in args.sizes]
     print(report(results))
