@@ -25,7 +25,7 @@ from village_ledger.model.contracts import Assets, Contracts
 from village_ledger.model.directives import Directive, is_ours, read_directive
 from village_ledger.model.figures import Figures
 from village_ledger.model.meetings import Meeting, Meetings
-from village_ledger.model.payments import Payment, as_payment
+from village_ledger.model.payments import Payment, find_payments
 from village_ledger.model.period import Period
 from village_ledger.model.policy import Policy
 from village_ledger.model.publication import PublicUrls
@@ -193,7 +193,7 @@ def build_model(
     policy = Policy(by_kind[vocab.POLICY], from_township)
     public_urls = PublicUrls(by_kind[vocab.PUBLIC_URL], from_township)
     vouchers = [t for t in transactions if t.flag != flags.FLAG_PADDING and not is_opening(t)]
-    payments = [p for p in (as_payment(t, chart) for t in vouchers) if p is not None]
+    payments = find_payments(vouchers, chart)
     rectifications = Rectifications(by_kind[vocab.RECTIFY], roster, meetings, vouchers, people)
     config_hits += chart.hits + roster.hits + meetings.hits + policy.hits + seals.hits
     contracts = Contracts(by_kind[vocab.CONTRACT], by_kind[vocab.CONTRACT_CHANGE])

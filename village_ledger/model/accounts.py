@@ -101,7 +101,8 @@ class Chart:
             self.opens.setdefault(entry.account, entry)
         self.hits: list[Hit] = []
         self._info: dict[str, AccountInfo] = {}
-        self._money_kind: dict[str, int] = {}
+        # `money_kind` of every account asked so far, for walks that read it per posting
+        self.money_kinds: dict[str, int] = {}
         for account in sorted(self.opens):
             self._info[account] = self._classify(account)
             if any(key in self.opens[account].meta for key in DEPRECIATION_KEYS):
@@ -117,11 +118,11 @@ class Chart:
 
     def money_kind(self, account: str) -> int:
         """`CASH`, `BANK` or `NOT_MONEY`, remembered per account."""
-        kind = self._money_kind.get(account)
+        kind = self.money_kinds.get(account)
         if kind is None:
             info = self.get(account)
             kind = CASH if info.is_cash else BANK if info.is_bank else NOT_MONEY
-            self._money_kind[account] = kind
+            self.money_kinds[account] = kind
         return kind
 
     def __iter__(self) -> Iterator[AccountInfo]:

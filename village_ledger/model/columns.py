@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import compress, repeat
 from operator import attrgetter, gt, is_not
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from beancount.core import data
 
@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 # ASCII digits only: `\d` would take full-width and other scripts' digits
 INVOICE = re.compile(r"[0-9]{20}|(?:[0-9]{10}|[0-9]{12})-[0-9]{8}")
 DATE = attrgetter("date")
+META = attrgetter("meta")
+ENTRY = attrgetter("entry")
+AMOUNT = attrgetter("amount")
+PAYEE = attrgetter("payee")
 # the voucher metadata the receipts rules read, and where each voucher is
 VOUCHER_KEYS = ("voucher", "invoice", "receipt", "invoice-date", "receipt-no", "filename", "lineno")
 
@@ -77,42 +81,35 @@ def payment_columns(model: LedgerModel) -> PaymentColumns:
 
 
 def read_payment_columns(payments: list[Payment]) -> PaymentColumns:
-    ordered = payments
-    if any(
-        map(
-            gt,
-            map(attrgetter("entry.date"), payments[:-1]),
-            map(attrgetter("entry.date"), payments[1:]),
-        )
-    ):
-        ordered = sorted(payments, key=attrgetter("entry.date"))  # the model keeps date order
-    days: list[date] = []
-    amounts: list[Decimal] = []
-    payees: list[Any] = []
-    handlers: list[Any] = []
-    reviewers: list[Any] = []
-    approvers: list[Any] = []
-    meetings: list[Any] = []
-    for payment in ordered:
-        entry = payment.entry
-        meta = entry.meta
-        days.append(entry.date)
-        amounts.append(payment.amount)
-        payees.append(entry.payee)
-        handlers.append(meta.get("handler"))
-        reviewers.append(meta.get("reviewer"))
-        approvers.append(meta.get("approver"))
-        meetings.append(meta.get("meeting"))
+    entries = list(map(ENTRY, payments))
+    days = list(map(DATE, entries))
+    if any(map(gt, days[:-1], days[1:])):  # the model keeps date order; this makes sure
+        payments = sorted(payments, key=attrgetter("entry.date"))
+        entries = list(map(ENTRY, payments))
+        days = list(map(DATE, entries))
+    metas = list(map(META, entries))
+    payees = cleaned(list(map(PAYEE, entries)))
     return PaymentColumns(
-        ordered,
+        payments,
         days,
-        amounts,
-        [p or "" for p in cleaned(payees)],
-        cleaned(handlers),
-        cleaned(reviewers),
-        cleaned(approvers),
-        cleaned(meetings),
+        list(map(AMOUNT, payments)),
+        or_empty(payees),
+        cleaned(meta_column(metas, "handler")),
+        cleaned(meta_column(metas, "reviewer")),
+        cleaned(meta_column(metas, "approver")),
+        cleaned(meta_column(metas, "meeting")),
     )
+
+
+def or_empty(values: list[str | None]) -> list[str]:
+    """None as "", for a column of names; one with none is kept as it is."""
+    return [value or "" for value in values] if None in values else cast(list[str], values)
+
+
+def meta_column(metas: list[dict[str, Any]], key: str) -> list[Any]:
+    """Each row's value of `key` (None when absent), read by `map`: a Python loop over the rows
+    costs several times the lookups themselves."""
+    return list(map(dict.get, metas, repeat(key)))
 
 
 def cleaned(values: list[Any]) -> list[str | None]:
@@ -159,18 +156,12 @@ def voucher_columns(model: LedgerModel) -> VoucherColumns:
 def read_voucher_columns(entries: list[data.Transaction]) -> VoucherColumns:
     if any(map(gt, map(DATE, entries[:-1]), map(DATE, entries[1:]))):
         entries = sorted(entries, key=DATE)  # the model keeps date order; this makes sure
-    days: list[date] = []
-    values: dict[str, list[Any]] = {key: [] for key in VOUCHER_KEYS}
-    appends = [(key, values[key].append) for key in VOUCHER_KEYS]
-    for entry in entries:
-        meta = entry.meta
-        days.append(entry.date)
-        for key, append in appends:
-            append(meta.get(key))
+    metas = list(map(META, entries))
+    values = {key: meta_column(metas, key) for key in VOUCHER_KEYS}
     invoices = values["invoice"]
     return VoucherColumns(
         list(entries),
-        days,
+        list(map(DATE, entries)),
         values["voucher"],
         invoices,
         values["receipt"],

@@ -6,8 +6,10 @@ an outflow; moving money between the village's own cash and bank accounts is not
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -47,25 +49,46 @@ class Payment(NamedTuple):
 
 
 def as_payment(entry: data.Transaction, chart: Chart) -> Payment | None:
-    money = ZERO
-    cash = ZERO
-    others = []
-    money_kind = chart.money_kind
-    for posting in entry.postings:
-        units = posting.units
-        number = units.number if units is not None else None
-        if number is None:
+    found = find_payments([entry], chart)
+    return found[0] if found else None
+
+
+def find_payments(entries: Iterable[data.Transaction], chart: Chart) -> list[Payment]:
+    """The payments among `entries`, in their order: one walk over their postings, each
+    account's kind looked up in a dict (a method call per posting cost as much as the rest)."""
+    kinds = chart.money_kinds
+    found: list[data.Transaction] = []
+    amounts: list[Decimal] = []
+    cashes: list[Decimal] = []
+    others: list[list[data.Posting]] = []
+    for entry in entries:
+        money = cash = ZERO
+        rest = []
+        for posting in entry.postings:
+            units = posting.units
+            number = units.number if units is not None else None
+            if number is None:
+                continue
+            account = posting.account
+            kind = kinds.get(account)
+            if kind is None:
+                kind = chart.money_kind(account)
+            if kind is NOT_MONEY:
+                rest.append(posting)
+            else:
+                money += number
+                if kind is CASH:
+                    cash += number
+        if money >= ZERO or not rest:
             continue
-        kind = money_kind(posting.account)
-        if kind is NOT_MONEY:
-            others.append(posting)
-        else:
-            money += number
-            if kind is CASH:
-                cash += number
-    if money >= 0 or not others:
-        return None
+        found.append(entry)
+        amounts.append(-money)
+        # `max(-cash, ZERO)`, the zero as written when no cash moved
+        cashes.append(-cash if cash <= ZERO else ZERO)
+        others.append(rest)
     info = chart.get
-    targets = tuple([(info(p.account), p) for p in others])
-    # `max(-cash, ZERO)`, the zero as written when no cash moved
-    return Payment(entry, -money, -cash if cash <= 0 else ZERO, targets)
+    targets = [tuple([(info(p.account), p) for p in rest]) for rest in others]
+    # `tuple.__new__` by `map`: calling the class runs its Python-level `__new__` per payment
+    return list(
+        map(tuple.__new__, repeat(Payment), zip(found, amounts, cashes, targets, strict=True))
+    )
