@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -264,16 +263,21 @@ def back_within_limit(model: LedgerModel, days: list[CashDay]) -> list[date | No
     return result
 
 
-@dataclass(slots=True)
 class LateReceipts:
-    """The receipts of one spell over the cash limit that were not banked in time."""
+    """The receipts of one spell over the cash limit that were not banked in time. (A plain
+    class with slots, not a dataclass: a dataclass compiles its methods at import.)"""
 
-    first: CashMove
-    allowed: int  # 现金存行天数 on the first one's day
-    limit: Decimal
-    count: int
-    total: Decimal
-    last_day: date
+    __slots__ = ("allowed", "count", "first", "last_day", "limit", "total")
+
+    def __init__(
+        self, first: CashMove, allowed: int, limit: Decimal, count: int, total: Decimal, last: date
+    ) -> None:
+        self.first = first
+        self.allowed = allowed  # 现金存行天数 on the first one's day
+        self.limit = limit
+        self.count = count
+        self.total = total
+        self.last_day = last
 
     @property
     def deadline(self) -> date:

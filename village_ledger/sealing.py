@@ -47,10 +47,9 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from beancount.core import data, flags
 from beancount.core.amount import Amount
@@ -363,15 +362,21 @@ def digest_of(records: Iterable[str], form: str = FORM, head: str = "") -> str:
     return f"{SCHEME}:{hasher.hexdigest()}"
 
 
-@dataclass
 class QuarterBooks:
-    """What a quarter's seal covers, and the figures that say what changed."""
+    """What a quarter's seal covers, and the figures that say what changed. (A plain class, not
+    a dataclass: `check` imports it, and a dataclass compiles its methods at import.)"""
 
-    quarter: Quarter
-    records: list[str] = field(default_factory=list)  # dated in the quarter, not the township's
-    standing: list[str] = field(default_factory=list)  # contract directives dated before it
-    township_records: list[str] = field(default_factory=list)  # the township files' share
-    vouchers: list[data.Transaction] = field(default_factory=list)
+    __slots__ = ("quarter", "records", "standing", "township_records", "vouchers")
+
+    def __init__(self, quarter: Quarter) -> None:
+        self.quarter = quarter
+        self.records: list[str] = []  # dated in the quarter, not the township's
+        self.standing: list[str] = []  # contract directives dated before it
+        self.township_records: list[str] = []  # the township files' share
+        self.vouchers: list[data.Transaction] = []
+
+    def __repr__(self) -> str:
+        return f"QuarterBooks({self.quarter!r}, {len(self.records)} records)"
 
     @property
     def township_digest(self) -> str:
@@ -476,8 +481,7 @@ def seal_books(model: LedgerModel, quarters: Iterable[Quarter]) -> dict[Quarter,
     return quarter_books(model.entries, quarters, model.is_township_file)
 
 
-@dataclass(frozen=True)
-class SealedFigures:
+class SealedFigures(NamedTuple):
     """What the `seal` command saw when it sealed the quarter (optional seal metadata)."""
 
     vouchers: int | None
@@ -543,8 +547,7 @@ def seal_lines(books: QuarterBooks, day: date) -> list[str]:
 # --- the state of each quarter's seal ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SealState:
+class SealState(NamedTuple):
     """Whether a quarter is sealed as of a day, and whether its seal holds.
 
     `sealed`: a seal dated on or before `as_of`; `intact`/`broken`: its digest matches the books
@@ -645,8 +648,7 @@ def seal_states(model: LedgerModel, as_of: date | None = None) -> dict[Quarter, 
     return states
 
 
-@dataclass(frozen=True)
-class SealCalendar:
+class SealCalendar(NamedTuple):
     """What decides which quarters are overdue on any day, without the books (VL603's state):
     the first voucher's quarter, the day each quarter was sealed, and 公开期限天数 over time.
     Small and picklable, the same whatever today is, so a cached village is judged again on

@@ -17,10 +17,9 @@ registers. What is due, received and in arrears under each contract is the figur
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -43,8 +42,7 @@ ONE_DAY = timedelta(days=1)
 FIXED_ASSETS = "151"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """A `合同变更`: a renewal, an amendment or an early end, from its day."""
 
     contract: str
@@ -61,8 +59,7 @@ class Change:
         return self.entry.meta
 
 
-@dataclass(frozen=True, slots=True)
-class Contract:
+class Contract(NamedTuple):
     id: str
     kind: str
     counterparty: str
@@ -78,7 +75,7 @@ class Contract:
     asset: str | None
     deposit: Decimal | None
     entry: data.Custom
-    changes: tuple[Change, ...] = field(default=())
+    changes: tuple[Change, ...] = ()
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -292,7 +289,7 @@ class Contracts:
             return
         change = self._change(d, contract, kind)
         if change is not None:
-            self.by_id[ident] = replace(contract, changes=(*contract.changes, change))
+            self.by_id[ident] = contract._replace(changes=(*contract.changes, change))
 
     def _change(self, d: Directive, contract: Contract, kind: str) -> Change | None:
         counts = {vocab.RENEW: 5, vocab.AMEND: 4, vocab.TERMINATE: 3}
@@ -359,8 +356,7 @@ class Contracts:
         return len(self.by_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Disposal:
+class Disposal(NamedTuple):
     asset: str
     way: str  # vocab.DISPOSAL_WAYS
     amount: Decimal
@@ -369,8 +365,7 @@ class Disposal:
     entry: data.Custom
 
 
-@dataclass(frozen=True, slots=True)
-class Asset:
+class Asset(NamedTuple):
     id: str
     name: str
     kind: str  # vocab.ASSET_KINDS
@@ -482,7 +477,7 @@ class Assets:
         disposal = Disposal(
             ident, d.values[1], amount, d.day, _text_meta(d.meta, "meeting"), d.entry
         )
-        self.by_id[ident] = replace(asset, disposal=disposal)
+        self.by_id[ident] = asset._replace(disposal=disposal)
 
     def get(self, ident: str) -> Asset | None:
         return self.by_id.get(ident)

@@ -29,10 +29,9 @@ import functools
 import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from beancount.core import data, flags
 
@@ -55,12 +54,26 @@ __all__ = ["AccountLine", "Figures", "Movement", "Period"]
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
 class Movement:
-    """What was posted to an account over a period: debits and credits, both positive."""
+    """What was posted to an account over a period: debits and credits, both positive. (A plain
+    class with slots, not a frozen dataclass: a dataclass compiles its methods at import.)"""
 
-    debit: Decimal = ZERO
-    credit: Decimal = ZERO
+    __slots__ = ("credit", "debit")
+
+    def __init__(self, debit: Decimal = ZERO, credit: Decimal = ZERO) -> None:
+        self.debit: Final = debit
+        self.credit: Final = credit
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Movement):
+            return NotImplemented
+        return self.debit == other.debit and self.credit == other.credit
+
+    def __hash__(self) -> int:
+        return hash((self.debit, self.credit))
+
+    def __repr__(self) -> str:
+        return f"Movement(debit={self.debit!r}, credit={self.credit!r})"
 
     @property
     def net(self) -> Decimal:
@@ -949,16 +962,21 @@ ADVANCE = "借支"
 ADVANCE_LIMIT = "借支期限天数"
 
 
-@dataclass(slots=True)
 class Advance:
-    """A personal advance (借支): paid on `entry` to an account of category 借支."""
+    """A personal advance (借支): paid on `entry` to an account of category 借支. (A plain class
+    with slots, not a dataclass: a dataclass compiles its methods at import.)"""
 
-    account: str
-    entry: data.Transaction
-    amount: Decimal
-    open: Decimal  # still owed at the end of the day the advances were asked for
-    limit: int  # 借支期限天数 in force on the day it was paid
-    settled: date | None = None  # the day the last of it was repaid
+    __slots__ = ("account", "amount", "entry", "limit", "open", "settled")
+
+    def __init__(
+        self, account: str, entry: data.Transaction, amount: Decimal, open: Decimal, limit: int
+    ) -> None:
+        self.account = account
+        self.entry = entry
+        self.amount = amount
+        self.open = open  # still owed at the end of the day the advances were asked for
+        self.limit = limit  # 借支期限天数 in force on the day it was paid
+        self.settled: date | None = None  # the day the last of it was repaid
 
     @property
     def day(self) -> date:
@@ -1025,8 +1043,7 @@ def _settle(queue: deque[Advance], repaid: Decimal, day: date) -> None:
 DEADLINE = "公开期限天数"
 
 
-@dataclass(frozen=True, slots=True)
-class QuarterDue:
+class QuarterDue(NamedTuple):
     """An ended quarter: the days it had to be published in, and its seal if there is one."""
 
     quarter: Quarter

@@ -7,25 +7,45 @@ forward). A period is a closed interval of days, both ends included.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
 from datetime import date, timedelta
+from typing import Final
 
 from village_ledger.model.seals import Quarter
 
 ONE_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@functools.total_ordering
 class Period:
-    first: date
-    last: date
-    label: str = field(default="", compare=False)  # how a report titles it, in Chinese
+    """Equal, hashed and ordered by its days, whatever its label. A plain class with slots and
+    `Final` fields rather than a frozen dataclass: every command imports it, and a dataclass
+    compiles its methods' source at import."""
 
-    def __post_init__(self) -> None:
-        if self.last < self.first:
-            raise ValueError(f"period ends ({self.last}) before it starts ({self.first})")
-        if not self.label:
-            object.__setattr__(self, "label", f"{self.first} 至 {self.last}")
+    __slots__ = ("first", "label", "last")
+
+    def __init__(self, first: date, last: date, label: str = "") -> None:
+        if last < first:
+            raise ValueError(f"period ends ({last}) before it starts ({first})")
+        self.first: Final = first
+        self.last: Final = last
+        self.label: Final = label or f"{first} 至 {last}"  # how a report titles it, in Chinese
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return (self.first, self.last) == (other.first, other.last)
+
+    def __lt__(self, other: Period) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return (self.first, self.last) < (other.first, other.last)
+
+    def __hash__(self) -> int:
+        return hash((self.first, self.last))
+
+    def __repr__(self) -> str:
+        return f"Period(first={self.first!r}, last={self.last!r}, label={self.label!r})"
 
     @classmethod
     def quarter(cls, quarter: Quarter) -> Period:

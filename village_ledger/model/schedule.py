@@ -32,10 +32,9 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from beancount.core import data, flags
 
@@ -55,11 +54,10 @@ ONE_DAY = timedelta(days=1)
 GRACE = "合同欠收宽限天数"
 
 
-@dataclass(frozen=True, slots=True)
-class Instalment:
+class Instalment(NamedTuple):
     """One period of a contract: what falls due on which day."""
 
-    index: int
+    position: int  # 0 for the first period of the schedule (not `index`: a tuple's method)
     label: str
     first: date
     last: date
@@ -136,8 +134,7 @@ def _in_force(amounts: list[tuple[date, Decimal]], due: date) -> Decimal:
     return next(a for since, a in reversed(amounts) if since <= due)
 
 
-@dataclass(frozen=True, slots=True)
-class ContractMoney:
+class ContractMoney(NamedTuple):
     """A voucher carrying `contract`: how much it moved in the contract's direction."""
 
     entry: data.Transaction
@@ -154,8 +151,7 @@ class ContractMoney:
         return self.entry.meta
 
 
-@dataclass(frozen=True, slots=True)
-class Settlement:
+class Settlement(NamedTuple):
     """Part of a voucher's money settling one period (or left over: `Schedule.surplus`)."""
 
     money: ContractMoney
@@ -166,8 +162,7 @@ class Settlement:
         return self.money.day
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One period of a schedule as of its day."""
 
     instalment: Instalment
@@ -250,8 +245,7 @@ class Line:
         return "部分收到" if self.received else "未到期"
 
 
-@dataclass(frozen=True)
-class Schedule:
+class Schedule(NamedTuple):
     """A contract's periods as of a day, with what was received and what is owed."""
 
     contract: Contract
@@ -259,7 +253,7 @@ class Schedule:
     lines: tuple[Line, ...]
     surplus: tuple[Settlement, ...]  # money beyond every period
     unknown_periods: tuple[ContractMoney, ...]  # `period` naming no period of the contract
-    end: date = field(default=date.min)  # the last day in force as of `as_of`
+    end: date = date.min  # the last day in force as of `as_of`
 
     @property
     def total(self) -> Decimal:
@@ -435,10 +429,10 @@ def build_schedule(
         parts = instalments(contract, day)
     if since is not None and parts and parts[0].due < since:
         kept = [part for part in parts if part.due >= since]
-        parts = [replace(part, index=i) for i, part in enumerate(kept)]
+        parts = [part._replace(position=i) for i, part in enumerate(kept)]
     book = _Settling(parts)
     unknown: list[ContractMoney] = []
-    by_label = {i.label: i.index for i in parts}
+    by_label = {i.label: i.position for i in parts}
     for moved in money:
         if moved.day > day:
             break
@@ -454,7 +448,7 @@ def build_schedule(
                 left = book.settle(moved, index, left)
         book.settle_oldest(moved, left)
     lines = tuple(
-        Line(part, tuple(book.settled[part.index]), day, grace_on(part.due)) for part in parts
+        Line(part, tuple(book.settled[part.position]), day, grace_on(part.due)) for part in parts
     )
     return Schedule(contract, day, lines, tuple(book.surplus), tuple(unknown), contract.ends(day))
 
