@@ -106,10 +106,10 @@ class _Ledger:
     on which it moved. Any balance or movement is then two binary searches per account."""
 
     def __init__(self, transactions: Iterable[data.Transaction]) -> None:
-        self.days: dict[str, list[int]] = {}
-        self.debits: dict[str, list[Decimal]] = {}
-        self.credits: dict[str, list[Decimal]] = {}
-        add = self._add
+        # per account [days, debits, credits], the three lists fetched with one lookup: the
+        # walk visits every posting of the books, and each lookup or call in it counts
+        running: dict[str, tuple[list[int], list[Decimal], list[Decimal]]] = {}
+        find = running.get
         for entry in transactions:
             day = entry.date.toordinal()
             for posting in entry.postings:
@@ -123,25 +123,25 @@ class _Ledger:
                     number: Decimal | None = units.number
                 else:
                     number = posting_cny(posting)
-                if number is not None and number:
-                    add(posting.account, day, number)
-
-    def _add(self, account: str, day: int, number: Decimal) -> None:
-        days = self.days.get(account)
-        if days is None:
-            self.days[account] = [day]
-            self.debits[account] = [max(number, ZERO)]
-            self.credits[account] = [max(-number, ZERO)]
-            return
-        debits, credits = self.debits[account], self.credits[account]
-        if days[-1] != day:  # transactions come sorted by date
-            days.append(day)
-            debits.append(debits[-1])
-            credits.append(credits[-1])
-        if number > 0:
-            debits[-1] += number
-        else:
-            credits[-1] -= number
+                if number is None or not number:
+                    continue
+                lists = find(posting.account)
+                if lists is None:
+                    debit, credit = (number, ZERO) if number > ZERO else (ZERO, -number)
+                    running[posting.account] = ([day], [debit], [credit])
+                    continue
+                days, debits, credits = lists
+                if days[-1] != day:  # transactions come sorted by date
+                    days.append(day)
+                    debits.append(debits[-1])
+                    credits.append(credits[-1])
+                if number > ZERO:
+                    debits[-1] += number
+                else:
+                    credits[-1] -= number
+        self.days = {account: lists[0] for account, lists in running.items()}
+        self.debits = {account: lists[1] for account, lists in running.items()}
+        self.credits = {account: lists[2] for account, lists in running.items()}
 
     def totals(self, account: str, day: int) -> Movement:
         """Debits and credits of one account from the beginning through the end of `day`."""
