@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from beancount.core import data
 
-from village_ledger.model.accounts import AccountInfo, Chart
+from village_ledger.model.accounts import NOT_MONEY, AccountInfo, Chart
 from village_ledger.money import CURRENCY
 
 if TYPE_CHECKING:
@@ -70,6 +70,8 @@ class LedgerIndex:
     touching: dict[str, list[data.Transaction]]  # role -> transactions with a posting in it
     nets: dict[str, list[Decimal]]  # role -> what each of those transactions posts to it, in CNY
     tagged: list[data.Transaction]  # transactions naming a `project`, on themselves or a posting
+    # cash or bank account -> the transactions with a posting on it (not its sub-accounts')
+    moves: dict[str, list[data.Transaction]]
 
     def entries(self, role: str) -> list[data.Transaction]:
         """The transactions (padding included) with a posting on an account of `role`."""
@@ -88,12 +90,24 @@ def build_index(transactions: Iterable[data.Transaction], chart: Chart) -> Ledge
     touching: dict[str, list[data.Transaction]] = defaultdict(list)
     nets: dict[str, list[Decimal]] = defaultdict(list)
     tagged: list[data.Transaction] = []
-    role_get = roles.get
+    moves: dict[str, list[data.Transaction]] = {}
+    # per account met: its roles and whether it is a cash or bank account, looked up once
+    seen: dict[str, tuple[tuple[str, ...], bool]] = {}
     for entry in transactions:
         tag = "project" in entry.meta
         for posting in entry.postings:
-            found = role_get(posting.account)
-            if found is not None:
+            account = posting.account
+            kind = seen.get(account)
+            if kind is None:
+                kind = seen[account] = (roles.get(account, ()), is_money(chart, account))
+            found, money = kind
+            if money:
+                moved = moves.get(account)
+                if moved is None:
+                    moves[account] = [entry]
+                elif moved[-1] is not entry:
+                    moved.append(entry)
+            if found:
                 units = posting.units
                 # a posting Beancount could not book carries no number: it has its own error
                 number = units.number if units is not None and units.currency == CURRENCY else None
@@ -111,7 +125,13 @@ def build_index(transactions: Iterable[data.Transaction], chart: Chart) -> Ledge
                 tag = meta is not None and "project" in meta
         if tag:
             tagged.append(entry)
-    return LedgerIndex(roles, dict(touching), dict(nets), tagged)
+    return LedgerIndex(roles, dict(touching), dict(nets), tagged, moves)
+
+
+def is_money(chart: Chart, account: str) -> bool:
+    """A cash (101…) or bank (102…) account, opened or not (one never opened is Beancount's
+    error; its postings still move the village's money)."""
+    return chart.money_kind(account) != NOT_MONEY
 
 
 @per_model

@@ -31,17 +31,20 @@ Decisions where the regulations are silent:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import attrgetter, eq
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from beancount.core import data, flags
 
 from village_ledger.model.accounts import NOT_MONEY, Chart
+from village_ledger.model.index import is_money, ledger_index
 from village_ledger.money import posting_cny
 
 if TYPE_CHECKING:
@@ -54,6 +57,8 @@ COUNTED_BY = "counted-by"
 WITNESS = "witness"
 BANK_REF = "bank-ref"  # the statement line a draft was made from (import-bank)
 SEPARATORS = re.compile(r"[\s,，、;；]+")
+FLAG = attrgetter("flag")
+META = attrgetter("meta")
 
 
 def covers(asserted: str, account: str) -> bool:
@@ -247,29 +252,28 @@ class Reconciliations:
     def __init__(self, model: LedgerModel) -> None:
         chart = model.chart
         self.checks = money_checks(model.entries, chart)
-        self._moves: dict[str, list[data.Transaction]] = defaultdict(list)
+        # which transactions move each account comes from the index's walk over every posting
+        self._moves = ledger_index(model).moves
+        self._transactions = model.transactions
         self.pending: list[Item] = []  # every `!` draft's postings on a bank account
-        self._by_voucher: dict[str, data.Transaction] = {}
-        is_money: dict[str, bool] = {}  # per account: a loop, not a comprehension per entry
-        for entry in model.transactions:
-            money: set[str] = set()
-            for posting in entry.postings:
-                account = posting.account
-                found = is_money.get(account)
-                if found is None:
-                    found = is_money[account] = chart.money_kind(account) != NOT_MONEY
-                if found:
-                    money.add(account)
-            for account in money:
-                self._moves[account].append(entry)
-            if money and entry.flag == flags.FLAG_WARNING:
+        flagged = map(eq, map(FLAG, model.transactions), repeat(flags.FLAG_WARNING))
+        for entry in compress(model.transactions, flagged):
+            money = {p.account for p in entry.postings if is_money(chart, p.account)}
+            if money:
                 self.pending += self._draft_items(entry, money, chart)
-            number = entry.meta.get("voucher")
-            if number is not None:
-                self._by_voucher.setdefault(str(number), entry)
         self.books_end = model.transactions[-1].date if model.transactions else None
         self.statements = [self._read(c) for c in self.checks if c.has_statement]
         self.statements.sort(key=lambda r: (r.day, r.account))
+
+    @functools.cached_property
+    def _by_voucher(self) -> dict[str, data.Transaction]:
+        """The first transaction with each voucher number, read when a number is looked up."""
+        found: dict[str, data.Transaction] = {}
+        numbers = map(dict.get, map(META, self._transactions), repeat("voucher"))
+        for number, entry in zip(numbers, self._transactions, strict=True):
+            if number is not None:
+                found.setdefault(str(number), entry)
+        return found
 
     # --- drafts (`!`) and bank reconciliations ------------------------------------------
 
