@@ -27,6 +27,7 @@ reports and the dashboard show; VL603 reads `sealing.SealCalendar`, which answer
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -37,6 +38,7 @@ from beancount.core import data
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel
+from village_ledger.model.columns import voucher_columns
 from village_ledger.model.seals import Quarter
 from village_ledger.model.subjects import subject_at, subject_of
 from village_ledger.money import fmt_yuan, to_cents
@@ -214,25 +216,39 @@ EXPLAIN_VL602 = Explanation(
 @rule("VL602", "已封存期间内新增凭证", explain=EXPLAIN_VL602)
 def voucher_added_after_seal(model: LedgerModel) -> Iterator[Hit]:
     """A voucher inside a sealed quarter numbered after the last voucher the seal recorded."""
-    seals = {(s.quarter.year, s.quarter.number): s for s in model.seals}
-    recorded = {key: sealed_figures(s).last_vouchers for key, s in seals.items()}
-    if not any(last is not None for last in recorded.values()):
-        return  # nothing sealed, or sealed by hand without the numbers
-    for voucher in model.vouchers:
-        key = (voucher.date.year, (voucher.date.month + 2) // 3)
-        last = recorded.get(key)
+    columns = voucher_columns(model)  # the vouchers in date order, and their numbers
+    for seal in model.seals:
+        last = sealed_figures(seal).last_vouchers
         if last is None:
-            continue
-        added = added_after(voucher, last)
-        if added is not None:
-            seal = seals[key]
-            yield Hit(
-                voucher.meta,
-                f"凭证 {voucher.meta['voucher']}（{voucher.date}）记在已于 {seal.day} "
-                f"公开封存的{seal.quarter.label}（{seal.quarter}）内，是封存后新增的"
-                f"（{added}）；{CORRECTION}",
-                voucher.date,
-            )
+            continue  # sealed by hand without the numbers
+        first = bisect_left(columns.days, seal.quarter.first_day)
+        end = bisect_right(columns.days, seal.quarter.last_day, lo=first)
+        booked = booked_before(last, end - first)
+        for voucher, number in zip(
+            columns.entries[first:end], columns.vouchers[first:end], strict=True
+        ):
+            if type(number) is str and number in booked:
+                continue
+            added = added_after(voucher, last)
+            if added is not None:
+                yield Hit(
+                    voucher.meta,
+                    f"凭证 {voucher.meta['voucher']}（{voucher.date}）记在已于 {seal.day} "
+                    f"公开封存的{seal.quarter.label}（{seal.quarter}）内，是封存后新增的"
+                    f"（{added}）；{CORRECTION}",
+                    voucher.date,
+                )
+
+
+def booked_before(last: dict[str, int], limit: int) -> frozenset[str]:
+    """Voucher numbers as the seal command writes them (`2025-03-001`) up to the last of each
+    month the seal recorded, at most `limit` of them (the quarter's count of vouchers: the list
+    is the ledger's, and may be hand-edited): a voucher numbered so was booked before the seal,
+    known without parsing its number, which is most vouchers; any other is parsed."""
+    numbers: list[str] = []
+    for month, count in last.items():  # (`%` formats a number faster than an f-string)
+        numbers += map(f"{month}-%03d".__mod__, range(1, min(count, limit) + 1))
+    return frozenset(numbers[:limit])
 
 
 def added_after(voucher: data.Transaction, last: dict[str, int]) -> str | None:

@@ -178,6 +178,25 @@ def test_vl602_not_for_the_next_number_in_the_open_quarter(sealed: Path):
     assert vl6(sealed) == []
 
 
+@pytest.mark.parametrize(
+    ("number", "added"),
+    [("2025-03-0002", False), ("2025-03-0003", True), (" 2025-03-002 ", False),
+     (" 2025-03-003", True), ("2025-3-3", False)],
+)  # fmt: skip
+def test_vl602_reads_a_number_written_otherwise_by_its_value(
+    sealed: Path, number: str, added: bool
+):
+    # numbers the seal command would not write: parsed, not compared as text
+    append(sealed, voucher("2025-03-20", number, "500.00", "补记"))
+    assert [f.rule for f in vl6(sealed)] == ["VL601"] + ["VL602"] * added
+
+
+def test_vl602_a_hand_edited_huge_last_number_is_read_as_written(sealed: Path):
+    edit(sealed, ',2025-03-002"', ',2025-03-999999999999"')
+    append(sealed, voucher("2025-03-20", "2025-03-1000000000000", "500.00", "补记"))
+    assert [f.rule for f in vl6(sealed)] == ["VL601", "VL602"]
+
+
 def test_vl602_not_for_a_renumbered_voucher_that_was_sealed(sealed: Path):
     # renumbering is a change (VL601), not an addition: the number stays within the sealed range
     edit(sealed, '"2025-03-002"', '"2025-03-001"')
