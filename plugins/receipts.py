@@ -65,6 +65,9 @@ __plugins__ = (make_plugin("receipts"),)
 ZERO = Decimal(0)
 # ASCII digits only: `\d` would take full-width and other scripts' digits
 VOUCHER = re.compile(r"([0-9]{4}-[0-9]{2})-([0-9]{3,})")
+# voucher numbers, one a line, of any month: one pattern for every month of the books, where a
+# pattern with the month written in would be compiled anew for each
+VOUCHER_LINES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{3,}\n)*[0-9]{4}-[0-9]{2}-[0-9]{3,}")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ISO_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*[0-9]{4}-[0-9]{2}-[0-9]{2}")
 RECEIPT_NO = re.compile(r"(.*?)([0-9]+)")
@@ -742,8 +745,10 @@ def month_numbered_in_order(month: str, values: list[Any]) -> bool:
         joined = "\n".join(values)
     except TypeError:  # a missing number, or one written without quotes
         return False
-    prefix = re.escape(month) + "-"
-    if not re.fullmatch(f"(?:{prefix}[0-9]{{3,}}\n)*{prefix}[0-9]{{3,}}", joined):
+    # each line is `YYYY-MM-NNN`, where `YYYY-MM-` can only be the line's start: every line is
+    # of this month when the month's prefix occurs as often as there are lines
+    lines = joined.count("\n") + 1
+    if not VOUCHER_LINES.fullmatch(joined) or joined.count(month + "-") != lines:
         return False
     numbers = sorted(map(int, joined.replace(month + "-", "").split("\n")))
     return numbers == list(range(1, len(numbers) + 1))

@@ -23,13 +23,15 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from itertools import compress, repeat
+from operator import attrgetter, is_not
 from typing import NamedTuple
 
 from beancount.core import data
 
 from village_ledger.model import LedgerModel
 from village_ledger.model.accounts import DepreciationTerms
-from village_ledger.model.index import per_model
+from village_ledger.model.index import ledger_index, per_model
 from village_ledger.model.period import Period
 from village_ledger.money import CENT, posting_cny
 
@@ -37,6 +39,7 @@ ZERO = Decimal(0)
 ACCUMULATED = "Assets:152-累计折旧"
 MONTH_META = "depreciation"
 ASSET_META = "asset"
+META = attrgetter("meta")
 
 
 class Charge(NamedTuple):
@@ -64,17 +67,23 @@ class Booked(NamedTuple):
 def booked(model: LedgerModel) -> Booked:
     by_asset: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
     months: dict[str, list[data.Transaction]] = defaultdict(list)
-    for entry in model.transactions:
-        month = entry.meta.get(MONTH_META)
-        if month is not None:
-            months[str(month)].append(entry)
-        for posting in entry.postings:
-            if not posting.account.startswith(ACCUMULATED) or not posting.meta:
-                continue
-            asset = posting.meta.get(ASSET_META)
-            number = posting_cny(posting)
-            if asset is not None and number is not None:
-                by_asset[str(asset)].append((entry.date, -number))
+    transactions = model.transactions
+    named = list(map(dict.get, map(META, transactions), repeat(MONTH_META)))
+    for i in compress(range(len(named)), map(is_not, named, repeat(None))):
+        months[str(named[i])].append(transactions[i])
+    # only the transactions the index found on 累计折旧 accounts, not every posting of the books
+    posted = ledger_index(model).posted
+    for account in posted:
+        if not account.startswith(ACCUMULATED):
+            continue
+        for entry in posted[account]:
+            for posting in entry.postings:
+                if posting.account != account or not posting.meta:
+                    continue
+                asset = posting.meta.get(ASSET_META)
+                number = posting_cny(posting)
+                if asset is not None and number is not None:
+                    by_asset[str(asset)].append((entry.date, -number))
     return Booked(dict(by_asset), dict(months))
 
 
@@ -149,10 +158,8 @@ def months_unbooked(model: LedgerModel) -> list[tuple[Period, list[Charge]]]:
 
 
 def _first_posting(model: LedgerModel, accounts: set[str]) -> date | None:
-    for entry in model.transactions:
-        if any(p.account in accounts for p in entry.postings):
-            return entry.date
-    return None
+    posted = ledger_index(model).posted
+    return min((posted[a][0].date for a in accounts if a in posted), default=None)
 
 
 def _next_month(day: date) -> tuple[int, int]:

@@ -1,7 +1,8 @@
 """Which entries touch the accounts the rules care about, found in one pass over the ledger.
 
 Several rules need the entries on a handful of accounts (cash, personal advances, entertainment,
-vehicles, guarantees, special funds) or the entries that name a special-fund `project`. Walking
+vehicles, guarantees, special funds), the entries that name a special-fund `project`, or the
+entries on one account (the reconciliation's cash and bank accounts, 累计折旧). Walking
 every posting of a 100,000-transaction ledger costs about as much as a rule may spend in all, so
 the walk is done once per model (`ledger_index`) and each rule reads only the entries it needs.
 `per_model` does the same for any other work several rules share.
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from beancount.core import data
 
-from village_ledger.model.accounts import NOT_MONEY, AccountInfo, Chart
+from village_ledger.model.accounts import AccountInfo, Chart
 from village_ledger.money import CURRENCY
 
 if TYPE_CHECKING:
@@ -70,8 +71,8 @@ class LedgerIndex:
     touching: dict[str, list[data.Transaction]]  # role -> transactions with a posting in it
     nets: dict[str, list[Decimal]]  # role -> what each of those transactions posts to it, in CNY
     tagged: list[data.Transaction]  # transactions naming a `project`, on themselves or a posting
-    # cash or bank account -> the transactions with a posting on it (not its sub-accounts')
-    moves: dict[str, list[data.Transaction]]
+    # account -> the transactions with a posting on it (not its sub-accounts'), in order
+    posted: dict[str, list[data.Transaction]]
 
     def entries(self, role: str) -> list[data.Transaction]:
         """The transactions (padding included) with a posting on an account of `role`."""
@@ -90,23 +91,18 @@ def build_index(transactions: Iterable[data.Transaction], chart: Chart) -> Ledge
     touching: dict[str, list[data.Transaction]] = defaultdict(list)
     nets: dict[str, list[Decimal]] = defaultdict(list)
     tagged: list[data.Transaction] = []
-    moves: dict[str, list[data.Transaction]] = {}
-    # per account met: its roles and whether it is a cash or bank account, looked up once
-    seen: dict[str, tuple[tuple[str, ...], bool]] = {}
+    posted: dict[str, list[data.Transaction]] = {}
+    role_get = roles.get
     for entry in transactions:
         tag = "project" in entry.meta
         for posting in entry.postings:
             account = posting.account
-            kind = seen.get(account)
-            if kind is None:
-                kind = seen[account] = (roles.get(account, ()), is_money(chart, account))
-            found, money = kind
-            if money:
-                moved = moves.get(account)
-                if moved is None:
-                    moves[account] = [entry]
-                elif moved[-1] is not entry:
-                    moved.append(entry)
+            moved = posted.get(account)
+            if moved is None:
+                posted[account] = [entry]
+            elif moved[-1] is not entry:
+                moved.append(entry)
+            found = role_get(account)
             if found:
                 units = posting.units
                 # a posting Beancount could not book carries no number: it has its own error
@@ -125,13 +121,7 @@ def build_index(transactions: Iterable[data.Transaction], chart: Chart) -> Ledge
                 tag = meta is not None and "project" in meta
         if tag:
             tagged.append(entry)
-    return LedgerIndex(roles, dict(touching), dict(nets), tagged, moves)
-
-
-def is_money(chart: Chart, account: str) -> bool:
-    """A cash (101…) or bank (102…) account, opened or not (one never opened is Beancount's
-    error; its postings still move the village's money)."""
-    return chart.money_kind(account) != NOT_MONEY
+    return LedgerIndex(roles, dict(touching), dict(nets), tagged, posted)
 
 
 @per_model

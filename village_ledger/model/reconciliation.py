@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from beancount.core import data, flags
 
 from village_ledger.model.accounts import NOT_MONEY, Chart
-from village_ledger.model.index import is_money, ledger_index
+from village_ledger.model.index import ledger_index
 from village_ledger.money import posting_cny
 
 if TYPE_CHECKING:
@@ -232,6 +232,12 @@ def money_checks(entries: Iterable[data.Directive], chart: Chart) -> list[MoneyC
     return found
 
 
+def is_money(chart: Chart, account: str) -> bool:
+    """A cash (101…) or bank (102…) account, opened or not (one never opened is Beancount's
+    error; its postings still move the village's money)."""
+    return chart.money_kind(account) != NOT_MONEY
+
+
 def bank_net(entry: data.Transaction, account: str) -> Decimal:
     """What `entry` posted to `account` and its sub-accounts."""
     total = ZERO
@@ -253,7 +259,8 @@ class Reconciliations:
         chart = model.chart
         self.checks = money_checks(model.entries, chart)
         # which transactions move each account comes from the index's walk over every posting
-        self._moves = ledger_index(model).moves
+        posted = ledger_index(model).posted
+        self._moves = {a: posted[a] for a in posted if is_money(chart, a)}
         self._transactions = model.transactions
         self.pending: list[Item] = []  # every `!` draft's postings on a bank account
         flagged = map(eq, map(FLAG, model.transactions), repeat(flags.FLAG_WARNING))
