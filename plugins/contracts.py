@@ -22,7 +22,8 @@ registered on it (an asset with nothing behind it, or a balance with no asset re
 How it stays fast: the one pass over the vouchers (those carrying `contract`) is the figures
 layer's, which also computes each contract's periods once and shares them between its value
 (VL702) and its schedule (VL701, VL705); a rule's cost then grows with the contracts and their
-periods, not with the vouchers. VL707 asks two balances per account per quarter.
+periods, not with the vouchers. VL707 reads the balances of the 151 accounts alone, from the
+few vouchers on them the ledger index holds, not from a running ledger of every posting.
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from beancount.core import data
+from beancount.core import data, flags
 
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
-from village_ledger.model import LedgerModel, vocab
+from village_ledger.model import LedgerModel, is_opening, vocab
 from village_ledger.model.contracts import Contract, longer_than
 from village_ledger.model.figures import AssetGap
+from village_ledger.model.index import ledger_index
 from village_ledger.model.schedule import GRACE, Line
 from village_ledger.model.tiers import TIERS, thresholds
 from village_ledger.money import fmt_yuan
@@ -552,13 +554,14 @@ def register_differs_from_books(model: LedgerModel) -> Iterator[Hit]:
 
 
 def last_entries(model: LedgerModel, accounts: set[str]) -> dict[str, list[data.Transaction]]:
-    """The vouchers posting to each of `accounts`, in date order (asked only when a gap shows)."""
-    found: dict[str, list[data.Transaction]] = {account: [] for account in accounts}
-    for entry in model.vouchers:
-        for posting in entry.postings:
-            if posting.account in found:
-                found[posting.account].append(entry)
-    return found
+    """The vouchers posting to each of `accounts`, in date order (asked only when a gap
+    shows): the ledger index holds the transactions on each account."""
+    posted = ledger_index(model).posted
+    return {account: [e for e in posted.get(account, ()) if is_voucher(e)] for account in accounts}
+
+
+def is_voucher(entry: data.Transaction) -> bool:
+    return entry.flag != flags.FLAG_PADDING and not is_opening(entry)
 
 
 def gap_meta(model: LedgerModel, gap: AssetGap, entries: list[data.Transaction]) -> dict[str, Any]:

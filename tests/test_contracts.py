@@ -299,6 +299,30 @@ def test_one_cent_apart_is_reported(tmp_path: Path) -> None:
     assert len(run(tmp_path, body, "VL707")) == 1
 
 
+@pytest.mark.fires("VL707")
+def test_each_account_is_compared_on_its_own_postings_opened_or_not(tmp_path: Path) -> None:
+    # the parent account's own 500.00 (not its sub-account's 85,000.00) and an account
+    # Beancount reports as never opened are compared like any other
+    others = """\
+2025-03-12 * "梅川县农机销售有限公司" "购置农机配件"
+  voucher: "2025-03-002"
+  handler: "吴志强"
+  reviewer: "赵德明"
+  approver: "李红梅"
+  invoice: "25332000000041230003"
+  Assets:151-固定资产  500.00 CNY
+  Assets:151-固定资产:15109-其他  300.00 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+    body = HARVESTER_BOUGHT + harvester("85000.00") + others
+    found = run(tmp_path, body + example_voucher("2025-04-02", "2025-04-001"), "VL707")
+    assert sorted(message.split(" 余额 ")[0] for _, message in found) == [
+        "2025-03-31 Assets:151-固定资产",
+        "2025-03-31 Assets:151-固定资产:15109-其他",
+    ]
+    assert "余额 500.00 元" in " ".join(message for _, message in found)
+
+
 @pytest.mark.near_miss("VL707")
 def test_register_and_books_agree_and_a_quarter_not_ended_is_not_compared(tmp_path: Path) -> None:
     body = HARVESTER_BOUGHT + harvester("85000.00") + example_voucher("2025-04-02", "2025-04-001")

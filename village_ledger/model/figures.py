@@ -516,16 +516,27 @@ class Figures:
         for asset in self.model.assets.held(day):
             if asset.account is not None and _is_fixed_asset(asset.account):
                 registered.setdefault(asset.account, []).append(asset)
+        books = self._fixed_assets
         accounts = set(registered)
-        accounts.update(a for a in self._ledger.days if _is_fixed_asset(a))
+        accounts.update(a for a in books.days if _is_fixed_asset(a))
+        ordinal = day.toordinal()
         gaps = []
         for account in sorted(accounts):
             held = tuple(registered.get(account, ()))
             on_register = sum((a.cost for a in held), ZERO)
-            booked = self.own_balance(account, day)
+            booked = books.totals(account, ordinal).net  # its own balance: postings to it alone
             if booked != on_register:
                 gaps.append(AssetGap(account, day, on_register, booked, held))
         return gaps
+
+    @functools.cached_property
+    def _fixed_assets(self) -> _Ledger:
+        """The running ledger of the vouchers posting to a 151 account, found through the
+        ledger index: comparing the register with the books reads no other account, and the
+        running ledger of every posting cost more than all the contract rules together."""
+        posted = ledger_index(self.model).posted
+        found = {id(e): e for a, on in posted.items() if _is_fixed_asset(a) for e in on}
+        return _Ledger(sorted(found.values(), key=lambda entry: entry.date))
 
     def register_quarter_ends(self) -> list[date]:
         """The quarter ends VL707 compares the register with the books at: from the quarter of
