@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -73,20 +72,49 @@ Derive = Callable[["VillageAudit"], Any]
 Progress = Callable[["VillageAudit"], None]
 
 
-@dataclass
 class VillageAudit:
-    """One village's part of a run."""
+    """One village's part of a run. (Plain classes here, not dataclasses: `check` imports them,
+    and a dataclass compiles its methods' source at import.)"""
 
-    village: str  # the folder's name
-    main_file: str
-    title: str = ""  # its `option "title"`
-    # after `combine`: its own findings and the cross-village ones that name it, selected, sorted
-    findings: list[Finding] = field(default_factory=list)
-    summaries: dict[str, Any] = field(default_factory=dict)  # for the cross-village rules
-    rectifications: list[Rectification] = field(default_factory=list)  # its `整改`
-    ledger: LoadedLedger | None = None  # kept in one process unless keep_models=False
-    model: LedgerModel | None = None  # None also when the model could not be built
-    derived: Any = None  # what `derive` answered for it
+    def __init__(
+        self,
+        village: str,  # the folder's name
+        main_file: str,
+        title: str = "",  # its `option "title"`
+        findings: list[Finding] | None = None,
+        summaries: dict[str, Any] | None = None,  # for the cross-village rules
+        rectifications: list[Rectification] | None = None,  # its `整改`
+        ledger: LoadedLedger | None = None,  # kept in one process unless keep_models=False
+        model: LedgerModel | None = None,  # None also when the model could not be built
+        derived: Any = None,  # what `derive` answered for it
+    ) -> None:
+        self.village = village
+        self.main_file = main_file
+        self.title = title
+        # after `combine`: its own findings and the cross-village ones naming it, selected, sorted
+        self.findings = findings if findings is not None else []
+        self.summaries = summaries if summaries is not None else {}
+        self.rectifications = rectifications if rectifications is not None else []
+        self.ledger = ledger
+        self.model = model
+        self.derived = derived
+
+    def __repr__(self) -> str:
+        return f"VillageAudit({self.village!r}, {self.main_file!r}, {len(self.findings)} findings)"
+
+    def with_findings(self, findings: list[Finding]) -> VillageAudit:
+        """A copy of this village's part with other findings."""
+        return VillageAudit(
+            self.village,
+            self.main_file,
+            self.title,
+            findings,
+            self.summaries,
+            self.rectifications,
+            self.ledger,
+            self.model,
+            self.derived,
+        )
 
     @property
     def beancount_errors(self) -> list[Any]:
@@ -98,13 +126,16 @@ class VillageAudit:
         return any(f.fails for f in self.findings)
 
 
-@dataclass
 class Audit:
     """A whole run: its villages in the order found, and every finding of the run, sorted."""
 
-    villages: list[VillageAudit]
-    findings: list[Finding]
-    as_of: date
+    def __init__(self, villages: list[VillageAudit], findings: list[Finding], as_of: date) -> None:
+        self.villages = villages
+        self.findings = findings
+        self.as_of = as_of
+
+    def __repr__(self) -> str:
+        return f"Audit({len(self.villages)} villages, {len(self.findings)} findings, {self.as_of})"
 
     @property
     def has_errors(self) -> bool:
@@ -335,7 +366,7 @@ def combine(villages: Sequence[VillageAudit], selector: Selector, as_of: date) -
     by_village: dict[str, list[Finding]] = {}
     for finding in findings:
         by_village.setdefault(finding.village, []).append(finding)
-    combined = [replace(r, findings=by_village.get(r.village, [])) for r in villages]
+    combined = [r.with_findings(by_village.get(r.village, [])) for r in villages]
     return Audit(combined, findings, as_of)
 
 

@@ -21,7 +21,6 @@ import io
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -62,8 +61,7 @@ class LoadProblem(NamedTuple):
     entry: data.Directive | None
 
 
-@dataclass
-class LoadedLedger:
+class LoadedLedger(NamedTuple):
     main_file: str
     entries: list[data.Directive]
     errors: list[Any]

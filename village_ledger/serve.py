@@ -51,7 +51,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -99,7 +99,15 @@ class Original:
         if model is None:
             crash = next((f.message for f in result.findings if f.rule == "VL900"), "")
             raise PublicCopyError(f"{self.main}：无法读取账簿：{crash}")
-        self.result = replace(result, ledger=None, model=None)
+        # without the books: only the findings and summaries are kept
+        self.result = VillageAudit(
+            result.village,
+            result.main_file,
+            result.title,
+            result.findings,
+            result.summaries,
+            result.rectifications,
+        )
         self.names = private_names(model)
         self.officers = officers(model)
         self.vouchers = vouchers(loaded.entries)

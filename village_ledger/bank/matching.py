@@ -169,7 +169,7 @@ def reconcile(model: LedgerModel, matching: Matching) -> Reconciliation:
     drafts = [d.as_item(account) for d in matching.drafts]
     with_drafts = model.figures.balance(account, day)
     new = tuple(
-        Item(account, line.day, line.amount, line.text, line.key) for line in matching.lines
+        Item(account, line.day, line.amount, line.text, line.key, {}) for line in matching.lines
     )
     return Reconciliation(
         account=account,

@@ -9,14 +9,13 @@ import importlib
 import os
 import sys
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from village_ledger import __version__
-from village_ledger.audit import audit
+from village_ledger.audit import Audit, audit
 from village_ledger.cli.progress import progress_bar
 from village_ledger.cluster import ClusterError
 from village_ledger.engine import CRASH, Selector
@@ -188,7 +187,7 @@ def check(
     note = ""
     if baseline or write_baseline:
         shown, note = _apply_baselines(run.findings, baseline, old, write_baseline)
-        run = replace(run, findings=shown)
+        run = Audit(run.villages, shown, run.as_of)
     out = sys.stdout
     if fmt in ("sarif", "gitlab"):
         from village_ledger.cli.scanning import write_gitlab, write_sarif

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -50,28 +49,63 @@ def village_of(main_file: str | os.PathLike[str]) -> str:
     return Path(main_file).resolve().parent.name
 
 
-@dataclass
 class LedgerModel:
-    village: str
-    title: str
-    main_file: str
-    village_dir: str
-    entries: list[data.Directive]
-    transactions: list[data.Transaction]  # every transaction, padding included
-    vouchers: list[data.Transaction]  # transactions the accountant booked (not pad-generated)
-    chart: Chart
-    roster: Roster
-    meetings: Meetings
-    policy: Policy
-    seals: Seals
-    payments: list[Payment]
-    rectifications: Rectifications
-    contracts: Contracts
-    assets: Assets
-    options: dict[str, Any] = field(repr=False)
-    config_hits: list[Hit] = field(default_factory=list)
-    # the day today-dependent rules (VL603) judge by; None: `sealing.today()` when they run
-    as_of: date | None = None
+    """A village's books as the rules and reports read them. (A plain class, not a dataclass:
+    `check` imports it, and a dataclass compiles its methods' source at import.)"""
+
+    def __init__(
+        self,
+        village: str,
+        title: str,
+        main_file: str,
+        village_dir: str,
+        entries: list[data.Directive],
+        transactions: list[data.Transaction],
+        vouchers: list[data.Transaction],
+        chart: Chart,
+        roster: Roster,
+        meetings: Meetings,
+        policy: Policy,
+        seals: Seals,
+        payments: list[Payment],
+        rectifications: Rectifications,
+        contracts: Contracts,
+        assets: Assets,
+        options: dict[str, Any],
+        config_hits: list[Hit] | None = None,
+        as_of: date | None = None,
+        township_dir: str = "",
+        public_urls: PublicUrls | None = None,
+    ) -> None:
+        self.village = village
+        self.title = title
+        self.main_file = main_file
+        self.village_dir = village_dir
+        self.entries = entries
+        self.transactions = transactions  # every transaction, padding included
+        self.vouchers = vouchers  # transactions the accountant booked (not pad-generated)
+        self.chart = chart
+        self.roster = roster
+        self.meetings = meetings
+        self.policy = policy
+        self.seals = seals
+        self.payments = payments
+        self.rectifications = rectifications
+        self.contracts = contracts
+        self.assets = assets
+        self.options = options
+        self.config_hits = config_hits if config_hits is not None else []
+        # the day today-dependent rules (VL603) judge by; None: `sealing.today()` when they run
+        self.as_of = as_of
+        # where the township's chart comes from; "" when it has none
+        self.township_dir = township_dir
+        # the township's public server (`公开网址`) on each day, where a sheet's QR code leads
+        self.public_urls = (
+            public_urls if public_urls is not None else PublicUrls((), lambda d: True)
+        )
+
+    def __repr__(self) -> str:
+        return f"LedgerModel(village={self.village!r}, main_file={self.main_file!r})"
 
     @functools.cached_property
     def figures(self) -> Figures:
@@ -87,10 +121,6 @@ class LedgerModel:
         alive until Python's next full collection: over many villages in one process, that
         collection walks every earlier village still waiting (the audit service calls this)."""
         self.__dict__.pop("figures", None)
-
-    township_dir: str = ""  # where the township's chart comes from; "" when it has none
-    # the township's public server (`公开网址`) on each day, where a sheet's QR code leads
-    public_urls: PublicUrls = field(default_factory=lambda: PublicUrls((), lambda d: True))
 
     def is_township_file(self, filename: str) -> bool:
         return is_township_file(filename, self.village_dir, self.township_dir)

@@ -14,10 +14,9 @@ import functools
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from beancount.core import data
 
@@ -65,8 +64,7 @@ def roles_of(info: AccountInfo) -> tuple[str, ...]:
     return tuple(roles)
 
 
-@dataclass
-class LedgerIndex:
+class LedgerIndex(NamedTuple):
     roles: dict[str, tuple[str, ...]]  # account -> its roles (accounts with none are left out)
     touching: dict[str, list[data.Transaction]]  # role -> transactions with a posting in it
     nets: dict[str, list[Decimal]]  # role -> what each of those transactions posts to it, in CNY

@@ -34,7 +34,6 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import compress, repeat
@@ -133,16 +132,27 @@ class MoneyCheck(NamedTuple):
         return self.counted_by is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One 未达账项: money one side (bank or books) has and the other has not yet."""
+class Item(NamedTuple):
+    """One 未达账项: money one side (bank or books) has and the other has not yet. Equal and
+    hashed by what it says, not by where it sits (`meta`)."""
 
     account: str
     day: date
     amount: Decimal  # on the bank account, Beancount's sign: positive is money in
     text: str  # 摘要
     ref: str  # the voucher number, or the statement's reference
-    meta: dict[str, Any] = field(default_factory=dict, compare=False)  # where it sits
+    meta: dict[str, Any]  # where it sits ({} for a statement line)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Item):
+            return NotImplemented
+        return self[:5] == other[:5]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:5])
 
     def age(self, day: date) -> int:
         return (day - self.day).days
