@@ -32,7 +32,7 @@ bisection); it walks payment by payment only where that check finds something to
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -77,13 +77,30 @@ class Offices:
     """Who holds one of a set of roles on a day, from the roster's terms, by person."""
 
     def __init__(self, model: LedgerModel, roles: Iterable[str]) -> None:
-        self.terms: dict[str, list[tuple[date, date]]] = defaultdict(list)
+        terms: dict[str, list[tuple[date, date]]] = defaultdict(list)
         for role in roles:
             for term in model.roster.terms_in(role):
-                self.terms[term.person].append((term.start, term.end or date.max))
+                terms[term.person].append((term.start, term.end or date.max))
+        # per person, the days held as sorted bounds [start, end, start, end …] of disjoint
+        # spans: a day is held when an odd number of bounds lie on or before it (a bisection
+        # per question, asked for each distinct signer and day)
+        self.bounds = {person: held_bounds(spans) for person, spans in terms.items()}
 
     def hold(self, person: str, day: date) -> bool:
-        return any(start <= day < end for start, end in self.terms.get(person, ()))
+        return bisect_right(self.bounds.get(person, ()), day) % 2 == 1
+
+
+def held_bounds(spans: list[tuple[date, date]]) -> list[date]:
+    """The union of the half-open spans [start, end), as the bounds of disjoint spans."""
+    bounds: list[date] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue  # holds no day
+        if bounds and start <= bounds[-1]:
+            bounds[-1] = max(bounds[-1], end)
+        else:
+            bounds += [start, end]
+    return bounds
 
 
 # ---- ledger text the explanations of several rules share (village-ledger rule VL1xx) ----

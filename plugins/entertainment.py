@@ -26,8 +26,12 @@ cap or the mark is reported again if it crosses it again.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from datetime import date
 from decimal import ROUND_CEILING, Decimal
+from itertools import accumulate, chain, compress
+from operator import attrgetter, or_
 
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
@@ -392,6 +396,8 @@ def reception_buys_banned_items(model: LedgerModel) -> Iterator[Hit]:
 DISGUISED = "招待关键词"
 TRIP_LIMIT = "考察人数上限"
 # a trip the inspections name; "…旅游局" is an office (文化和旅游局), not a trip
+ENTRY, DATE = attrgetter("entry"), attrgetter("date")
+PAYEE, NARRATION = attrgetter("payee"), attrgetter("narration")
 TRIP_WORDS = re.compile("(?:旅游|考察|参观|学习)(?!局)")
 
 
@@ -480,13 +486,44 @@ def keyword_finder(keywords: tuple[str, ...]) -> Callable[[str, str], list[str]]
     return in_both
 
 
+def naming_keywords(
+    payments: list[Payment], keywords_on: Callable[[date], tuple[str, ...]]
+) -> list[Payment]:
+    """The payments whose payee or narration holds a word of some day's 招待关键词: the few the
+    rule must look at, found by searching each distinct payee and narration once."""
+    entries = list(map(ENTRY, payments))
+    policies = {keywords_on(day) for day in set(map(DATE, entries))}
+    keywords = set(chain.from_iterable(policies))
+    if (
+        not keywords
+        or () in policies
+        or "" in keywords
+        or any(("　" in k or "\n" in k) for k in keywords)
+    ):
+        # an empty pattern matches anything; a word with the space that joins payee and
+        # narration may sit across both: look at every payment, as the rule did
+        return payments
+    payees, narrations = list(map(PAYEE, entries)), list(map(NARRATION, entries))
+    texts = [text for text in {*payees, *narrations} if text]
+    # one search over the texts joined by newlines (no keyword holds one), not one per text
+    starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
+    pattern = re.compile("|".join(map(re.escape, sorted(keywords))))
+    found = pattern.finditer("\n".join(texts))
+    named = {texts[bisect_right(starts, match.start()) - 1] for match in found}
+    return list(
+        compress(
+            payments, map(or_, map(named.__contains__, payees), map(named.__contains__, narrations))
+        )
+    )
+
+
 @rule("VL406", "变相招待", Severity.WARNING, reads=(DISGUISED,), explain=EXPLAIN_VL406)
 def disguised_entertainment(model: LedgerModel) -> Iterator[Hit]:
     """Meals, banquets, gifts or lodging paid to an expense account other than 招待费: the
     narration or payee names a word of 招待关键词."""
     keywords_on = policy_reader(model, DISGUISED)
     finders: dict[tuple[str, ...], Callable[[str, str], list[str]]] = {}
-    for payment in model.payments:
+    for payment in naming_keywords(model.payments, keywords_on):
         entry = payment.entry
         keywords = keywords_on(entry.date)
         finder = finders.get(keywords)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -609,3 +611,18 @@ def test_split_spend_within_window_is_vl106(tmp_path: Path, split: tuple) -> Non
     _, findings = approval(tmp_path, book)
     assert "VL106" in codes(findings)
     assert "VL104" not in codes(findings)
+
+
+# ---- who holds office on a day: the spans' union as bounds, asked by bisection ----
+
+DAYS = st.dates(min_value=date(2024, 1, 1), max_value=date(2024, 3, 1))
+
+
+@given(spans=st.lists(st.tuples(DAYS, DAYS), max_size=5), day=DAYS)
+def test_held_bounds_hold_exactly_the_days_of_the_spans(
+    spans: list[tuple[date, date]], day: date
+) -> None:
+    from plugins.approval import held_bounds
+
+    held = bisect_right(held_bounds(spans), day) % 2 == 1
+    assert held == any(start <= day < end for start, end in spans)

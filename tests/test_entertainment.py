@@ -301,3 +301,32 @@ def test_keywords_found_as_in_payee_and_narration_written_together(
     for payee, narration in pairs + pairs:  # again: from what was remembered
         together = sorted(set(pattern.findall(f"{payee}　{narration}")))
         assert finder(payee, narration) == together
+
+
+# ---- the payments VL406 looks at: those naming a keyword, found in one search ----
+
+TEXTS = st.sampled_from(["", "村部", "用餐", "酒店住宿", "农家", "乐", "农家乐", "礼品卡", "办公"])
+
+
+@given(
+    rows=st.lists(st.tuples(st.none() | TEXTS, st.none() | TEXTS), max_size=8),
+    keywords=st.lists(st.sampled_from(["餐", "酒店", "农家乐", "礼品"]), min_size=1, max_size=3),
+)
+def test_payments_naming_a_keyword_are_exactly_those_a_keyword_is_in(
+    rows: list[tuple[str | None, str | None]], keywords: list[str]
+) -> None:
+    from types import SimpleNamespace
+
+    from plugins.entertainment import naming_keywords
+
+    payments = [
+        SimpleNamespace(entry=SimpleNamespace(date=date(2025, 1, 1), payee=p, narration=n))
+        for p, n in rows
+    ]
+    found = naming_keywords(payments, lambda day: tuple(keywords))  # type: ignore[arg-type]
+    expected = [
+        p
+        for p in payments
+        if any(k in (p.entry.payee or "") or k in (p.entry.narration or "") for k in keywords)
+    ]
+    assert found == expected

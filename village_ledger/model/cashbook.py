@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from typing import TYPE_CHECKING, NamedTuple
 
 from beancount.core import data
@@ -82,22 +83,24 @@ def build_cash_book(
     """The cash book of sorted transactions (padding included), each with its change of cash."""
     days: list[CashDay] = []
     balance = ZERO
-    today: list[CashMove] = []
+    today: list[tuple[data.Transaction, Decimal, Decimal]] = []
     for entry, change in zip(transactions, changes, strict=True):
         if not change:
             continue
-        if today and today[-1].entry.date != entry.date:
+        if today and today[-1][0].date != entry.date:
             days.append(_close(today))
             today = []
         balance += change
-        today.append(CashMove(entry, change, balance))
+        today.append((entry, change, balance))
     if today:
         days.append(_close(today))
     return CashBook(days)
 
 
-def _close(moves: list[CashMove]) -> CashDay:
-    return CashDay(moves[0].day, moves[0].before, tuple(moves))
+def _close(rows: list[tuple[data.Transaction, Decimal, Decimal]]) -> CashDay:
+    # `tuple.__new__` by `map`: calling the class runs its Python-level `__new__` per move
+    moves = tuple(map(tuple.__new__, repeat(CashMove), rows))
+    return CashDay(moves[0].day, moves[0].before, moves)
 
 
 @per_model

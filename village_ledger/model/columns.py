@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 # an invoice number: a 20-digit 全电发票 number, or `<10 or 12 digit 发票代码>-<8 digit 发票号码>`;
 # ASCII digits only: `\d` would take full-width and other scripts' digits
 INVOICE = re.compile(r"[0-9]{20}|(?:[0-9]{10}|[0-9]{12})-[0-9]{8}")
+INVOICES = re.compile(f"(?:(?:{INVOICE.pattern})\n)*(?:{INVOICE.pattern})")
 DATE = attrgetter("date")
 META = attrgetter("meta")
 ENTRY = attrgetter("entry")
@@ -173,6 +174,17 @@ def read_voucher_columns(entries: list[data.Transaction]) -> VoucherColumns:
     )
 
 
+def all_invoices(written: list[Any]) -> bool:
+    """The usual case, checked on all the values at once: each is a well-formed number as
+    written (one match over the values joined by newlines, which no number holds)."""
+    try:
+        joined = "\n".join(written)
+    except TypeError:  # a value written without quotes: a number or a date
+        return False
+    lines = joined.count("\n") + 1  # a value holding a newline is no number
+    return lines == len(written) and INVOICES.fullmatch(joined) is not None
+
+
 def present(values: list[Any]) -> list[int]:
     """The rows where a value is present."""
     return list(compress(range(len(values)), map(is_not, values, repeat(None))))
@@ -191,6 +203,8 @@ def invoice_number(value: Any) -> str | None:
 def read_invoices(values: list[Any]) -> Invoices:
     rows = present(values)
     written = list(map(values.__getitem__, rows))
+    if all_invoices(written):
+        return Invoices(values, [])
     try:
         matches = list(map(INVOICE.fullmatch, written))
     except TypeError:  # a value written without quotes: a number or a date
