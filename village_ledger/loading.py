@@ -217,7 +217,8 @@ def _load(path: str) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
         return loader.load_file(path, extra_validations=validation.HARDCORE_VALIDATIONS)
 
 
-_GLOB = re.compile(r'File glob "(?P<pattern>[^"]+)" does not match any files')
+# the patterns of the error paths below are compiled by `re` on first use, not at import
+_GLOB = r'File glob "(?P<pattern>[^"]+)" does not match any files'
 
 
 def explain(error: Any, options: dict[str, Any]) -> Any:
@@ -236,7 +237,7 @@ def _made_plain(error: Any, options: dict[str, Any]) -> Any | None:
     filename = str(source.get("filename", ""))
     if error.message == UNREADABLE:
         return _unreadable_include(filename, options)
-    match = _GLOB.search(str(error.message))
+    match = re.search(_GLOB, str(error.message))
     if match and filename.startswith("<"):
         main = str(options.get("filename", ""))
         line = _line_of(main, match.group("pattern"))
@@ -276,7 +277,7 @@ def _first_non_utf8_line(filename: str) -> int:
     return 0
 
 
-_INCLUDE = re.compile(r'^include\s+"((?:[^"\\]|\\.)*)"')
+_INCLUDE = r'^include\s+"((?:[^"\\]|\\.)*)"'
 
 
 def _unreadable_include(target: str, options: dict[str, Any]) -> LoadProblem:
@@ -295,7 +296,7 @@ def _include_line(filename: str, target: str) -> int:
     folder = os.path.dirname(filename)
     with open(filename, encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, 1):
-            match = _INCLUDE.match(line)
+            match = re.match(_INCLUDE, line)
             if not match:
                 continue
             pattern = os.path.join(folder, match.group(1))
