@@ -17,6 +17,7 @@ from village_ledger.loading import load_ledger
 from village_ledger.model import LedgerModel, build_model, vocab
 from village_ledger.model.contracts import Contract, longer_than
 from village_ledger.model.schedule import ContractMoney, build_schedule, instalments
+from village_ledger.model.seals import Quarter
 
 D = Decimal
 
@@ -285,5 +286,21 @@ def test_a_monthly_contracts_periods_are_its_calendar_months(
             last = min(date(year, month, length), c.end)
             expected.append((f"{year}-{month:02d}", first, last, due))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    found = [(i.label, i.first, i.last, i.due) for i in instalments(c)]
+    assert found == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(start=st.dates(date(2023, 1, 1), date(2026, 12, 31)), days=st.integers(0, 800))
+def test_a_quarterly_contracts_periods_are_its_calendar_quarters(start: date, days: int) -> None:
+    """Each calendar quarter of the term (`Quarter`, as the seals count them), due on its
+    first day in force: the start for the first quarter."""
+    c = contract(vocab.QUARTERLY, start, days, D(100), "")
+    expected = []
+    quarter = Quarter.of(start)
+    while quarter.first_day <= c.end:
+        first = max(quarter.first_day, start)
+        expected.append((str(quarter), first, min(quarter.last_day, c.end), first))
+        quarter = quarter.next()
     found = [(i.label, i.first, i.last, i.due) for i in instalments(c)]
     assert found == expected

@@ -31,20 +31,21 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import compress, repeat, takewhile
+from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from beancount.core import data, flags
+from beancount.core import data
 
 from village_ledger.model import vocab
 from village_ledger.model.accounts import NOT_MONEY, Chart
 from village_ledger.model.contracts import Contract
 from village_ledger.model.index import policy_reader
 from village_ledger.model.period import Period
-from village_ledger.model.seals import Quarter
-from village_ledger.money import posting_cny
+from village_ledger.money import CURRENCY, posting_cny
 
 if TYPE_CHECKING:
     from village_ledger.model import LedgerModel
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 ZERO = Decimal(0)
 ONE_DAY = timedelta(days=1)
 GRACE = "合同欠收宽限天数"
+META = attrgetter("meta")
 
 
 class Instalment(NamedTuple):
@@ -94,22 +96,62 @@ def _periods(contract: Contract, end: date) -> Iterable[tuple[str, date, date, d
             yield str(first.year), first, last, due
             k += 1
     elif contract.period == vocab.QUARTERLY:
-        quarter = Quarter.of(start)
-        while quarter.first_day <= end:
-            first = max(quarter.first_day, start)
-            yield str(quarter), first, min(quarter.last_day, end), first
-            quarter = quarter.next()
+        yield from _quarters(start, end)
     else:
-        due_day = int(contract.due_day)
-        first_of_month = date(start.year, start.month, 1)
-        while first_of_month <= end:
-            year, month = first_of_month.year, first_of_month.month
-            following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-            last_of_month = following - ONE_DAY
-            due = first_of_month.replace(day=min(due_day, last_of_month.day))  # _on, month known
-            first, last = max(first_of_month, start), min(last_of_month, end)
-            yield f"{year}-{month:02d}", first, last, max(due, start)
-            first_of_month = following
+        yield from _months(start, end, int(contract.due_day))
+
+
+# A long contract has hundreds of periods and every check computes them all: the calendars
+# below count days as ordinals and make a `date` only for what a period holds, since each
+# `date` method call costs several times the integer arithmetic it stands for.
+MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+MONTH_LABELS = tuple(f"{month:02d}" for month in range(1, 13))
+
+
+def _month_length(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return MONTH_DAYS[month - 1]
+
+
+def _months(start: date, end: date, due_day: int) -> Iterator[tuple[str, date, date, date]]:
+    """Each calendar month from the start's to the end's: due on `due_day` (the month's last
+    day when shorter, the start when later), the first from the start, the last to the end."""
+    start_day, end_day = start.toordinal(), end.toordinal()
+    year, month = start.year, start.month
+    first_day = start_day - start.day + 1  # the 1st of the start's month
+    prefix = f"{year}-"
+    while first_day <= end_day:
+        length = _month_length(year, month)
+        following = first_day + length
+        due = first_day + (due_day if due_day < length else length) - 1
+        yield (
+            prefix + MONTH_LABELS[month - 1],
+            start if first_day <= start_day else date.fromordinal(first_day),
+            end if following > end_day else date.fromordinal(following - 1),
+            start if due <= start_day else date.fromordinal(due),
+        )
+        first_day = following
+        if month == 12:
+            year, month, prefix = year + 1, 1, f"{year + 1}-"
+        else:
+            month += 1
+
+
+def _quarters(start: date, end: date) -> Iterator[tuple[str, date, date, date]]:
+    """Each calendar quarter from the start's to the end's, due on its first day in force."""
+    start_day, end_day = start.toordinal(), end.toordinal()
+    year, number = start.year, (start.month - 1) // 3 + 1
+    first_day = date(year, number * 3 - 2, 1).toordinal()
+    while first_day <= end_day:
+        following = (
+            date(year + 1, 1, 1) if number == 4 else date(year, number * 3 + 1, 1)
+        ).toordinal()
+        first = start if first_day <= start_day else date.fromordinal(first_day)
+        last = end if following > end_day else date.fromordinal(following - 1)
+        yield f"{year}Q{number}", first, last, first
+        first_day = following
+        year, number = (year + 1, 1) if number == 4 else (year, number + 1)
 
 
 def instalments(
@@ -219,9 +261,10 @@ class Line(NamedTuple):
     @property
     def late(self) -> Decimal:
         """What was still missing at the deadline, when the schedule's day is past it (VL701)."""
-        if not self.deadline < self.as_of:
+        deadline = self.deadline
+        if not deadline < self.as_of:
             return ZERO
-        return max(self.amount - self.received_by(self.deadline), ZERO)
+        return max(self.amount - self.received_by(deadline), ZERO)
 
     @property
     def days_late(self) -> int:
@@ -300,26 +343,42 @@ class Schedule(NamedTuple):
 
     @property
     def late_lines(self) -> list[Line]:
-        # a period not yet due cannot be late (grace days are never negative): most of a long
-        # contract's lines are skipped
-        return [line for line in self.lines if line.due < self.as_of and line.late > 0]
+        # a period not yet due cannot be late (grace days are never negative), and the periods
+        # come in the order they fall due: a long contract's lines not yet due are not visited
+        due = takewhile(lambda line: line.instalment.due < self.as_of, self.lines)
+        return [line for line in due if line.late > 0]
 
 
 def contract_money(entry: data.Transaction, contract: Contract | None, chart: Chart) -> Decimal:
     """What the voucher moved in the contract's direction (see the module docstring)."""
     money = ZERO
     held = ZERO
+    kind_of = chart.money_kind
     for posting in entry.postings:
-        number = posting_cny(posting)
-        if number is None:
-            continue
-        if chart.money_kind(posting.account) is not NOT_MONEY:
+        units = posting.units
+        # nearly every posting is in CNY: its number is its weight, no call needed
+        if units is not None and units.currency == CURRENCY and type(units.number) is Decimal:
+            number: Decimal = units.number
+        else:
+            weight = posting_cny(posting)
+            if weight is None:
+                continue
+            number = weight
+        if kind_of(posting.account) is not NOT_MONEY:
             money += number
         elif posting.account.startswith("Liabilities:"):
             held += number
     if contract is not None and contract.paying:
         return -money
     return money + held
+
+
+def _carrying(entries: list[data.Transaction], key: str) -> Iterator[tuple[data.Transaction, Any]]:
+    """The entries whose metadata hold `key`, with its value. A few vouchers in thousands
+    carry a contract: the metadata are read by `map`, without a Python step per voucher."""
+    values = list(map(dict.get, map(META, entries), repeat(key)))
+    for row in compress(range(len(values)), map(is_not, values, repeat(None))):
+        yield entries[row], values[row]
 
 
 class ContractFigures:
@@ -330,10 +389,7 @@ class ContractFigures:
         self.money: dict[str, list[ContractMoney]] = defaultdict(list)
         self.unknown: list[ContractMoney] = []  # `contract` naming no declared contract
         register = model.contracts
-        for entry in model.vouchers:
-            raw = entry.meta.get("contract")
-            if raw is None or entry.flag == flags.FLAG_PADDING:
-                continue
+        for entry, raw in _carrying(model.vouchers, "contract"):
             ident = str(raw).strip()
             contract = register.get(ident)
             period = entry.meta.get("period")
@@ -374,7 +430,7 @@ class ContractFigures:
         """The first day these books answer for: the day after the 期初余额 voucher (the old
         books' balances carried in), else the first transaction's day."""
         model = self.model
-        opening = [t.date for t in model.transactions if t.meta.get("opening") is True]
+        opening = [t.date for t, value in _carrying(model.transactions, "opening") if value is True]
         if opening:
             return max(opening) + ONE_DAY
         return model.transactions[0].date if model.transactions else None
@@ -382,7 +438,15 @@ class ContractFigures:
     @functools.cached_property
     def _grace_on(self) -> Callable[[date], int]:
         grace = policy_reader(self.model, GRACE)
-        return lambda due: int(grace(due))
+        known: dict[date, int] = {}  # periods of many contracts fall due on the same days
+
+        def on(due: date) -> int:
+            days = known.get(due)
+            if days is None:
+                days = known[due] = int(grace(due))
+            return days
+
+        return on
 
     def instalments(self, contract: Contract, as_of: date | None = None) -> tuple[Instalment, ...]:
         """`instalments(contract, as_of)`, computed once for each contract and number of
