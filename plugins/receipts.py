@@ -65,9 +65,6 @@ __plugins__ = (make_plugin("receipts"),)
 ZERO = Decimal(0)
 # ASCII digits only: `\d` would take full-width and other scripts' digits
 VOUCHER = re.compile(r"([0-9]{4}-[0-9]{2})-([0-9]{3,})")
-# voucher numbers, one a line, of any month: one pattern for every month of the books, where a
-# pattern with the month written in would be compiled anew for each
-VOUCHER_LINES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{3,}\n)*[0-9]{4}-[0-9]{2}-[0-9]{3,}")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ISO_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*[0-9]{4}-[0-9]{2}-[0-9]{2}")
 RECEIPT_NO = re.compile(r"(.*?)([0-9]+)")
@@ -738,6 +735,17 @@ def month_runs(days: list[date]) -> Iterator[tuple[str, slice]]:
         start = stop
 
 
+SERIALS: list[str] = []  # "001", "002" … as far as any month needed, written once a process
+
+
+def serials(count: int) -> list[str]:
+    """The serial numbers of a month of `count` vouchers as written: "001" to the count (an
+    int's text costs more than comparing it, so each is made once)."""
+    if len(SERIALS) < count:
+        SERIALS.extend(map("%03d".__mod__, range(len(SERIALS) + 1, count + 1)))
+    return SERIALS[:count]
+
+
 def month_numbered_in_order(month: str, values: list[Any]) -> bool:
     """The usual case, checked on the whole month at once: every voucher carries a number of
     this month, and they are 001 to the count, each once."""
@@ -745,12 +753,19 @@ def month_numbered_in_order(month: str, values: list[Any]) -> bool:
         joined = "\n".join(values)
     except TypeError:  # a missing number, or one written without quotes
         return False
-    # each line is `YYYY-MM-NNN`, where `YYYY-MM-` can only be the line's start: every line is
-    # of this month when the month's prefix occurs as often as there are lines
-    lines = joined.count("\n") + 1
-    if not VOUCHER_LINES.fullmatch(joined) or joined.count(month + "-") != lines:
+    prefix = month + "-"
+    # most months are numbered as they are written: the text is then exactly this one
+    if joined == prefix + ("\n" + prefix).join(serials(len(values))):
+        return True
+    # each line is `YYYY-MM-` of this month and three or more ASCII digits, in any order
+    lines = joined.split("\n")
+    if not all(map(str.startswith, lines, repeat(prefix))) or joined.count(prefix) != len(lines):
         return False
-    numbers = sorted(map(int, joined.replace(month + "-", "").split("\n")))
+    tails = joined.replace(prefix, "").split("\n")
+    digits = "".join(tails)
+    if min(map(len, tails)) < 3 or not (digits.isascii() and digits.isdigit()):
+        return False
+    numbers = sorted(map(int, tails))
     return numbers == list(range(1, len(numbers) + 1))
 
 

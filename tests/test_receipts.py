@@ -544,3 +544,30 @@ def test_receipt_book_sequence(
     assert (
         f"之前缺少 {numbers[gone]}（上一张为 {numbers[gone - 1]}" in only(findings, "VL306").message
     )
+
+
+# ---- VL307's usual case: a month numbered 001 to its count, checked at once ----
+
+NUMBERS = st.sampled_from(
+    [
+        *("2025-03-001", "2025-03-002", "2025-03-003", "2025-03-0004", "2025-03-01"),
+        *("2025-04-001", "2025-03-００2", " 2025-03-002", "2025-03-002\n2025-03-003"),
+        *("2025-03-2025-03-001", ""),
+    ]
+)
+
+
+@given(values=st.lists(NUMBERS, min_size=1, max_size=5))
+def test_a_month_is_in_order_exactly_when_each_number_is_its_own_and_none_is_missing(
+    values: list[str],
+) -> None:
+    import re
+
+    from plugins.receipts import month_numbered_in_order
+
+    joined = "\n".join(values)
+    lines = joined.split("\n")
+    expected = all(re.fullmatch(r"2025-03-[0-9]{3,}", line) for line in lines) and sorted(
+        int(line[8:]) for line in lines
+    ) == list(range(1, len(lines) + 1))
+    assert month_numbered_in_order("2025-03", values) == expected
