@@ -54,6 +54,8 @@ ZERO = Decimal(0)
 ONE_DAY = timedelta(days=1)
 GRACE = "合同欠收宽限天数"
 META = attrgetter("meta")
+DUE = attrgetter("due")
+AMOUNT = attrgetter("amount")
 
 
 class Instalment(NamedTuple):
@@ -496,7 +498,7 @@ def build_schedule(
         parts = [part._replace(position=i) for i, part in enumerate(kept)]
     book = _Settling(parts)
     unknown: list[ContractMoney] = []
-    by_label = {i.label: i.position for i in parts}
+    by_label: dict[str, int] | None = None  # made when a voucher names its period (few do)
     for moved in money:
         if moved.day > day:
             break
@@ -505,15 +507,17 @@ def build_schedule(
             continue
         left = moved.amount
         if moved.period is not None:
+            if by_label is None:
+                by_label = {i.label: i.position for i in parts}
             index = by_label.get(moved.period)
             if index is None:
                 unknown.append(moved)
             else:
                 left = book.settle(moved, index, left)
         book.settle_oldest(moved, left)
-    lines = tuple(
-        Line(part, tuple(book.settled[part.position]), day, grace_on(part.due)) for part in parts
-    )
+    # one line per period, built by `map`: a long contract has hundreds
+    settled = map(tuple, book.settled)  # in the periods' order
+    lines = tuple(map(Line, parts, settled, repeat(day), map(grace_on, map(DUE, parts))))
     return Schedule(contract, day, lines, tuple(book.surplus), tuple(unknown), contract.ends(day))
 
 
@@ -522,8 +526,8 @@ class _Settling:
     is kept at hand, so a long monthly contract settles in one pass, not one pass a receipt."""
 
     def __init__(self, parts: Sequence[Instalment]) -> None:
-        self.open = [part.amount for part in parts]
-        self.amounts = [part.amount for part in parts]
+        self.amounts: list[Decimal] = list(map(AMOUNT, parts))
+        self.open = self.amounts.copy()
         self.settled: list[list[Settlement]] = [[] for _ in parts]
         self.surplus: list[Settlement] = []
         self.kept = ZERO  # the surplus's total
