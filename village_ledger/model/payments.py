@@ -26,7 +26,14 @@ class Payment(NamedTuple):
     entry: data.Transaction
     amount: Decimal  # net outflow from cash and bank, positive
     cash: Decimal  # the part of it paid in cash, positive or zero
-    targets: tuple[tuple[AccountInfo, data.Posting], ...]  # postings other than cash and bank
+    others: tuple[data.Posting, ...]  # postings other than cash and bank
+    chart: Chart  # what their accounts are, read when a rule asks (few payments are asked)
+
+    @property
+    def targets(self) -> tuple[tuple[AccountInfo, data.Posting], ...]:
+        """The postings other than cash and bank, each with what its account is."""
+        info = self.chart.get
+        return tuple([(info(p.account), p) for p in self.others])
 
     @property
     def day(self) -> date:
@@ -86,9 +93,6 @@ def find_payments(entries: Iterable[data.Transaction], chart: Chart) -> list[Pay
         # `max(-cash, ZERO)`, the zero as written when no cash moved
         cashes.append(-cash if cash <= ZERO else ZERO)
         others.append(rest)
-    info = chart.get
-    targets = [tuple([(info(p.account), p) for p in rest]) for rest in others]
+    rows = zip(found, amounts, cashes, map(tuple, others), repeat(chart))
     # `tuple.__new__` by `map`: calling the class runs its Python-level `__new__` per payment
-    return list(
-        map(tuple.__new__, repeat(Payment), zip(found, amounts, cashes, targets, strict=True))
-    )
+    return list(map(tuple.__new__, repeat(Payment), rows))
