@@ -231,7 +231,13 @@ class Line(NamedTuple):
         return sum((s.amount for s in self.settlements), ZERO)
 
     def received_by(self, day: date) -> Decimal:
-        return sum((s.amount for s in self.settlements if s.day <= day), ZERO)
+        # VL701 asks it of every period past its deadline: a plain loop reading the voucher's
+        # date (`Settlement.day`) directly costs a third of a generator over two properties
+        total = ZERO
+        for settlement in self.settlements:
+            if settlement.money.entry.date <= day:
+                total += settlement.amount
+        return total
 
     @property
     def unpaid(self) -> Decimal:
