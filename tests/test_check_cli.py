@@ -64,6 +64,35 @@ def test_beancount_error_is_a_finding_at_its_line(tmp_path: Path) -> None:
     assert beancount[0]["line"] == line_of(main_file, "2024-02-03")
 
 
+# one voucher on four accounts nobody opened: Beancount reports them in a set's order
+UNOPENED = """\
+2024-02-03 * "县农机站" "往来款挂账"
+  voucher: "2024-02-001"
+  invoice: "12345678"
+  Expenses:Foo:A  10.00 CNY
+  Expenses:Foo:B  10.00 CNY
+  Expenses:Foo:C  10.00 CNY
+  Expenses:Foo:D  -30.00 CNY
+"""
+
+
+def test_same_findings_in_the_same_order_whatever_the_string_hashing(tmp_path: Path) -> None:
+    main_file = make_village(tmp_path, UNOPENED)
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("village-ledger")), "check", "--format", "json",
+             "--no-cache", str(main_file)],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    unopened = [r for r in json.loads(outputs.pop()) if "Expenses:Foo:" in r["message"]]
+    assert len(unopened) == 4
+
+
 def test_missing_path_exits_two(tmp_path: Path) -> None:
     code, output = run("check", str(tmp_path / "nowhere"))
     assert code == 2

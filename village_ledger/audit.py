@@ -352,7 +352,7 @@ def _from_cache(cached: CachedVillage, rules: Sequence[Rule], day: date) -> Vill
 
 def combine(villages: Sequence[VillageAudit], selector: Selector, as_of: date) -> Audit:
     """The cross-village rules over every village's summaries; then each village's findings and
-    the run's, as the selector wants them and sorted by village, file, line and rule."""
+    the run's, as the selector wants them and sorted by village, file, line, rule and message."""
     summaries: dict[str, list[tuple[str, Any]]] = {}
     for result in villages:
         for code, summary in result.summaries.items():
@@ -377,8 +377,10 @@ def selected_rules(selector: Selector) -> list[Rule]:
     return [r for r in all_rules() if selector.wants(r.code)]
 
 
-def _order(finding: Finding) -> tuple[str, str, int, str]:
-    return (finding.village, finding.file, finding.line, finding.rule)
+def _order(finding: Finding) -> tuple[str, str, int, str, str]:
+    # the message breaks ties: Beancount reports the unopened accounts of one entry in its
+    # set's order, which changes with the process's string hashing
+    return (finding.village, finding.file, finding.line, finding.rule, finding.message)
 
 
 # stands for the model builder when it fails, so the failure reads like a rule's crash
