@@ -759,6 +759,8 @@ def month_numbered_in_order(month: str, values: list[Any]) -> bool:
         return True
     # each line is `YYYY-MM-` of this month and three or more ASCII digits, in any order
     lines = joined.split("\n")
+    if len(lines) != len(values):  # a number written over two lines is not two numbers
+        return False
     if not all(map(str.startswith, lines, repeat(prefix))) or joined.count(prefix) != len(lines):
         return False
     tails = joined.replace(prefix, "").split("\n")

@@ -393,6 +393,7 @@ def test_missing_voucher_number_is_vl307(tmp_path: Path) -> None:
         ("2025-03-000", "凭证号“2025-03-000”格式不对"),
         ("记-001", "凭证号“记-001”格式不对"),
         (Raw("2025-03-001"), "voucher 未加引号，被读作日期 2025-03-01"),
+        ("2025-03-001\n2025-03-002", "格式不对"),  # two numbers on one voucher
     ],
 )
 def test_malformed_voucher_number_is_vl307(tmp_path: Path, value: str, words: str) -> None:
@@ -565,9 +566,7 @@ def test_a_month_is_in_order_exactly_when_each_number_is_its_own_and_none_is_mis
 
     from plugins.receipts import month_numbered_in_order
 
-    joined = "\n".join(values)
-    lines = joined.split("\n")
-    expected = all(re.fullmatch(r"2025-03-[0-9]{3,}", line) for line in lines) and sorted(
-        int(line[8:]) for line in lines
-    ) == list(range(1, len(lines) + 1))
+    expected = all(re.fullmatch(r"2025-03-[0-9]{3,}", value) for value in values) and sorted(
+        int(value[8:]) for value in values
+    ) == list(range(1, len(values) + 1))
     assert month_numbered_in_order("2025-03", values) == expected
