@@ -25,7 +25,7 @@ callgrind (one run each, about 50 times slower than a plain run): the count is t
 else the machine is doing, so a change of a few percent shows on a busy machine, where CPU
 seconds of two runs differ by 20%. With `--phases` it also counts, inside one process, the
 instructions of each phase (start-up and imports, Beancount's load, the model, each rule, the
-collect, the interpreter's exit): the script marks the boundaries with a call callgrind is told to
+collect, freeing the books, the interpreter's exit): the script marks the boundaries with a call callgrind is told to
 dump its counters before (`--dump-before`), so a phase's count is exactly what ran between two
 marks, and a rule's count includes any shared structure it is the first to build.
 """
@@ -103,6 +103,8 @@ for rule in rules:
     mark(rule.code)
 collect(model, rules)
 mark("collect")
+del model, loaded  # as the command drops its village before the interpreter's teardown
+mark("free")
 with open(sys.argv[2], "w") as out:
     json.dump(labels, out)
 """
@@ -294,7 +296,8 @@ def count_phases(size: int, seed: int, shown: int = 12) -> str:
     )
     return (
         f"{size:>7}: M instr {head} rules {sum(rules.values()) / 1e6:.0f} "
-        f"collect {counts['collect'] / 1e6:.0f} exit {counts['exit'] / 1e6:.0f}\n"
+        f"collect {counts['collect'] / 1e6:.0f} free {counts['free'] / 1e6:.0f} "
+        f"exit {counts['exit'] / 1e6:.0f}\n"
         f"{'':>9}slowest rules: " + ", ".join(f"{k} {n / 1e6:.1f}" for k, n in slow)
     )
 
