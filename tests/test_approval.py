@@ -622,7 +622,7 @@ DAYS = st.dates(min_value=date(2024, 1, 1), max_value=date(2024, 3, 1))
 def test_held_bounds_hold_exactly_the_days_of_the_spans(
     spans: list[tuple[date, date]], day: date
 ) -> None:
-    from plugins.approval import held_bounds
+    from village_ledger.plugins.approval import held_bounds
 
     held = bisect_right(held_bounds(spans), day) % 2 == 1
     assert held == any(start <= day < end for start, end in spans)

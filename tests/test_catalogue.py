@@ -181,3 +181,22 @@ def test_rule_command_rejects_an_unknown_or_missing_code_in_chinese(
     assert done.returncode == 2
     assert words in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_rule_family_imported_again_under_another_name_keeps_its_rules() -> None:
+    """`import plugins.receipts` (the folder's own name, as a test once did) must not replace the
+    registered rules: Dask workers name them `village_ledger.plugins.*`, and the result cache's
+    key holds each rule's module, so renamed rules missed every village the workers had kept."""
+    import importlib
+
+    from village_ledger.cache import rule_fingerprints
+
+    before = rule_fingerprints(all_rules())
+    sys.path.insert(0, str(REPO))
+    try:
+        importlib.import_module("plugins.receipts")
+        assert rule_fingerprints(all_rules()) == before
+    finally:
+        sys.path.remove(str(REPO))
+        for name in [m for m in sys.modules if m == "plugins" or m.startswith("plugins.")]:
+            del sys.modules[name]

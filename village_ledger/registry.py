@@ -139,8 +139,12 @@ def rule(
 
     def register(check: CheckFn) -> CheckFn:
         existing = _RULES.get(code)
-        if existing is not None and existing.check.__qualname__ != check.__qualname__:
-            raise ValueError(f"rule code {code} registered twice")
+        if existing is not None:
+            if existing.check.__qualname__ != check.__qualname__:
+                raise ValueError(f"rule code {code} registered twice")
+            # the same family imported again under another name (`plugins.cash`): the first
+            # registration stays, so the rules' identity (the result cache's key) does not move
+            return check
         _RULES[code] = Rule(
             code, title, severity, tuple(reads), check, collect, across, explain, dated
         )
