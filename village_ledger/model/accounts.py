@@ -125,6 +125,11 @@ class Chart:
             self.money_kinds[account] = kind
         return kind
 
+    def is_money(self, account: str) -> bool:
+        """A cash (101…) or bank (102…) account, opened or not (one never opened is Beancount's
+        error; its postings still move the village's money)."""
+        return self.money_kind(account) != NOT_MONEY
+
     def __iter__(self) -> Iterator[AccountInfo]:
         return iter(self._info.values())
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from beancount.core import data, flags
 
-from village_ledger.model.accounts import NOT_MONEY, AccountInfo, Chart, parent_of
+from village_ledger.model.accounts import AccountInfo, Chart, parent_of
 from village_ledger.model.contracts import Asset
 from village_ledger.model.index import FUND, ledger_index, policy_reader
 from village_ledger.model.payments import Payment
@@ -756,7 +756,7 @@ def _sides(entry: data.Transaction, chart: Chart) -> tuple[list[data.Posting], l
         number = units.number if units is not None else None
         if not isinstance(number, Decimal):
             continue
-        if chart.money_kind(posting.account) != NOT_MONEY:
+        if chart.is_money(posting.account):
             money.append(posting)
             outflow -= number
         elif number < 0 and chart.get(posting.account).first_level == PAYABLE:

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from beancount.core import data, flags
 
-from village_ledger.model.accounts import NOT_MONEY, Chart
+from village_ledger.model.accounts import Chart
 from village_ledger.model.index import ledger_index
 from village_ledger.money import posting_cny
 
@@ -234,18 +234,10 @@ class Spell(NamedTuple):
 def money_checks(entries: Iterable[data.Directive], chart: Chart) -> list[MoneyCheck]:
     """Every assertion on a cash or bank account, by account then date."""
     found = [
-        MoneyCheck(e)
-        for e in entries
-        if isinstance(e, data.Balance) and chart.money_kind(e.account) != NOT_MONEY
+        MoneyCheck(e) for e in entries if isinstance(e, data.Balance) and chart.is_money(e.account)
     ]
     found.sort(key=lambda c: (c.account, c.dated, c.meta.get("lineno", 0)))
     return found
-
-
-def is_money(chart: Chart, account: str) -> bool:
-    """A cash (101…) or bank (102…) account, opened or not (one never opened is Beancount's
-    error; its postings still move the village's money)."""
-    return chart.money_kind(account) != NOT_MONEY
 
 
 def bank_net(entry: data.Transaction, account: str) -> Decimal:
@@ -270,12 +262,12 @@ class Reconciliations:
         self.checks = money_checks(model.entries, chart)
         # which transactions move each account comes from the index's walk over every posting
         posted = ledger_index(model).posted
-        self._moves = {a: posted[a] for a in posted if is_money(chart, a)}
+        self._moves = {a: posted[a] for a in posted if chart.is_money(a)}
         self._transactions = model.transactions
         self.pending: list[Item] = []  # every `!` draft's postings on a bank account
         flagged = map(eq, map(FLAG, model.transactions), repeat(flags.FLAG_WARNING))
         for entry in compress(model.transactions, flagged):
-            money = {p.account for p in entry.postings if is_money(chart, p.account)}
+            money = {p.account for p in entry.postings if chart.is_money(p.account)}
             if money:
                 self.pending += self._draft_items(entry, money, chart)
         self.books_end = model.transactions[-1].date if model.transactions else None
