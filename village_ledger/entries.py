@@ -8,7 +8,8 @@ dashboard's 录入凭证 form.
 - `Entry` / `Posting`: an entry as the project writes it (`Entry.text()`); `flag="!"` for a
   draft the accountant is to complete (`import-bank`); `Assertion`: a `balance` directive.
 - `next_voucher_numbers(model, month, count, taken)`: the month's next free 记账凭证 numbers.
-- `target_file(model, period)`: the file the period's entries go to.
+- `target_file(model, period)`: the file the period's entries go to; `file_for(model, day)`:
+  the file one entry goes to (its month's file where the books keep one per month).
 - `check_candidate(model, entries, before)`: the books audited as they would be with the entries
   appended (`audit.audit_village` over the files' would-be bytes, nothing written): Beancount's
   errors and every rule. What it reports is what the entries bring: every finding on one of
@@ -117,19 +118,37 @@ def target_file(model: LedgerModel, period: Period) -> Path:
     """The file holding the period's last voucher in the village's folder; before the period
     has one, the year's file (`2026.beancount` beside main.beancount) when the books include
     it; else main.beancount."""
-    inside = [
-        e
-        for e in model.vouchers
-        if period.contains(e.date) and not model.is_township_file(str(e.meta.get("filename", "")))
-    ]
-    if inside:
-        latest = max(inside, key=lambda e: (e.date, e.meta.get("lineno", 0)))
-        return Path(str(latest.meta["filename"]))
+    latest = _last_voucher_file(model, period)
+    if latest is not None:
+        return latest
     year_file = Path(model.main_file).parent / f"{period.first.year}.beancount"
     included = {os.path.realpath(f) for f in model.options.get("include", [])}
     if os.path.realpath(year_file) in included:
         return year_file
     return Path(model.main_file)
+
+
+def file_for(model: LedgerModel, day: date) -> Path:
+    """The file an entry dated `day` goes to: the one holding its month's last voucher (books
+    kept a file per month or per quarter get each entry where that month is), else the one
+    holding the year's last voucher up to that day, else `target_file` of its year."""
+    month = _last_voucher_file(model, Period.month(day.year, day.month))
+    if month is not None:
+        return month
+    earlier = _last_voucher_file(model, Period.span(date(day.year, 1, 1), day))
+    return earlier if earlier is not None else target_file(model, Period.year(day.year))
+
+
+def _last_voucher_file(model: LedgerModel, period: Period) -> Path | None:
+    inside = [
+        e
+        for e in model.vouchers
+        if period.contains(e.date) and not model.is_township_file(str(e.meta.get("filename", "")))
+    ]
+    if not inside:
+        return None
+    latest = max(inside, key=lambda e: (e.date, e.meta.get("lineno", 0)))
+    return Path(str(latest.meta["filename"]))
 
 
 @dataclass(frozen=True)
@@ -183,7 +202,7 @@ def place(model: LedgerModel, entries: Sequence[Entry | Assertion]) -> Candidate
     before the first and between entries."""
     by_file: dict[Path, list[Entry | Assertion]] = {}
     for entry in entries:
-        target = target_file(model, Period.year(entry.day.year))
+        target = file_for(model, entry.day)
         by_file.setdefault(target, []).append(entry)
     placed: list[Placed] = []
     originals: dict[Path, bytes] = {}
@@ -193,8 +212,10 @@ def place(model: LedgerModel, entries: Sequence[Entry | Assertion]) -> Candidate
             original = target.read_bytes()
         except OSError as exc:
             raise WriteRefused(f"无法读取 {target}：{exc.strerror or exc}") from None
-        lead = b"" if not original or original.endswith(b"\n") else b"\n"
-        head = original + lead + b"\n"
+        # a file saved on Windows (CRLF) keeps its line ends
+        newline = b"\r\n" if b"\r\n" in original else b"\n"
+        lead = b"" if not original or original.endswith(b"\n") else newline
+        head = original + lead + newline
         line = head.count(b"\n") + 1
         texts = []
         for entry in group:
@@ -204,7 +225,7 @@ def place(model: LedgerModel, entries: Sequence[Entry | Assertion]) -> Candidate
             line += lines + 1
             texts.append(text)
         originals[target] = original
-        contents[target] = head + "\n".join(texts).encode("utf-8")
+        contents[target] = head + "\n".join(texts).encode("utf-8").replace(b"\n", newline)
     return Candidate(placed, originals, contents)
 
 

@@ -119,12 +119,18 @@ def _parse_regular_file(parse_file: Any) -> Any:
         stand_in = (
             contents.get(os.path.realpath(file)) if contents and isinstance(file, str) else None
         )
-        if stand_in is not None:
-            kwargs.setdefault("report_filename", file)
-            return _without_empty_customs(parse_file(io.BytesIO(stand_in), *args, **kwargs))
-        if isinstance(file, str) and not _readable_file(file):
+        if stand_in is None and isinstance(file, str) and not _readable_file(file):
             _, _, defaults = parser.parse_string("")
             return [], [LoadProblem({"filename": file, "lineno": 0}, UNREADABLE, None)], defaults
+        if stand_in is None and isinstance(file, str) and _starts_with_bom(file):
+            with open(file, "rb") as handle:
+                stand_in = handle.read()
+        if stand_in is not None:
+            # Windows Notepad and WPS save UTF-8 with a byte-order mark, which Beancount's
+            # lexer reads as an invalid token on line 1: the file is read without it
+            text = stand_in[len(BOM) :] if stand_in.startswith(BOM) else stand_in
+            kwargs.setdefault("report_filename", file)
+            return _without_empty_customs(parse_file(io.BytesIO(text), *args, **kwargs))
         return _without_empty_customs(parse_file(file, *args, **kwargs))
 
     parse.__wrapped__ = parse_file  # type: ignore[attr-defined]
@@ -132,6 +138,12 @@ def _parse_regular_file(parse_file: Any) -> Any:
 
 
 UNREADABLE = "village-ledger: not a readable file"
+BOM = b"\xef\xbb\xbf"
+
+
+def _starts_with_bom(path: str) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(len(BOM)) == BOM
 
 
 def _without_empty_customs(parsed: tuple[Any, Any, Any]) -> tuple[Any, Any, Any]:
