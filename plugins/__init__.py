@@ -14,4 +14,7 @@ module, one function per code; find a rule from its code with `grep -n VL402 plu
 | periods       | VL6xx  | 期间与公开 |
 | contracts     | VL7xx  | 合同与资源 |
 | config        | VL9xx  | 配置       |
+
+A family module that grew too long keeps a rule with a seam of its own in a module it imports:
+`numbering` (VL307, voucher numbers) belongs to `receipts`, whose plugin line runs it.
 """

@@ -564,7 +564,7 @@ def test_a_month_is_in_order_exactly_when_each_number_is_its_own_and_none_is_mis
 ) -> None:
     import re
 
-    from village_ledger.plugins.receipts import month_numbered_in_order
+    from village_ledger.plugins.numbering import month_numbered_in_order
 
     expected = all(re.fullmatch(r"2025-03-[0-9]{3,}", value) for value in values) and sorted(
         int(value[8:]) for value in values
