@@ -47,6 +47,9 @@ __plugins__ = (make_plugin("entertainment"),)
 
 # names of eating places that contain a banned keyword without buying it
 VENUE_WORDS = ("大酒店", "酒店", "酒楼", "酒家")
+# offices, crops and works a reception names without buying their goods: the visitors from the
+# 烟草专卖局 or a 酒厂, an inspection of the 烟叶 crop
+NOT_ITEM_WORDS = ("烟草", "烟叶", "酒厂", "酒业")
 
 
 # ---- ledger text the explanations of several rules share (village-ledger rule VL4xx) ----
@@ -340,13 +343,17 @@ def reception_record_incomplete(model: LedgerModel) -> Iterator[Hit]:
 
 
 def banned_items(text: str, keywords: tuple[str, ...]) -> list[str]:
-    """The banned keywords `text` names, not counting those inside a restaurant's name."""
+    """The banned keywords `text` names, not counting those inside a restaurant's name or
+    another word that buys nothing (`NOT_ITEM_WORDS`)."""
     if not any(k in text for k in keywords):
         return []
     venues = [v for v in VENUE_WORDS if v not in keywords]
     if venues:
         # a 烟酒店 sells cigarettes and liquor: it is no restaurant
         text = re.sub(f"(?<!烟)(?:{'|'.join(venues)})", "　", text)
+    for word in NOT_ITEM_WORDS:
+        if word not in keywords:
+            text = text.replace(word, "　")
     found = [k for k in keywords if k in text]
     # 香烟 names 烟 too: name the longer word only
     return [k for k in found if not any(k != other and k in other for other in found)]
@@ -363,6 +370,8 @@ EXPLAIN_VL404 = Explanation(
     decisions=(
         "饭店名称里的关键词（大酒店、酒店、酒楼、酒家）不算：在“县城大酒店”吃饭不是买酒。",
         "“烟酒店”算：它卖的就是烟酒。",
+        "来客单位、作物和厂名里的“烟草”“烟叶”“酒厂”“酒业”不算：接待“县烟草专卖局”、检查“烟叶收购”、"
+        "接待“县酒厂”都不是买烟买酒（乡镇把这些词本身列为禁止项目时仍算）。",
         "只检查招待凭证：村里小卖部进货的啤酒记在 511 经营支出，不受此规则约束。",
         "村里可以在“禁止招待项目”中增加关键词，不能删去乡镇规定的关键词（见 VL902）。",
     ),

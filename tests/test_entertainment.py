@@ -268,6 +268,26 @@ def test_a_hotel_name_is_not_a_banned_item(tmp_path: Path) -> None:
     assert found(make_village(tmp_path, body), "VL404") == []
 
 
+@pytest.mark.near_miss("VL404")
+def test_an_office_crop_or_works_named_after_tobacco_or_liquor_is_not_a_banned_item(
+    tmp_path: Path,
+) -> None:
+    body = reception("2024-03-10", "210.00", org="县烟草专卖局", narration="接待县烟草专卖局检查组")
+    body += reception("2024-03-11", "200.00", narration="烟叶收购质量检查组工作餐")
+    body += reception("2024-03-12", "200.00", org="县酒厂", narration="接待县酒厂扶贫工作队")
+    assert found(make_village(tmp_path, body), "VL404") == []
+
+
+@pytest.mark.fires("VL404")
+def test_cigarettes_bought_for_the_tobacco_office_still_fire(tmp_path: Path) -> None:
+    narration = "接待县烟草专卖局检查组工作餐及香烟两包"
+    body = reception("2024-03-10", "260.00", org="县烟草专卖局", narration=narration)
+    main = make_village(tmp_path, body)
+    [hit] = found(main, "VL404")
+    assert hit.line == line_of(main, narration)
+    assert "含禁止招待项目：香烟" in hit.message
+
+
 def test_banned_item_outside_entertainment_is_not_this_rule(tmp_path: Path) -> None:
     body = """
 2024-03-10 * "供销社" "购啤酒转售"

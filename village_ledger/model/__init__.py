@@ -158,11 +158,13 @@ def is_foreign_file(filename: str, village_dir: str, township_dir: str) -> bool:
 
 
 def township_folder(opens: list[data.Open], village_dir: str) -> str:
-    """The folder of the township's chart: outside the village folder, the folder whose files
-    open the most first-level accounts (`Assets:101-库存现金`); "" when none is outside.
+    """The township's folder: where its chart comes from (`beside_the_villages`); "" when no
+    chart is outside the village folder.
 
-    Only one file can open an account, so a file a village adds outside its folder cannot take
-    the chart's place without the township's chart losing its accounts.
+    The chart's folder is, outside the village folder, the folder whose files open the most
+    first-level accounts (`Assets:101-库存现金`). Only one file can open an account, so a file a
+    village adds outside its folder cannot take the chart's place without the township's chart
+    losing its accounts.
     """
     if not village_dir:
         return ""
@@ -177,7 +179,22 @@ def township_folder(opens: list[data.Open], village_dir: str) -> str:
         counts[folder] = counts.get(folder, 0) + 1
     if not counts:
         return ""
-    return min(counts, key=lambda folder: (-counts[folder], folder))
+    chart_dir = min(counts, key=lambda folder: (-counts[folder], folder))
+    return beside_the_villages(chart_dir, village_dir)
+
+
+def beside_the_villages(chart_dir: str, village_dir: str) -> str:
+    """The township's folder given its chart's: the chart may sit in a sub-folder of it
+    (`乡镇/科目表/资产类.beancount` beside `乡镇/财务制度.beancount`), so the township's folder is
+    the chart folder's ancestor just below the folder it shares with the village folder, the one
+    beside the villages. A chart at the top of the tree (the village folder is below it), or one
+    that shares only the root with the village, keeps its own folder.
+    """
+    common = os.path.commonpath([chart_dir, village_dir])
+    if common in (chart_dir, os.path.dirname(common)):
+        return chart_dir
+    first = os.path.relpath(chart_dir, common).split(os.sep)[0]
+    return os.path.join(common, first)
 
 
 def is_opening(entry: data.Transaction) -> bool:
