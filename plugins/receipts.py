@@ -48,8 +48,11 @@ from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, vocab
 from village_ledger.model.columns import (
+    INVOICE,
+    INVOICE_SEPARATORS,
     Invoices,
     VoucherColumns,
+    invoice_list,
     invoice_number,
     present,
     voucher_columns,
@@ -74,8 +77,10 @@ __plugins__ = (make_plugin("receipts"),)
 
 ZERO = Decimal(0)
 # ASCII digits only: `\d` would take full-width and other scripts' digits
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ISO_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# an invoice date as accountants copy it off the invoice or out of Excel: 2025/03/10,
+# 2025.3.10, 2025-3-10, 2025年3月10日
+WRITTEN_DATE = re.compile(r"([0-9]{4})(?:[-/.]|年)([0-9]{1,2})(?:[-/.]|月)([0-9]{1,2})日?")
 RECEIPT_NO = re.compile(r"(.*?)([0-9]+)")
 
 INVOICE_EXAMPLE = "144032509110-01234567"
@@ -103,23 +108,31 @@ def has_invoice(value: Any) -> bool:
 
 
 def invoice_problem(value: Any) -> str | None:
-    """What is wrong with an `invoice` value; None when it is well formed or absent."""
+    """What is wrong with an `invoice` value; None when it is well formed (one number, or
+    several listed) or absent."""
     if not has_invoice(value) or invoice_number(value) is not None:
         return None
     if not isinstance(value, str):
         return f"发票号码（{unquoted('invoice', value, INVOICE_EXAMPLE)}）"
+    if invoice_list(value) is not None:
+        return None
+    parts = [p for p in INVOICE_SEPARATORS.split(value) if p]
+    bad = [p for p in parts if not INVOICE.fullmatch(p)]
+    if len(parts) > 1 and len(bad) < len(parts):
+        return f"发票号码“{'”“'.join(bad)}”格式不对（共写了 {len(parts)} 个号码），{INVOICE_FORM}"
     return f"发票号码“{value.strip()}”格式不对，{INVOICE_FORM}"
 
 
 def read_day(value: Any) -> date | None:
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
+    written = WRITTEN_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if written is None:
+        return None
+    try:
+        return date(*map(int, written.groups()))
+    except ValueError:  # 2025-13-01
+        return None
 
 
 def receipted_debit(model: LedgerModel, entry: data.Transaction) -> tuple[Decimal, str | None]:
@@ -272,18 +285,18 @@ def invoice_uses(cols: VoucherColumns) -> list[int]:
     return present(invoice_numbers(cols).numbers)
 
 
-def first_uses(cols: VoucherColumns) -> list[int]:
-    """The rows that use an invoice number for the first time."""
-    numbers = invoice_numbers(cols).numbers
-    rows = invoice_uses(cols)
-    if len(set(map(numbers.__getitem__, rows))) == len(rows):
-        return rows
-    seen: set[str | None] = set()
+def first_uses(cols: VoucherColumns) -> list[tuple[int, str]]:
+    """(row, number) for the first use of each invoice number (a row may list several)."""
+    invoices = invoice_numbers(cols)
+    uses = invoices.uses(invoice_uses(cols))
+    if len({n for _, n in uses}) == len(uses):
+        return uses
+    seen: set[str] = set()
     first = []
-    for i in rows:
-        if numbers[i] not in seen:
-            seen.add(numbers[i])
-            first.append(i)
+    for i, number in uses:
+        if number not in seen:
+            seen.add(number)
+            first.append((i, number))
     return first
 
 
@@ -302,11 +315,12 @@ class InvoiceUses(NamedTuple):
 def first_invoice_uses(model: LedgerModel) -> InvoiceUses:
     """The village's title and the first use of each of its invoice numbers."""
     cols = voucher_columns(model)
-    rows = first_uses(cols)
-    numbers = invoice_numbers(cols).numbers
+    uses = first_uses(cols)
+    rows = [i for i, _ in uses]
     return InvoiceUses(
         model.title,
-        *(list(map(column.__getitem__, rows)) for column in (numbers, cols.days, cols.vouchers)),
+        [n for _, n in uses],
+        *(list(map(column.__getitem__, rows)) for column in (cols.days, cols.vouchers)),
         *(list(map(column.__getitem__, rows)) for column in (cols.filenames, cols.linenos)),
     )
 
@@ -357,6 +371,7 @@ EXPLAIN_VL303 = Explanation(
     + example_office_purchase(EXAMPLE_INVOICE_LINE, "2025-03-002", "2025-03-20"),
     decisions=(
         "只比较格式正确的发票号码（格式错误由 VL305 报告）。",
+        "一张凭证的 `invoice` 写了几个号码（用逗号、顿号、分号或空格隔开）的，每个号码分别比较。",
         "本村之内，按记账顺序（日期、再按文件行号）第一次之后的每次使用都报告。",
         "跨村时，每个村只拿出每个号码的第一次使用；按日期、再按村名排序，"
         "第一次之后其他村的每次使用都报告。本村内的重复不会在跨村检查中再报一次。",
@@ -375,18 +390,18 @@ EXPLAIN_VL303 = Explanation(
 def invoice_reused(model: LedgerModel) -> Iterator[Hit]:
     """An invoice number is booked once, within a village and across the villages of a check."""
     cols = voucher_columns(model)
-    numbers = invoice_numbers(cols).numbers
+    invoices = invoice_numbers(cols)
     rows = invoice_uses(cols)
-    if len(set(map(numbers.__getitem__, rows))) == len(rows):
+    if not invoices.several and len(set(map(invoices.numbers.__getitem__, rows))) == len(rows):
         return
-    first: dict[str | None, int] = {}  # rows are those with a number: never None here
-    for i in rows:
-        earlier = first.setdefault(numbers[i], i)
+    first: dict[str, int] = {}
+    for i, number in invoices.uses(rows):
+        earlier = first.setdefault(number, i)
         if earlier != i:
             entry, previous = cols.entries[i], cols.entries[earlier]
             yield Hit(
                 entry.meta,
-                f"发票 {numbers[i]} 重复入账，已用于 {previous.date} {label_of(previous)}"
+                f"发票 {number} 重复入账，已用于 {previous.date} {label_of(previous)}"
                 f"{about(previous)}；同一张发票只能入账一次",
                 entry.date,
             )
@@ -407,6 +422,8 @@ EXPLAIN_VL304 = Explanation(
         "没写 `invoice-date` 不检查；写了就检查。",
         '开票日期写错（如 `"2025-13-01"`）报预警而不是错误：开票日期本是选填，写错只是无法检查。',
         "恰好早于记账日期“票据最长间隔天数”天不预警，再早一天才预警。",
+        '日期照发票或 Excel 抄写的 `"2025/03/10"`、`"2025.3.10"`、`"2025年3月10日"` 与 '
+        '`"2025-03-10"` 一样读。',
     ),
     fix="核对发票原件，更正开票日期；确属旧票的，说明原因。",
 )

@@ -188,6 +188,50 @@ def test_reuse_within_a_village_is_not_reported_again_across(tmp_path: Path) -> 
     assert all("2025-03-05" in f.message for f in findings)
 
 
+# a voucher resting on several invoices lists them in one `invoice`
+SECOND, THIRD = "25320000000012345679", "1440325091-01234567"
+
+
+@pytest.mark.fires("VL303")
+def test_an_invoice_listed_among_several_is_used_once(tmp_path: Path) -> None:
+    book = Book()
+    book.pay("2025-03-05", "350.00", narration="购买办公用品", invoice=f"{INVOICE},{SECOND}")
+    later = book.pay("2025-04-02", "120.00", invoice=f"{THIRD}、{SECOND}")
+    main, findings = receipts(tmp_path, book)
+    finding = only(findings, "VL303")
+    assert finding.line == line_of(main, later)
+    assert f"发票 {SECOND} 重复入账，已用于 2025-03-05 凭证 2025-03-001" in finding.message
+
+
+@pytest.mark.fires("VL303")
+def test_an_invoice_listed_in_one_village_and_booked_in_another(tmp_path: Path) -> None:
+    first, _ = village_paying(tmp_path, "huangmei", ("2025-03-05", f"{SECOND}；{INVOICE}"))
+    second, (header,) = village_paying(tmp_path, "dongshan", ("2025-03-09", INVOICE))
+    finding = only(check(first, second, select=["VL3"]), "VL303")
+    assert (finding.village, finding.line) == ("dongshan", line_of(second, header))
+    assert f"发票 {INVOICE} 已于 2025-03-05 在" in finding.message
+
+
+@pytest.mark.near_miss("VL303")
+@pytest.mark.near_miss("VL305")
+@pytest.mark.parametrize("sep", [",", "，", "、", ";", " ", ", "])
+def test_several_different_invoices_on_one_voucher_are_fine(tmp_path: Path, sep: str) -> None:
+    book = Book()
+    book.pay("2025-03-05", "350.00", invoice=sep.join((INVOICE, SECOND, THIRD)))
+    book.pay("2025-03-06", "350.00", invoice="25320000000012345670")
+    assert receipts(tmp_path, book)[1] == []
+
+
+@pytest.mark.fires("VL305")
+def test_a_malformed_number_among_several_is_named(tmp_path: Path) -> None:
+    book = Book()
+    header = book.pay("2025-03-05", "350.00", invoice=f"{INVOICE},2532000000001234567")
+    main, findings = receipts(tmp_path, book)
+    finding = only(findings, "VL305")
+    assert finding.line == line_of(main, header)
+    assert "发票号码“2532000000001234567”格式不对（共写了 2 个号码）" in finding.message
+
+
 @pytest.mark.near_miss("VL303")
 def test_different_invoices_in_two_villages_are_fine(tmp_path: Path) -> None:
     first, _ = village_paying(tmp_path, "huangmei", ("2025-03-05", INVOICE))
@@ -239,7 +283,8 @@ def test_invoice_date_limit_follows_village_policy(tmp_path: Path) -> None:
     ("value", "words"),
     [
         ("2025-13-01", "开票日期（invoice-date）“2025-13-01”不是有效日期"),
-        ("2025/03/01", "“2025/03/01”不是有效日期，应写作 YYYY-MM-DD"),
+        ("03/01/2025", "“03/01/2025”不是有效日期，应写作 YYYY-MM-DD"),
+        ("2025年2月30日", "“2025年2月30日”不是有效日期"),
         (Raw("20250301"), "开票日期（invoice-date）被读作数字 20250301不是有效日期"),
     ],
 )
@@ -250,6 +295,22 @@ def test_malformed_invoice_date_is_a_vl304_finding(tmp_path: Path, value: str, w
     finding = only(findings, "VL304")
     assert finding.line == line_of(main, header)
     assert words in finding.message
+
+
+@pytest.mark.near_miss("VL304")
+@pytest.mark.parametrize("value", ["2025/03/05", "2025.3.5", "2025-3-5", "2025年3月5日"])
+def test_an_invoice_date_as_copied_off_the_invoice_is_read(tmp_path: Path, value: str) -> None:
+    book = Book()
+    book.pay("2025-03-05", "350.00", invoice_date=value)
+    assert receipts(tmp_path, book)[1] == []
+
+
+@pytest.mark.fires("VL304")
+def test_an_invoice_date_written_with_slashes_is_still_judged(tmp_path: Path) -> None:
+    book = Book()
+    book.pay("2025-03-05", "350.00", invoice_date="2025/03/06")
+    _, findings = receipts(tmp_path, book)
+    assert "开票日期 2025-03-06 晚于记账日期 2025-03-05" in only(findings, "VL304").message
 
 
 def test_unquoted_invoice_date_is_read_as_a_date(tmp_path: Path) -> None:

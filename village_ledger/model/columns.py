@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 # ASCII digits only: `\d` would take full-width and other scripts' digits
 INVOICE = re.compile(r"[0-9]{20}|(?:[0-9]{10}|[0-9]{12})-[0-9]{8}")
 INVOICES = re.compile(f"(?:(?:{INVOICE.pattern})\n)*(?:{INVOICE.pattern})")
+# a voucher that rests on several invoices lists them in one `invoice`, separated by commas,
+# 顿号, semicolons or spaces: `"25320000000012345601,25320000000012345602"`
+INVOICE_SEPARATORS = re.compile(r"[,，、;；\s]+")
 DATE = attrgetter("date")
 META = attrgetter("meta")
 ENTRY = attrgetter("entry")
@@ -128,8 +131,15 @@ def cleaned(values: list[Any]) -> list[str | None]:
 
 
 class Invoices(NamedTuple):
-    numbers: list[str | None]  # per row: the well-formed invoice number, None otherwise
+    numbers: list[str | None]  # per row: the well-formed (first) invoice number, None otherwise
     odd: list[int]  # rows whose invoice value is there but not a well-formed number as written
+    # rows that list several well-formed numbers: all of them, in the order written
+    several: dict[int, tuple[str, ...]]
+
+    def uses(self, rows: list[int]) -> list[tuple[int, str]]:
+        """(row, number) for each invoice number of the rows, several per row when listed."""
+        numbers, several = self.numbers, self.several
+        return [(i, n) for i in rows for n in several.get(i) or (numbers[i] or "",)]
 
 
 class VoucherColumns(NamedTuple):
@@ -200,19 +210,33 @@ def invoice_number(value: Any) -> str | None:
     return value if INVOICE.fullmatch(value) else None
 
 
+def invoice_list(value: Any) -> tuple[str, ...] | None:
+    """The numbers of an `invoice` value that lists two or more, all well formed; else None."""
+    if not isinstance(value, str):
+        return None
+    parts = tuple(p for p in INVOICE_SEPARATORS.split(value) if p)
+    if len(parts) < 2 or not all(INVOICE.fullmatch(p) for p in parts):
+        return None
+    return parts
+
+
 def read_invoices(values: list[Any]) -> Invoices:
     rows = present(values)
     written = list(map(values.__getitem__, rows))
     if all_invoices(written):
-        return Invoices(values, [])
+        return Invoices(values, [], {})
     try:
         matches = list(map(INVOICE.fullmatch, written))
     except TypeError:  # a value written without quotes: a number or a date
         matches = [INVOICE.fullmatch(v) if isinstance(v, str) else None for v in written]
     if None not in matches:
-        return Invoices(values, [])
+        return Invoices(values, [], {})
     odd = [i for i, match in zip(rows, matches, strict=True) if match is None]
     numbers = list(values)
+    several: dict[int, tuple[str, ...]] = {}
     for i in odd:
         numbers[i] = invoice_number(values[i])
-    return Invoices(numbers, odd)
+        listed = invoice_list(values[i]) if numbers[i] is None else None
+        if listed is not None:
+            numbers[i], several[i] = listed[0], listed
+    return Invoices(numbers, odd, several)
