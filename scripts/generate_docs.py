@@ -37,7 +37,12 @@ REGION = re.compile(
     r"(<!-- BEGIN GENERATED (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- END GENERATED (?P=name) -->)",
     re.S,
 )
-KINDS = {"integer": "整数（天）", "amount": "金额", "decimal": "小数", "boolean": "是/否"}
+KINDS = {
+    "integer": "整数（天）",
+    "amount": "金额（带 CNY）",
+    "decimal": "小数",
+    "boolean": "是/否（写 TRUE 或 FALSE）",
+}
 KINDS["keywords"] = "关键词（逗号分隔）"
 
 

@@ -125,6 +125,28 @@ def test_missing_include_names_the_include_line(tmp_path: Path) -> None:
     assert "include 的文件不存在" in finding.message
 
 
+def test_a_windows_path_in_an_include_is_explained_at_its_line(tmp_path: Path) -> None:
+    """`2025\\01.beancount`: Beancount reads the backslash as an escape (`\\0` is `0`)."""
+    main_file = make_village(tmp_path, 'include "2025\\01.beancount"\n')
+    (main_file.parent / "2025").mkdir()
+    (main_file.parent / "2025" / "01.beancount").write_text("", encoding="utf-8")
+    (finding,) = check(main_file)
+    assert (finding.rule, finding.file) == ("BEANCOUNT", str(main_file))
+    assert finding.line == line_of(main_file, "2025\\01.beancount")
+    assert "反斜杠“\\”被 Beancount 当作转义符，读成了“202501.beancount”" in finding.message
+    assert 'include "2025/01.beancount"' in finding.message
+
+
+def test_a_missing_include_in_an_included_file_names_that_file(tmp_path: Path) -> None:
+    main_file = make_village(tmp_path, 'include "2025/*.beancount"\n')
+    (main_file.parent / "2025").mkdir()
+    year = main_file.parent / "2025" / "index.beancount"
+    year.write_text('; 各月\ninclude "03.beancount"\n', encoding="utf-8")
+    (finding,) = check(main_file)
+    assert (finding.rule, finding.file, finding.line) == ("BEANCOUNT", str(year), 2)
+    assert "include 的文件不存在" in finding.message
+
+
 @pytest.mark.fires("BEANCOUNT")
 def test_syntax_error_is_a_beancount_finding(tmp_path: Path) -> None:
     main_file = make_village(tmp_path, "2024-02-30 open Assets:101-库存现金:10101-备用金 CNY\n")

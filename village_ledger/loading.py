@@ -251,10 +251,7 @@ def _made_plain(error: Any, options: dict[str, Any]) -> Any | None:
         return _unreadable_include(filename, options)
     match = re.search(_GLOB, str(error.message))
     if match and filename.startswith("<"):
-        main = str(options.get("filename", ""))
-        line = _line_of(main, match.group("pattern"))
-        message = f"include 的文件不存在：{match.group('pattern')}（{error.message}）"
-        return error._replace(source={"filename": main, "lineno": line}, message=message)
+        return _missing_include(error, match.group("pattern"), options)
     if "Invalid token" in str(error.message) and filename and not filename.startswith("<"):
         bad_line = _first_non_utf8_line(filename)
         if bad_line:
@@ -263,17 +260,6 @@ def _made_plain(error: Any, options: dict[str, Any]) -> Any | None:
                 source={"filename": filename, "lineno": bad_line}, message=message
             )
     return None
-
-
-def _line_of(filename: str, needle: str) -> int:
-    try:
-        with open(filename, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
-                if needle in line:
-                    return number
-    except OSError:
-        pass
-    return 0
 
 
 def _first_non_utf8_line(filename: str) -> int:
@@ -290,6 +276,49 @@ def _first_non_utf8_line(filename: str) -> int:
 
 
 _INCLUDE = r'^include\s+"((?:[^"\\]|\\.)*)"'
+# how Beancount reads a quoted string: `\t` a tab, `\n` a new line, any other `\x` plain `x`
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f", "b": "\b"}
+
+
+def _as_beancount_reads(quoted: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), quoted, flags=re.S)
+
+
+def _missing_include(error: Any, pattern: str, options: dict[str, Any]) -> Any:
+    """An include that matched no file, at the include line that wrote it (in whichever file of
+    the books); a Windows path (`2025\\01.beancount`) is explained: Beancount reads its
+    backslashes as escapes."""
+    message = f"include 的文件不存在：{pattern}（{error.message}）"
+    main = str(options.get("filename", ""))
+    for filename in dict.fromkeys([main, *options.get("include", [])]):
+        line, written = _include_writing(filename, pattern)
+        if line:
+            if "\\" in written:
+                message = (
+                    f"include 的文件不存在：“{written}”中的反斜杠“\\”被 Beancount 当作转义符，"
+                    f"读成了“{pattern}”；文件夹之间请用“/”分隔，如 "
+                    f'include "{written.replace(chr(92), "/")}"（{error.message}）'
+                )
+            return error._replace(source={"filename": filename, "lineno": line}, message=message)
+    return error._replace(source={"filename": main, "lineno": 0}, message=message)
+
+
+def _include_writing(filename: str, pattern: str) -> tuple[int, str]:
+    """The line of `filename` whose include names `pattern` as Beancount reads it, and the
+    path as written there; (0, "") when none does."""
+    if not _readable_file(filename):
+        return 0, ""
+    folder = os.path.dirname(filename)
+    wanted = os.path.normpath(os.path.join(folder, pattern))
+    with open(filename, encoding="utf-8-sig", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            match = re.match(_INCLUDE, line)
+            if not match:
+                continue
+            read = _as_beancount_reads(match.group(1))
+            if read == pattern or os.path.normpath(os.path.join(folder, read)) == wanted:
+                return number, match.group(1)
+    return 0, ""
 
 
 def _unreadable_include(target: str, options: dict[str, Any]) -> LoadProblem:
