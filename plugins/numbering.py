@@ -59,6 +59,13 @@ def voucher_number(value: Any) -> tuple[str, int] | None:
     return (match.group(1), number) if number else None
 
 
+def opening_hint(entry: data.Transaction, value: Any) -> str:
+    """For an unnumbered entry that reads as a 期初余额: how to mark it as one."""
+    if value is not None or "期初" not in f"{entry.payee or ''}{entry.narration or ''}":
+        return ""
+    return "；如果这是建账时的期初余额，它不是记账凭证，请在其上写 opening: TRUE"
+
+
 def voucher_problem(value: Any, day: date) -> str:
     """What is wrong with a voucher number that `voucher_number` did not accept."""
     example = f"{month_of(day)}-001"
@@ -220,7 +227,8 @@ def month_irregularities(cols: VoucherColumns, month: str, rows: range) -> Itera
         if read is None:
             yield Hit(
                 entry.meta,
-                f"{voucher_problem(cols.vouchers[i], entry.date)}{about(entry)}",
+                f"{voucher_problem(cols.vouchers[i], entry.date)}{about(entry)}"
+                f"{opening_hint(entry, cols.vouchers[i])}",
                 entry.date,
             )
             continue

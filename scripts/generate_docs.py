@@ -139,13 +139,17 @@ def role_table(path: Path) -> str:
     def mark(role: str, roles: frozenset[str]) -> str:
         return "✓" if role in roles else ""
 
+    def titles(role: str) -> str:
+        return "、".join(f"`{t}`" for t, r in vocab.ROLE_TITLES.items() if r == role)
+
     lines = [
-        "| 职务 | 审批支出 | 审核支出 | 验收整改 | 只在乡镇文件中任命 |",
-        "|---|---|---|---|---|",
+        "| 职务 | 也可写作 | 审批支出 | 审核支出 | 验收整改 | 只在乡镇文件中任命 |",
+        "|---|---|---|---|---|---|",
     ]
     for role in vocab.ROLES:
         lines.append(
-            f"| `{role}` | {mark(role, vocab.APPROVING_ROLES)} | {mark(role, vocab.REVIEWING_ROLES)} "
+            f"| `{role}` | {titles(role)} | {mark(role, vocab.APPROVING_ROLES)} "
+            f"| {mark(role, vocab.REVIEWING_ROLES)} "
             f"| {mark(role, vocab.ACCEPTING_ROLES)} | {mark(role, vocab.TOWNSHIP_ROLES)} |"
         )
     return "\n".join(lines) + "\n"

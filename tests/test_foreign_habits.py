@@ -5,11 +5,12 @@ township's chart in a sub-folder of the township's folder."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.support import REPO, check, codes, make_village
+from tests.support import REPO, check, codes, line_of, make_village
 from village_ledger.loading import load_ledger
 from village_ledger.model import build_model
 
@@ -121,3 +122,61 @@ def test_a_chart_sharing_only_the_root_with_the_village_keeps_its_own_folder(
     assert beside_the_villages("/科目表", "/村/qingshi") == "/科目表"
     assert beside_the_villages(str(tmp_path), str(tmp_path / "qingshi")) == str(tmp_path)
     assert REPO.is_dir()
+
+
+FORMAL_ROSTER = """
+2024-06-01 custom "任职" "郑光明" "村党支部书记"
+2024-06-01 custom "任职" "罗永平" "村委会主任"
+2024-06-01 custom "任职" "谢玉兰" "村务监督委员会主任"
+2024-06-01 custom "任职" "孔德胜" "民主理财小组成员"
+2024-06-01 custom "任职" "蒋丽" "村报账员"
+"""
+
+
+def paid(day: str, voucher: str, approver: str) -> str:
+    return f"""
+{day} * "国网供电所" "电费"
+  voucher: "{voucher}"
+  handler: "蒋丽"
+  reviewer: "谢玉兰"
+  approver: "{approver}"
+  invoice: "2532000000001234{voucher[-3:]}0"
+  Expenses:513-管理费用:51305-水电费   312.40 CNY
+  Assets:102-银行存款:10201-农商行
+"""
+
+
+@pytest.mark.near_miss("VL102")
+def test_formal_titles_in_the_roster_are_the_roles(tmp_path: Path) -> None:
+    body = FORMAL_ROSTER + paid("2025-01-06", "2025-01-001", "罗永平")
+    body += paid("2025-01-08", "2025-01-002", "郑光明")
+    main = make_village(tmp_path, body)
+    assert codes(check(main)) == []
+    ledger = load_ledger(main)
+    roster = build_model(ledger.entries, ledger.options).roster
+    assert roster.holds("孔德胜", "理财小组", date(2025, 1, 6))
+
+
+@pytest.mark.fires("VL102")
+def test_leaving_under_the_short_name_ends_a_formal_title(tmp_path: Path) -> None:
+    body = FORMAL_ROSTER + '2025-01-07 custom "离任" "罗永平" "主任"\n'
+    body += paid("2025-01-06", "2025-01-001", "罗永平")
+    body += paid("2025-01-08", "2025-01-002", "罗永平")
+    main = make_village(tmp_path, body)
+    [finding] = check(main)
+    assert (finding.rule, finding.line) == ("VL102", line_of(main, "2025-01-08 *"))
+
+
+@pytest.mark.fires("VL307")
+def test_an_unmarked_opening_is_told_how_to_mark_it(tmp_path: Path) -> None:
+    main = make_village(
+        tmp_path,
+        """
+2025-01-02 * "期初余额" "手工账转入"
+  Assets:112-应收款:11202-单位往来  300.00 CNY
+  Equity:301-资本
+""",
+    )
+    [finding] = check(main)
+    assert finding.rule == "VL307"
+    assert finding.message.endswith("请在其上写 opening: TRUE")

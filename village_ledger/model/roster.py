@@ -60,11 +60,14 @@ class Roster:
             self._by_role[term.role].append(term)
 
     def _read_term(self, d: Directive, open_terms: dict[tuple[str, str], Term]) -> None:
-        problem = require_text(d, (0, 1)) or require_choice(d, 1, vocab.ROLES)
+        problem = require_text(d, (0, 1))
+        role = vocab.role_named(d.values[1]) if not problem else ""
+        if not problem and role not in vocab.ROLES:
+            problem = require_choice(d, 1, vocab.ROLES)
         if problem:
             self.hits.append(problem)
             return
-        person, role = d.values[0].strip(), d.values[1]
+        person = d.values[0].strip()
         if role in vocab.TOWNSHIP_ROLES and not self._is_township(d):
             self.hits.append(
                 bad(

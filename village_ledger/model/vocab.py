@@ -24,6 +24,34 @@ ROLES = (
     "会计", "出纳", "报账员",
     "乡镇农经员", "乡镇纪检员",
 )  # fmt: skip
+# the formal titles accountants write in 任职 for the roles above, read as those roles
+ROLE_TITLES = {
+    **dict.fromkeys(
+        ("村党组织书记", "村党支部书记", "村党总支书记", "村党委书记", "党支部书记", "党总支书记",
+         "支部书记", "村支书"),
+        "书记",
+    ),
+    **dict.fromkeys(("村民委员会主任", "村委会主任", "村主任"), "主任"),
+    **dict.fromkeys(("村民委员会副主任", "村委会副主任", "村副主任"), "副主任"),
+    **dict.fromkeys(("村民委员会委员", "村委会委员", "村两委委员", "两委委员"), "委员"),
+    **dict.fromkeys(("村务监督委员会主任", "村监委会主任", "监委主任"), "监委会主任"),
+    **dict.fromkeys(("村务监督委员会委员", "村监委会委员", "监委委员"), "监委会委员"),
+    **dict.fromkeys(
+        ("民主理财小组", "民主理财小组成员", "民主理财小组组长", "理财小组成员", "理财小组组长"),
+        "理财小组",
+    ),
+    **dict.fromkeys(("村会计", "村级会计", "委托代理会计"), "会计"),
+    **dict.fromkeys(("村出纳", "村级出纳"), "出纳"),
+    **dict.fromkeys(("村报账员", "村级报账员"), "报账员"),
+}  # fmt: skip
+
+
+def role_named(written: str) -> str:
+    """The role a 任职 or 离任 names: one of ROLES, or a formal title of one (`ROLE_TITLES`)."""
+    name = written.strip()
+    return ROLE_TITLES.get(name, name)
+
+
 APPROVING_ROLES = frozenset({"书记", "主任"})
 REVIEWING_ROLES = frozenset({"监委会主任", "监委会委员", "理财小组"})
 # township staff who inspect the villages' books; appointed only in the township's shared files
