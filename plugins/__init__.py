@@ -15,6 +15,7 @@ module, one function per code; find a rule from its code with `grep -n VL402 plu
 | contracts     | VL7xx  | 合同与资源 |
 | config        | VL9xx  | 配置       |
 
-A family module that grew too long keeps a rule with a seam of its own in a module it imports:
-`numbering` (VL307, voucher numbers) belongs to `receipts`, whose plugin line runs it.
+A family module that grew too long keeps rules with a seam of their own in a module it imports,
+whose rules its plugin line runs: `numbering` (VL307, voucher numbers) belongs to `receipts`,
+`reconciling` (VL207–VL209, 对账) to `cash`.
 """
