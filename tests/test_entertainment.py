@@ -314,7 +314,7 @@ def test_keywords_found_as_in_payee_and_narration_written_together(
 ) -> None:
     import re
 
-    from village_ledger.plugins.entertainment import keyword_finder
+    from village_ledger.plugins.disguised import keyword_finder
 
     pattern = re.compile("|".join(map(re.escape, keywords)))
     finder = keyword_finder(keywords)
@@ -337,7 +337,7 @@ def test_payments_naming_a_keyword_are_exactly_those_a_keyword_is_in(
 ) -> None:
     from types import SimpleNamespace
 
-    from village_ledger.plugins.entertainment import naming_keywords
+    from village_ledger.plugins.disguised import naming_keywords
 
     payments = [
         SimpleNamespace(entry=SimpleNamespace(date=date(2025, 1, 1), payee=p, narration=n))

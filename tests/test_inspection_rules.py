@@ -11,12 +11,12 @@ from village_ledger.plugins.approval import (
     EXAMPLE_RELATIVE_RESOLUTION,
     example_relative_paid,
 )
-from village_ledger.plugins.entertainment import (
+from village_ledger.plugins.disguised import (
     EXAMPLE_TRIP_RESOLUTION,
     example_office_payment,
-    example_reception,
     example_trip,
 )
+from village_ledger.plugins.entertainment import example_reception
 from village_ledger.plugins.periods import EXAMPLE_Q1_BOOKS, EXAMPLE_Q1_SEAL
 
 from tests.support import check, make_village
