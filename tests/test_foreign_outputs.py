@@ -141,3 +141,84 @@ def test_disclosure_figures_agree_with_beanquery(
     assert cents(money["end"]) == bq_sum(loaded, f"account ~ '^Assets:10[12]' AND date < {last}")
     assert cents(money["start"]) == bq_sum(loaded, f"account ~ '^Assets:10[12]' AND date < {first}")
     assert cents(money["end"]) - cents(money["start"]) == cents(money["in"]) - cents(money["out"])
+
+
+# ---- books begun in mid-year: the 期初余额 voucher is brought forward, not received ----
+
+
+def test_the_quarter_the_books_begin_in_receives_nothing_from_the_opening_balances() -> None:
+    """河湾村's books begin with the old books' balances on 2025-06-30: the 2025Q2 sheet starts
+    with them and shows no money received (it showed 153,400.55 received, the opening voucher
+    a line of the 收支明细)."""
+    code, out = run(
+        "disclose", str(DATA / "hewan"), "--period", "2025Q2", "--format", "json", today=HEWAN_TODAY
+    )
+    assert code == 0, out
+    sheet = json.loads(out)
+    loaded = load_ledger(str(DATA / "hewan" / "main.beancount"))
+    opened = bq_sum(loaded, "account ~ '^Assets:10[12]' AND date <= 2025-06-30")
+    assert opened > 0
+    money = sheet["money"]
+    assert (cents(money["start"]), cents(money["in"]), cents(money["out"])) == (opened, 0, 0)
+    assert cents(money["end"]) == opened
+    detail = next(t for t in sheet["tables"] if t["key"] == "detail")
+    assert detail["rows"] == []
+
+
+def _trial_rows(village: str, period: str, today: str) -> dict[str, dict[str, str | None]]:
+    code, out = run(
+        "books", str(DATA / village), "--book", "trial-balance", "--period", period, today=today
+    )
+    assert code == 0, out
+    return {row["code"]: row for row in json.loads(out)["tables"][0]["rows"]}
+
+
+def _side(row: dict[str, str | None], debit: str, credit: str) -> int:
+    return cents(row[debit]) - cents(row[credit])
+
+
+@pytest.mark.parametrize("code", ["101", "10201", "10202", "151", "152", "241", "301", "311"])
+def test_the_year_the_books_begin_opens_with_the_old_books_balances(code: str) -> None:
+    """科目余额表 2025 of 河湾村: 期初 is the opening voucher's balances (it was empty, and the
+    opening balances were counted as the year's 本期借方/贷方); 本期 what was posted after."""
+    rows = _trial_rows("hewan", "2025", HEWAN_TODAY)
+    loaded = load_ledger(str(DATA / "hewan" / "main.beancount"))
+    account = next(e.account for e in loaded.entries if getattr(e, "meta", {}).get("code") == code)
+    where = f"account ~ '^{account}'"
+    row = rows[code]
+    assert _side(row, "opening_debit", "opening_credit") == bq_sum(
+        loaded, f"{where} AND date <= 2025-06-30"
+    )
+    assert _side(row, "debit", "credit") == bq_sum(
+        loaded, f"{where} AND date > 2025-06-30 AND year = 2025"
+    )
+    assert _side(row, "closing_debit", "closing_credit") == bq_sum(
+        loaded, f"{where} AND year <= 2025"
+    )
+
+
+def test_the_ledgers_of_the_first_year_total_only_what_was_posted() -> None:
+    code, out = run(
+        "books",
+        str(DATA / "hewan"),
+        "--book",
+        "general-ledger",
+        "--period",
+        "2025",
+        "--account",
+        "102",
+        today=HEWAN_TODAY,
+    )
+    assert code == 0, out
+    rows = json.loads(out)["tables"][0]["rows"]
+    loaded = load_ledger(str(DATA / "hewan" / "main.beancount"))
+    assert rows[0]["summary"] == "期初余额"
+    assert (rows[0]["month"], rows[0]["day"]) == (6, 30)
+    assert cents(rows[0]["balance"]) == bq_sum(
+        loaded, "account ~ '^Assets:102' AND date <= 2025-06-30"
+    )
+    december = [r for r in rows if r["summary"] == "本年累计"][-1]
+    posted = "account ~ '^Assets:102' AND date > 2025-06-30 AND year = 2025"
+    assert cents(december["debit"]) == bq_sum(loaded, f"{posted} AND number > 0")
+    assert cents(december["credit"]) == -bq_sum(loaded, f"{posted} AND number < 0")
+    assert all(r["voucher"] != "期初" for r in rows)

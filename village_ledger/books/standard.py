@@ -26,7 +26,7 @@ from typing import Any
 from beancount.core import data
 
 from village_ledger.books import BOOK_NAMES, REGISTERS
-from village_ledger.model import LedgerModel
+from village_ledger.model import LedgerModel, is_opening
 from village_ledger.model.accounts import parent_of
 from village_ledger.model.period import Period
 from village_ledger.money import posting_cny
@@ -164,8 +164,8 @@ def lines_of(model: LedgerModel, accounts: Iterable[str], period: Period) -> dic
     wanted = set(accounts)
     found: dict[str, list[Line]] = defaultdict(list)
     for entry in model.transactions:
-        if not period.contains(entry.date):
-            continue
+        if not period.contains(entry.date) or is_opening(entry):
+            continue  # the 期初余额 voucher is brought forward (`Figures.brought_forward`)
         moved: dict[str, list[Decimal]] = {}
         for posting in entry.postings:
             number = posting_cny(posting)
@@ -210,14 +210,12 @@ def ledger_table(
     model: LedgerModel, account: str, period: Period, lines: list[Line], key: str
 ) -> Table:
     figures = model.figures
-    opening = figures.balance(account, period.opening_day)
+    opening = figures.brought_forward(account, period)
+    begun = figures.opening_within(period)
     year_start = Period(date(period.first.year, 1, 1), period.last).opening_day
+    new_year = period.first.month == 1 and period.first.day == 1 and begun is None
     records: list[dict[str, Any]] = [
-        _balance_row(
-            period.first,
-            "上年结转" if period.first.month == 1 and period.first.day == 1 else "期初余额",
-            opening,
-        )
+        _balance_row(begun or period.first, "上年结转" if new_year else "期初余额", opening)
     ]
     balance = opening
     by_month: dict[tuple[int, int], list[Line]] = defaultdict(list)
@@ -228,13 +226,11 @@ def ledger_table(
             balance += line.debit - line.credit
             records.append(_line_row(line, balance))
         month_period = Period.month(year, month)
-        moved = figures.movement(account, month_period)
+        moved = figures.flow(account, month_period)
         records.append(
             _total_row(month_period.last, "本月合计", moved.debit, moved.credit, balance)
         )
-        ytd = figures.movement(
-            account, Period(max(year_start, date(year, 1, 1)), month_period.last)
-        )
+        ytd = figures.flow(account, Period(max(year_start, date(year, 1, 1)), month_period.last))
         records.append(_total_row(month_period.last, "本年累计", ytd.debit, ytd.credit, balance))
     code, _ = account_label(account)
     return Table(
@@ -345,11 +341,12 @@ JOURNAL_COLUMNS = (
 
 
 def journal_table(model: LedgerModel, account: str, period: Period, lines: list[Line]) -> Table:
-    opening = model.figures.balance(account, period.opening_day)
+    opening = model.figures.brought_forward(account, period)
+    first = model.figures.opening_within(period) or period.first
     records: list[dict[str, Any]] = [
         {
-            "month": period.first.month,
-            "day": period.first.day,
+            "month": first.month,
+            "day": first.day,
             "voucher": None,
             "summary": "期初余额",
             "others": None,

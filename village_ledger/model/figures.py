@@ -4,7 +4,8 @@
 
 - balances and movements of any account and its sub-accounts, at every level of the chart:
   `balance(account, day)`, `movement(account, period)`, `line(account, period)` and
-  `trial_balance(period)` (期初余额, 本期借方, 本期贷方, 期末余额 per account);
+  `trial_balance(period)` (期初余额, 本期借方, 本期贷方, 期末余额 per account); the 期初余额
+  voucher of books begun within a period is brought forward (`brought_forward`, `flow`);
 - special funds: `funds` (received, spent and remaining per project, as VL501 attributes them);
 - entertainment: `receptions` (each with its year's running total, cap and warning share, as
   VL401 and VL405 judge them) and `entertainment(year, upto)`;
@@ -223,19 +224,59 @@ class Figures:
         return Movement(after.debit - before.debit, after.credit - before.credit)
 
     def line(self, account: str, period: Period) -> AccountLine:
-        """`account` over `period`: brought forward, debits, credits, carried forward."""
-        before = self._totals(account, period.opening_day)
+        """`account` over `period`: brought forward, debits, credits, carried forward. The
+        期初余额 voucher of books begun within the period is brought forward, not posted."""
+        moved = self.flow(account, period)
         after = self._totals(account, period.last)
         info = self.model.chart.get(account)
         return AccountLine(
             account=account,
             code=info.code,
             level=account.count(":"),
-            opening=before.net,
-            debit=after.debit - before.debit,
-            credit=after.credit - before.credit,
+            opening=self.brought_forward(account, period),
+            debit=moved.debit,
+            credit=moved.credit,
             closing=after.net,
         )
+
+    @functools.cached_property
+    def _openings(self) -> _Ledger:
+        from village_ledger.model import is_opening
+
+        return _Ledger(e for e in self.model.transactions if is_opening(e))
+
+    def opening_within(self, period: Period) -> date | None:
+        """The day of the 期初余额 voucher (`opening: TRUE`) of books begun within `period`
+        (a village that moved to these books in mid-year), or None."""
+        days = [
+            day
+            for account_days in self._openings.days.values()
+            for day in account_days
+            if period.first.toordinal() <= day <= period.last.toordinal()
+        ]
+        return date.fromordinal(max(days)) if days else None
+
+    def brought_forward(self, account: str, period: Period) -> Decimal:
+        """The balance `account` enters `period` with: at the end of the day before it, and the
+        old books' balances of a 期初余额 voucher dated within it (books begun in mid-year open
+        their year with those balances, not with them as the year's debits and credits)."""
+        return self.balance(account, period.opening_day) + self._opened(account, period).net
+
+    def flow(self, account: str, period: Period) -> Movement:
+        """`movement` without the 期初余额 voucher: what was really posted within `period`."""
+        moved = self.movement(account, period)
+        opened = self._opened(account, period)
+        return Movement(moved.debit - opened.debit, moved.credit - opened.credit)
+
+    def _opened(self, account: str, period: Period) -> Movement:
+        first, last = period.opening_day.toordinal(), period.last.toordinal()
+        ledger = self._openings
+        total = Movement()
+        for name in self._subtree(account):
+            if name in ledger.days:
+                before, after = ledger.totals(name, first), ledger.totals(name, last)
+                total += Movement(after.debit - before.debit, after.credit - before.credit)
+        return total
 
     def trial_balance(self, period: Period, *, quiet: bool = False) -> list[AccountLine]:
         """Every account at every level over `period`, in chart order (a parent before its

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from beancount.core import data
 
@@ -46,6 +46,9 @@ from village_ledger.reports.spending_tables import (
 )
 from village_ledger.reports.statements import Books, cents
 from village_ledger.reports.tables import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PHONE_EVENT = "监督电话"
 RELIEF = "救助"
@@ -175,8 +178,9 @@ def build_disclosure(
 
 
 def money_summary(books: Books, period: Period) -> MoneySummary:
-    before = _money_balances(books, period.opening_day.toordinal())
-    after = _money_balances(books, period.last.toordinal())
+    # books begun within the period start it with the 期初余额 voucher's balances
+    before = _money_balances(books.money_balances(period.opening_day, period.last), books)
+    after = _money_balances(books.money_balances(period.last), books)
     flows = books.txns_between(period.first, period.last)["money"]
     return MoneySummary(
         cash_start=before[0],
@@ -188,8 +192,7 @@ def money_summary(books: Books, period: Period) -> MoneySummary:
     )
 
 
-def _money_balances(books: Books, upto: int) -> tuple[int, int]:
-    postings = books.postings[books.postings["day"] <= upto]
+def _money_balances(postings: pd.DataFrame, books: Books) -> tuple[int, int]:
     joined = postings.join(books.accounts[["is_money", "is_cash"]], on="account")
     money = joined[joined["is_money"]]
     cash = int(money[money["is_cash"]]["cents"].sum())

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 from beancount.core import data
 
-from village_ledger.model import LedgerModel
+from village_ledger.model import LedgerModel, is_opening
 from village_ledger.model.figures import is_carrying
 from village_ledger.money import posting_cny
 
@@ -69,13 +69,14 @@ class Books:
 
     @classmethod
     def of(cls, model: LedgerModel) -> Books:
-        post_rows: list[tuple[int, int, str, int]] = []
+        post_rows: list[tuple[int, int, str, int, bool]] = []
         txn_rows: list[dict[str, Any]] = []
         for index, entry in enumerate(model.transactions):
             if is_carrying(entry):
                 # the year-end carrying forward: Q4's income and spending stay the year's real ones
                 continue
             day = entry.date.toordinal()
+            opening = is_opening(entry)
             money = 0
             debits = 0
             for posting in entry.postings:
@@ -83,14 +84,16 @@ class Books:
                 if number is None:
                     continue
                 amount = cents(number)
-                post_rows.append((index, day, posting.account, amount))
+                post_rows.append((index, day, posting.account, amount, opening))
                 if model.chart.get(posting.account).is_money:
                     money += amount
                 if amount > 0:
                     debits += amount
             txn_rows.append(_txn_record(index, entry, day, money, debits))
-        postings = pd.DataFrame(post_rows, columns=["txn", "day", "account", "cents"])
-        postings = postings.astype({"txn": "int64", "day": "int64", "cents": "int64"})
+        postings = pd.DataFrame(post_rows, columns=["txn", "day", "account", "cents", "opening"])
+        postings = postings.astype(
+            {"txn": "int64", "day": "int64", "cents": "int64", "opening": "bool"}
+        )
         txns = pd.DataFrame.from_records(txn_rows, index="txn") if txn_rows else _empty_txns()
         accounts = _accounts_frame(model, postings["account"].unique())
         return cls(postings, txns, accounts, list(model.transactions))
@@ -114,8 +117,21 @@ class Books:
         return postings.join(self.accounts, on="account")
 
     def txns_between(self, first: date, last: date) -> pd.DataFrame:
+        """The transactions dated from `first` through `last`, but for the 期初余额 voucher: the
+        old books' balances it brings are no money received or paid in the period."""
         days = self.txns["day"]
-        return self.txns[(days >= first.toordinal()) & (days <= last.toordinal())]
+        within = (days >= first.toordinal()) & (days <= last.toordinal())
+        return self.txns[within & ~self.txns["opening"].astype(bool)]
+
+    def money_balances(self, upto: date, openings_upto: date | None = None) -> pd.DataFrame:
+        """The postings to count for balances at the end of `upto`, and with `openings_upto`
+        those of a 期初余额 voucher dated up to that day too (brought forward into a period the
+        books began in)."""
+        days = self.postings["day"]
+        mask = days <= upto.toordinal()
+        if openings_upto is not None:
+            mask |= self.postings["opening"] & (days <= openings_upto.toordinal())
+        return self.postings[mask]
 
 
 def _txn_record(
@@ -131,6 +147,7 @@ def _txn_record(
         "narration": PADDING_NARRATION if padding else (entry.narration or ""),
         "money": money,
         "debits": debits,
+        "opening": is_opening(entry),
         "padding": padding,
         "guests": _int_or_none(meta.get("guests")),
         "hosts": _int_or_none(meta.get("hosts")),
@@ -151,7 +168,8 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def _empty_txns() -> pd.DataFrame:
-    columns = ["date", "day", "payee", "narration", "money", "debits", "padding", "guests"]
+    columns = ["date", "day", "payee", "narration", "money", "debits", "opening", "padding"]
+    columns += ["guests"]
     columns += ["hosts", *(k.replace("-", "_") for k in TXN_META)]
     return pd.DataFrame(columns=columns, index=pd.Index([], name="txn"))
 
