@@ -46,10 +46,27 @@ def _currency(m: re.Match[str]) -> str:
     return f"币种 {m['currency']} 不是科目 {m['account']} 允许的币种：村账以人民币 CNY 记账"
 
 
+# characters a Chinese input method types in place of the ASCII ones Beancount reads
+FULL_WIDTH = (
+    ("“”‘’＂", '引号应为英文双引号 "，不能用中文引号“”'),
+    ("：", "冒号应为英文冒号 :，不能用中文冒号："),
+    ("\u3000", "行首缩进和间隔应为英文空格或 Tab，不能用全角空格"),
+    ("０１２３４５６７８９", "金额应为半角数字，如 312.40，不能用全角数字"),
+)
+
+
+def full_width_typed(text: str) -> list[str]:
+    """What in `text` a Chinese input method typed in place of ASCII, and how to write it."""
+    return [why for chars, why in FULL_WIDTH if any(c in text for c in chars)]
+
+
 def _token(m: re.Match[str]) -> str:
+    token = m["token"]
+    typed = full_width_typed(token)
+    if typed:
+        return f"无法识别“{token}”：{'；'.join(typed)}（请切换到英文输入法书写）"
     return (
-        f"无法识别“{m['token']}”：请检查引号是否成对、指令是否拼错、金额是否为数字"
-        "（元以下保留两位小数）"
+        f"无法识别“{token}”：请检查引号是否成对、指令是否拼错、金额是否为数字（元以下保留两位小数）"
     )
 
 

@@ -30,7 +30,7 @@ from beancount.core import data
 from beancount.ops import validation
 from beancount.parser import parser
 
-from village_ledger.beancount_messages import in_chinese
+from village_ledger.beancount_messages import full_width_typed, in_chinese
 from village_ledger.beancount_plugin import deferred
 from village_ledger.gcpause import paused_gc
 
@@ -252,6 +252,11 @@ def _made_plain(error: Any, options: dict[str, Any]) -> Any | None:
     match = re.search(_GLOB, str(error.message))
     if match and filename.startswith("<"):
         return _missing_include(error, match.group("pattern"), options)
+    if str(error.message).startswith("syntax error") and filename and not filename.startswith("<"):
+        typed = full_width_typed(_text_of_line(filename, int(source.get("lineno") or 0)))
+        if typed:
+            message = f"语法错误：{'；'.join(typed)}（请切换到英文输入法书写）（{error.message}）"
+            return error._replace(message=message)
     if "Invalid token" in str(error.message) and filename and not filename.startswith("<"):
         bad_line = _first_non_utf8_line(filename)
         if bad_line:
@@ -260,6 +265,17 @@ def _made_plain(error: Any, options: dict[str, Any]) -> Any | None:
                 source={"filename": filename, "lineno": bad_line}, message=message
             )
     return None
+
+
+def _text_of_line(filename: str, line: int) -> str:
+    """Line `line` (1-based) of the file; "" when there is none."""
+    if line < 1 or not _readable_file(filename):
+        return ""
+    with open(filename, encoding="utf-8", errors="replace") as handle:
+        for number, text in enumerate(handle, 1):
+            if number == line:
+                return text
+    return ""
 
 
 def _first_non_utf8_line(filename: str) -> int:
