@@ -180,3 +180,26 @@ def test_an_unmarked_opening_is_told_how_to_mark_it(tmp_path: Path) -> None:
     [finding] = check(main)
     assert finding.rule == "VL307"
     assert finding.message.endswith("请在其上写 opening: TRUE")
+
+
+def test_the_result_cache_follows_an_include_on_a_bom_first_line(tmp_path: Path) -> None:
+    """A file Notepad saved starts with a BOM; its first-line include is still one of the
+    village's input files, so editing the included file invalidates the cached result."""
+    from village_ledger.cache import input_files
+
+    main = make_village(tmp_path, 'include "2025/index.beancount"\n')
+    (main.parent / "2025").mkdir()
+    index = main.parent / "2025" / "index.beancount"
+    index.write_bytes(BOM + b'include "01.beancount"\r\n')
+    (main.parent / "2025" / "01.beancount").write_text(BOOKS, encoding="utf-8")
+    assert str(main.parent / "2025" / "01.beancount") in input_files(str(main))
+
+
+def test_the_public_copy_reads_the_options_of_a_file_with_a_bom(tmp_path: Path) -> None:
+    from village_ledger.public_copy import options_of
+
+    main = tmp_path / "main.beancount"
+    main.write_bytes(
+        BOM + 'option "title" "测试村"\r\noption "operating_currency" "CNY"\r\n'.encode()
+    )
+    assert ("title", "测试村") in options_of(main)

@@ -50,7 +50,8 @@ ENV_DIR = "VILLAGE_LEDGER_CACHE_DIR"
 FOLDER_NAME = ".village-ledger-cache"
 
 # what Beancount reads as an include: the directive, its quoted path (escapes allowed)
-_INCLUDE = re.compile(rb'^[ \t]*include[ \t]+"((?:[^"\\\n]|\\.)*)"', re.MULTILINE)
+# (after the byte order mark Notepad writes at the start of a UTF-8 file, which the loader skips)
+_INCLUDE = re.compile(rb'^(?:\xef\xbb\xbf)?[ \t]*include[ \t]+"((?:[^"\\\n]|\\.)*)"', re.MULTILINE)
 _MISSING = "missing"
 _PRODUCT_NAME = re.compile(r"[a-z][a-z0-9-]*")
 

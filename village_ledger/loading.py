@@ -351,7 +351,7 @@ def _include_line(filename: str, target: str) -> int:
     if not _readable_file(filename):
         return 0
     folder = os.path.dirname(filename)
-    with open(filename, encoding="utf-8", errors="replace") as handle:
+    with open(filename, encoding="utf-8-sig", errors="replace") as handle:
         for number, line in enumerate(handle, 1):
             match = re.match(_INCLUDE, line)
             if not match:

@@ -278,7 +278,7 @@ def included(path: Path, includes: Iterable[str]) -> list[Path]:
 
 
 def read_text(path: Path) -> str:
-    with open(path, encoding="utf-8", errors="replace") as handle:
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
         return handle.read()
 
 
