@@ -21,6 +21,7 @@ from typing import Any
 
 from village_ledger.model import LedgerModel, Period, vocab
 from village_ledger.model.contracts import Contract
+from village_ledger.model.depreciation import ACCUMULATED
 from village_ledger.model.schedule import Line, Schedule
 from village_ledger.money import fmt_yuan
 from village_ledger.reports.statements import cents
@@ -296,21 +297,46 @@ def assets_table(model: LedgerModel, day: date, *, held_only: bool = False) -> T
                 "state": state,
             }
         )
+    note = (
+        f"原值、累计折旧、净值为 {day} 日终数；折旧按科目计提，一个科目下有几项资产时，"
+        "累计折旧按各项原值占该科目余额的比例分摊。资源性资产（土地、水面等）原值为零。"
+        "已处置的资产列出处置日期、方式和金额，不再计原值。"
+    )
+    unnamed = _unnamed_depreciation(model, day, records)
+    if unnamed:
+        records.append(
+            {"name": UNNAMED_DEPRECIATION, "cost": 0, "depreciation": unnamed, "net": -unnamed}
+        )
+        note += (
+            f"“{UNNAMED_DEPRECIATION}”是 152 累计折旧的账面余额中台账上的资产没有分到的部分："
+            "152 分录没有用 asset 注明资产科目（多为期初余额凭证从旧账转来的累计折旧），"
+            "或科目余额中有台账未登记的资产（见“资产台账与账簿不符”）；列出后合计与账簿相符。"
+            "请在这些 152 分录上用 asset 写明所属的固定资产科目，提足折旧时才能停提。"
+        )
     table = Table(
         "assets",
         f"资产台账（截至 {day}）",
         ASSET_COLUMNS,
         frame(records, ASSET_COLUMNS),
-        note=(
-            f"原值、累计折旧、净值为 {day} 日终数；折旧按科目计提，一个科目下有几项资产时，"
-            "累计折旧按各项原值占该科目余额的比例分摊。资源性资产（土地、水面等）原值为零。"
-            "已处置的资产列出处置日期、方式和金额，不再计原值。"
-        ),
+        note=note,
         empty="没有登记资产",
     )
     if records:
         table.totals = [_totals(records, ("cost", "depreciation", "net"), id="合计")]
     return table
+
+
+UNNAMED_DEPRECIATION = "未分摊到台账资产的累计折旧"
+
+
+def _unnamed_depreciation(model: LedgerModel, day: date, records: list[dict[str, Any]]) -> int:
+    """The 分 of the books' 累计折旧 that no asset of the register carries: 152 postings naming
+    no asset (the old books' depreciation on an opening voucher, written as one line), or the
+    share of an account's depreciation that falls on cost the register lacks. Without this
+    line the register's 净值 disagrees with the books' 固定资产净值 (the handover printed
+    both, 64,000.00 apart, on a village whose opening voucher carried 152 as one line)."""
+    booked = -cents(model.figures.balance(ACCUMULATED, day))
+    return booked - sum(int(r["depreciation"]) for r in records)
 
 
 def _account_code(account: str | None) -> str:
