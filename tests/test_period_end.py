@@ -117,6 +117,37 @@ def test_vl506_near_miss_every_past_month_booked(books: Path):
     assert codes(check(books, select=["VL506"])) == []
 
 
+def by_hand(month: str, day: str, number: int) -> str:
+    """A 计提折旧 voucher as another accountant writes it: no `depreciation` nor `asset`."""
+    return f"""
+{day} * "计提{month}折旧"
+  voucher: "{month}-{number:03d}"
+  receipt: "内部凭证"
+  Expenses:513-管理费用:51308-其他管理费用  950.00 CNY
+  Assets:152-累计折旧  -950.00 CNY
+"""
+
+
+@pytest.mark.near_miss("VL506")
+def test_vl506_near_miss_depreciation_written_by_hand(tmp_path: Path):
+    months = [("2025-02", "2025-02-28", 1), ("2025-03", "2025-03-31", 2)]
+    months += [("2025-04", "2025-04-30", 1), ("2025-05", "2025-05-31", 1)]
+    main_file = make_village(tmp_path, BOOKS + "".join(by_hand(*m) for m in months))
+    assert codes(check(main_file, select=["VL506", "VL3", "BEANCOUNT"])) == []
+    # and depreciate does not charge a month again
+    again = run("depreciate", str(main_file.parent), "--month", "2025-03")
+    assert again.exit_code == 2 and "不能重复计提" in again.output
+
+
+@pytest.mark.fires("VL506")
+def test_vl506_fires_for_the_month_missing_among_those_written_by_hand(tmp_path: Path):
+    months = [("2025-02", "2025-02-28", 1), ("2025-03", "2025-03-31", 2)]
+    months += [("2025-05", "2025-05-31", 1)]
+    main_file = make_village(tmp_path, BOOKS + "".join(by_hand(*m) for m in months))
+    [found] = check(main_file, select=["VL506"])
+    assert found.message.startswith("2025年4月有 1 个固定资产科目应计提折旧 950.00 元")
+
+
 @pytest.mark.near_miss("VL506")
 def test_a_public_interest_asset_is_not_depreciated(tmp_path: Path):
     main_file = make_village(

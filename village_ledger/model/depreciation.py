@@ -73,17 +73,24 @@ def booked(model: LedgerModel) -> Booked:
         months[str(named[i])].append(transactions[i])
     # only the transactions the index found on 累计折旧 accounts, not every posting of the books
     posted = ledger_index(model).posted
+    by_hand: dict[int, data.Transaction] = {}
     for account in posted:
         if not account.startswith(ACCUMULATED):
             continue
         for entry in posted[account]:
             for posting in entry.postings:
-                if posting.account != account or not posting.meta:
+                if posting.account != account:
                     continue
-                asset = posting.meta.get(ASSET_META)
                 number = posting_cny(posting)
+                if number is not None and number < 0 and MONTH_META not in entry.meta:
+                    by_hand[id(entry)] = entry
+                asset = posting.meta.get(ASSET_META) if posting.meta else None
                 if asset is not None and number is not None:
                     by_asset[str(asset)].append((entry.date, -number))
+    # a depreciation voucher written by hand, without `depreciation: "YYYY-MM"`, is the month's
+    # entry all the same: it credits 累计折旧 in that month
+    for entry in by_hand.values():
+        months[f"{entry.date.year:04d}-{entry.date.month:02d}"].append(entry)
     return Booked(dict(by_asset), dict(months))
 
 
