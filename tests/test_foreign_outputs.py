@@ -245,3 +245,41 @@ def test_the_asset_register_nets_to_the_books_fixed_assets(village: str, today: 
     assert cents(totals["depreciation"]) == -bq_sum(
         loaded, f"account ~ '^Assets:152' AND date <= {day}"
     )
+
+
+# ---- import-bank: statements in the banks' own layouts ----
+
+STATEMENTS = DATA / "statements"
+
+
+def test_a_total_row_written_under_another_column_ends_the_statement() -> None:
+    """农业银行 writes 合计 under 收入金额 with the date left empty: the import stopped there
+    with “交易日期“”不是日期”. The township's banks.toml describes the layout."""
+    code, out = run(
+        "import-bank",
+        str(DATA / "hewan"),
+        str(STATEMENTS / "hewan-农行-2025Q4.csv"),
+        "--format",
+        "json",
+        today=HEWAN_TODAY,
+    )
+    assert "不是日期" not in out
+    # the 2.00 fee the books never had, drafted into the sealed 2025Q4: refused, exit 2
+    assert code == 2, out
+    assert "VL602" in out and "ABC2512210002" in out
+
+
+def test_the_bank_account_is_found_by_the_words_of_the_layout(township: Path) -> None:
+    """山下村 names its account 10201-农商银行, not 农商行: with two banks the import asked for
+    --account though the statement is plainly the 农商 one."""
+    village = township / "shanxia"
+    code, out = run(
+        "import-bank", str(village), str(STATEMENTS / "shanxia-农商-2026Q1.xlsx"), "--write"
+    )
+    assert code == 0, out
+    march = (village / "2026" / "2026-03.beancount").read_text(encoding="utf-8")
+    assert 'bank-ref: "QX26033101"' in march
+    assert "2026-04-01 balance Assets:102-银行存款:10201-农商银行  203976.50 CNY" in march
+    loaded = load_ledger(str(village / "main.beancount"))
+    assert loaded.errors == []
+    assert bq_sum(loaded, "account ~ ':10201-' AND date <= 2026-03-31") == 20397650

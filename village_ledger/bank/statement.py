@@ -198,7 +198,7 @@ def parse_lines(
         row = rows[index]
         if not any(row):
             break
-        if row[0].replace(" ", "").startswith(FOOTERS):
+        if _is_footer(row):
             break
         lines.append(_line(path, index + 1, row, columns, fmt))
     if not lines:
@@ -207,6 +207,13 @@ def parse_lines(
         lines.reverse()  # newest first, as some banks print it
     _check_running_balance(path, lines)
     return _keyed(lines)
+
+
+def _is_footer(row: list[str]) -> bool:
+    """A 合计/总计 row, whichever column the bank writes the word in (农业银行 leaves the date
+    empty and writes 合计：… under 收入金额)."""
+    first = next((c.replace(" ", "").replace("\u3000", "") for c in row if c.strip()), "")
+    return first.startswith(FOOTERS)
 
 
 def _line(

@@ -38,7 +38,7 @@ def refuse(message: str) -> NoReturn:
     metavar="ACCOUNT",
     default=None,
     help="银行存款明细科目：代码（如 10201）或全名；省略时取唯一的银行账户，或名称含对账单格式名"
-    "（如“农商行”）的唯一账户。",
+    "或其识别用字（如“农商行”“农商”）的唯一账户。",
 )
 @click.option(
     "--bank", metavar="NAME", default=None, help="对账单格式名（见乡镇 banks.toml）；默认自动识别。"
@@ -96,7 +96,7 @@ def import_bank(
     model = village.model
     assert model is not None
     try:
-        hint = None if account else _layout_name(model, statement, bank)
+        hint = () if account else _layout_words(model, statement, bank)
         chosen = _bank_account(model, account, hint)
         importer = BankStatementImporter(chosen, model, bank=bank, window=window)
         result = importer.run(statement)
@@ -184,16 +184,19 @@ def _cell(text: str, width: int) -> str:
     return text + " " * max(1, width - display_width(text))
 
 
-def _layout_name(model: LedgerModel, statement: str, bank: str | None) -> str:
+def _layout_words(model: LedgerModel, statement: str, bank: str | None) -> tuple[str, ...]:
+    """The statement's layout name and the words it is recognised by (农商行: 农商, 农村商业银行…)."""
     from village_ledger.bank.formats import load_formats
     from village_ledger.bank.statement import read_statement
 
-    return read_statement(statement, load_formats(model.township_dir), bank).bank.name
+    layout = read_statement(statement, load_formats(model.township_dir), bank).bank
+    return (layout.name, *layout.match)
 
 
-def _bank_account(model: LedgerModel, wanted: str | None, hint: str | None = None) -> str:
+def _bank_account(model: LedgerModel, wanted: str | None, hint: Sequence[str] = ()) -> str:
     """The account `--account` names; without it, the only bank account, or the only one
-    whose name holds the statement's layout name (a 农商行 statement: `10201-农商行`)."""
+    whose name holds the statement's layout name (a 农商行 statement: `10201-农商行`), else
+    the only one holding one of the words the layout is recognised by (`10201-农商银行`)."""
     banks = sorted(
         info.name
         for info in model.chart
@@ -203,9 +206,10 @@ def _bank_account(model: LedgerModel, wanted: str | None, hint: str | None = Non
     if wanted is None:
         if len(banks) == 1:
             return banks[0]
-        named = [name for name in banks if hint and hint in name.rpartition(":")[2]]
-        if len(named) == 1:
-            return named[0]
+        for word in hint:
+            named = [name for name in banks if word in name.rpartition(":")[2]]
+            if len(named) == 1:
+                return named[0]
         raise click.UsageError(
             f"账上有 {len(banks)} 个银行账户，请用 --account 指定：{'、'.join(banks) or '无'}"
         )
