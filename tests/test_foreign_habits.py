@@ -203,3 +203,29 @@ def test_the_public_copy_reads_the_options_of_a_file_with_a_bom(tmp_path: Path) 
         BOM + 'option "title" "测试村"\r\noption "operating_currency" "CNY"\r\n'.encode()
     )
     assert ("title", "测试村") in options_of(main)
+
+
+def letting(award: str) -> str:
+    return f"""
+2024-06-18 custom "会议决议" "2024-06-村代会-1" "村民代表会议" "旧厂房出租三年" 72000.00 CNY
+2024-06-25 custom "合同" "HT-2024-01" "租赁" "华丰竹木加工厂" "旧厂房" 2024-07-01 2027-06-30 6000.00 CNY "季"
+  meeting: "2024-06-村代会-1"
+  award: "{award}"
+"""
+
+
+@pytest.mark.near_miss("VL901")
+@pytest.mark.parametrize("award", ["公开招租", "公开拍卖", "协议", "公开招标"])
+def test_other_words_for_how_a_contract_was_awarded_are_read(tmp_path: Path, award: str) -> None:
+    main = make_village(tmp_path, letting(award))
+    assert codes(check(main, select=["VL9", "VL7"])) == []
+    ledger = load_ledger(main)
+    contract = build_model(ledger.entries, ledger.options).contracts.by_id["HT-2024-01"]
+    assert contract.award in {"公开招标", "公开竞价", "协商"}
+
+
+@pytest.mark.fires("VL901")
+def test_an_unknown_award_is_still_vl901(tmp_path: Path) -> None:
+    [finding] = check(make_village(tmp_path, letting("村里定的")), select=["VL9", "VL7"])
+    assert finding.rule == "VL901"
+    assert "award“村里定的”不在规定范围内" in finding.message

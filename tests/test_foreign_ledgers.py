@@ -5,8 +5,10 @@ These books follow the user guide's contract but not the habits of our sample to
 split by month or by type and included with globs, a chart split into one file per class in
 another folder layout, CRLF line endings, a UTF-8 BOM, tabs, org-mode headings, `pushmeta` and
 `pushtag`, amounts written `1,200.00`, `1200` and with elided postings, vouchers out of date
-order, 明细科目 the chart lacks, a village starting mid-year from its 期初余额, several banks, a
-village policy tighter than the township's.
+order (a whole year written newest first), 明细科目 the chart lacks, a village starting mid-year
+from its 期初余额, several banks, a village policy tighter than the township's, rent accrued to
+应收款 before it is received, depreciation written by hand, a 一事一议 road built through 在建工程,
+formal titles in the roster, several invoices on one voucher.
 
 Each planted problem is marked by a comment `; 计划问题：VLxxx …` right above the entry it is
 about; a comment that stands on the first line of a file, above no entry, is about the whole

@@ -198,7 +198,8 @@ class Contracts:
             self.hits.append(bad(d.entry, f"合同编号“{ident}”重复，已用于 {earlier.day} 的合同"))
             return None
         meta = d.meta
-        award = _text_meta(meta, "award")
+        written = _text_meta(meta, "award")
+        award = vocab.award_named(written) if written is not None else None
         if award is not None and award not in vocab.AWARDS:
             self.hits.append(
                 bad(d.entry, f"award“{award}”不在规定范围内（{'、'.join(vocab.AWARDS)}）")

@@ -78,6 +78,20 @@ YEARLY, QUARTERLY, MONTHLY, ONCE = "年", "季", "月", "一次"
 CONTRACT_PERIODS = (YEARLY, QUARTERLY, MONTHLY, ONCE)
 NEGOTIATED = "协商"
 AWARDS = ("公开招标", "公开竞价", NEGOTIATED)
+# the other words accountants write for how a contract was awarded, read as the above
+AWARD_NAMES = {
+    **dict.fromkeys(("公开招租", "招标", "公开招投标"), "公开招标"),
+    **dict.fromkeys(("公开拍卖", "拍卖", "竞价", "竞拍", "公开竞拍"), "公开竞价"),
+    **dict.fromkeys(("协议", "议价", "协商议价"), NEGOTIATED),
+}
+
+
+def award_named(written: str) -> str:
+    """How a contract was awarded: one of AWARDS, or another word for one (`AWARD_NAMES`)."""
+    name = written.strip()
+    return AWARD_NAMES.get(name, name)
+
+
 RENEW, AMEND, TERMINATE = "续签", "变更", "终止"
 CHANGE_KINDS = (RENEW, AMEND, TERMINATE)
 
