@@ -283,3 +283,30 @@ def test_the_bank_account_is_found_by_the_words_of_the_layout(township: Path) ->
     loaded = load_ledger(str(village / "main.beancount"))
     assert loaded.errors == []
     assert bq_sum(loaded, "account ~ ':10201-' AND date <= 2026-03-31") == 20397650
+
+
+# ---- import-vouchers into books kept a file per month ----
+
+SHEETS = DATA / "sheets"
+
+
+def test_imported_vouchers_go_to_the_months_file_made_for_them(township: Path) -> None:
+    """山下村 keeps a file per month, included by `2026/*.beancount`: the accountant makes
+    2026-04.beancount (Notepad: BOM, CRLF) and imports April's sheet, which went to March's."""
+    village = township / "shanxia"
+    april = village / "2026" / "2026-04.beancount"
+    april.write_bytes("\ufeff; 2026年4月凭证\r\n".encode())
+    march_before = (village / "2026" / "2026-03.beancount").read_bytes()
+    sheet = str(SHEETS / "shanxia-2026-04-凭证.xlsx")
+    code, out = run("import-vouchers", str(village), sheet, "--write", today="2026-04-20")
+    assert code == 0, out
+    assert (village / "2026" / "2026-03.beancount").read_bytes() == march_before
+    written = april.read_bytes()
+    assert written.count(b'voucher: "2026-04-') == 3
+    assert written.count(b"\n") == written.count(b"\r\n")
+    loaded = load_ledger(str(village / "main.beancount"))
+    assert loaded.errors == []
+    assert bq_sum(loaded, "account ~ '^Income:' AND month = 4 AND year = 2026") == -1800000
+    code, out = run("import-vouchers", str(village), sheet, "--write", today="2026-04-20")
+    assert code == 0 and "没有需要导入的新凭证" in out
+    assert april.read_bytes() == written

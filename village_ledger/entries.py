@@ -135,8 +135,28 @@ def file_for(model: LedgerModel, day: date) -> Path:
     month = _last_voucher_file(model, Period.month(day.year, day.month))
     if month is not None:
         return month
+    named = _month_named_file(model, day)
+    if named is not None:
+        return named
     earlier = _last_voucher_file(model, Period.span(date(day.year, 1, 1), day))
     return earlier if earlier is not None else target_file(model, Period.year(day.year))
+
+
+def _month_named_file(model: LedgerModel, day: date) -> Path | None:
+    """The one file of the village the books include whose name is the month of `day`
+    (`2026-04.beancount`, `202604.beancount`, `2026年4月.beancount`), though it holds no voucher
+    yet: where an accountant who keeps a file per month has made next month's."""
+    forms = (
+        f"{day.year}-{day.month:02d}",
+        f"{day.year}{day.month:02d}",
+        f"{day.year}年{day.month}月",
+    )
+    found = [
+        Path(f)
+        for f in model.options.get("include", [])
+        if not model.is_township_file(f) and any(form in Path(f).name for form in forms)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _last_voucher_file(model: LedgerModel, period: Period) -> Path | None:
