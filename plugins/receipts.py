@@ -199,7 +199,9 @@ EXPLAIN_VL301 = Explanation(
         "“借记”指金额为正的分录：红字冲销（金额为负）和年终结转不需要凭据。",
         '计提折旧、在建工程转固定资产等内部转账写 `receipt: "内部凭证"`。',
         '写了 `invoice` 但号码格式不对，只由 VL305 报告；`receipt: "白条"` 只由 VL302 报告。',
-        "`receipt` 写了认可类型以外的文字，报 VL301，并列出认可的类型。",
+        "`receipt` 写了认可类型以外的文字，报 VL301，并列出认可的类型。常见的别称按认可类型读："
+        "收据（收款收据），工资单、工资发放表、工资花名册（工资表），回单、银行进账单、银行收款回单、"
+        "银行付款回单（银行回单），自制凭证、内部转账单（内部凭证）。",
     ),
     fix='取得发票并写 `invoice: "发票号码"`；没有发票的，写明认可的凭据类型并附凭据。',
 )
@@ -218,7 +220,7 @@ def expense_without_voucher(model: LedgerModel) -> Iterator[Hit]:
         if cols.receipts[i] in ACCEPTED_OR_IOU:
             continue
         receipt = text_of(cols.receipts[i])
-        if receipt in ACCEPTED_OR_IOU:
+        if receipt is not None and vocab.receipt_named(receipt) in ACCEPTED_OR_IOU:
             continue
         entry = cols.entries[i]
         debit, account = receipted_debit(model, entry)

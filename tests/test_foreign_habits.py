@@ -229,3 +229,20 @@ def test_an_unknown_award_is_still_vl901(tmp_path: Path) -> None:
     [finding] = check(make_village(tmp_path, letting("村里定的")), select=["VL9", "VL7"])
     assert finding.rule == "VL901"
     assert "award“村里定的”不在规定范围内" in finding.message
+
+
+@pytest.mark.near_miss("VL104")
+@pytest.mark.parametrize("body", ["村两委会议", "两委会", "村民代表大会", "村民大会"])
+def test_other_names_of_the_meeting_bodies_are_read(tmp_path: Path, body: str) -> None:
+    resolution = f'2025-01-03 custom "会议决议" "2025-01-1" "{body}" "修路" 5000.00 CNY\n'
+    payment = BOOKS.replace("312.40 CNY", "2500.00 CNY")
+    payment = payment.replace("  invoice:", '  meeting: "2025-01-1"\n  invoice:')
+    main = make_village(tmp_path, resolution + payment)
+    assert codes(check(main)) == []
+
+
+@pytest.mark.near_miss("VL301")
+@pytest.mark.parametrize("receipt", ["收据", "工资单", "回单", "自制凭证"])
+def test_other_names_of_the_accepted_receipts_are_read(tmp_path: Path, receipt: str) -> None:
+    payment = BOOKS.replace('  invoice: "25320000000012345678"', f'  receipt: "{receipt}"')
+    assert codes(check(make_village(tmp_path, payment))) == []

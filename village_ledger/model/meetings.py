@@ -39,11 +39,14 @@ class Meetings:
                 self.by_id[meeting.id] = meeting
 
     def _read(self, d: Directive) -> Meeting | None:
-        problem = require_text(d, (0, 1, 2)) or require_choice(d, 1, tuple(vocab.BODY_RANK))
+        problem = require_text(d, (0, 1, 2))
+        body = vocab.body_named(d.values[1]) if not problem else ""
+        if not problem and body not in vocab.BODY_RANK:
+            problem = require_choice(d, 1, tuple(vocab.BODY_RANK))
         if problem:
             self.hits.append(problem)
             return None
-        ident, body, subject, amount = d.values
+        ident, _, subject, amount = d.values
         if not isinstance(amount, Amount) or amount.currency != CURRENCY or amount.number is None:
             self.hits.append(
                 bad(d.entry, f"第 4 个值“金额”应为 CNY 金额（如 150000.00 CNY），实为 {amount}")

@@ -61,9 +61,39 @@ ACCEPTING_ROLES = TOWNSHIP_ROLES | {"监委会主任", "监委会委员"}
 
 # bodies of a 会议决议, by the size of spend they may authorise
 BODY_RANK = {"两委联席会议": 1, "村民代表会议": 2, "村民会议": 3}
+# the other names accountants give these bodies, read as the above
+BODY_NAMES = {
+    **dict.fromkeys(
+        ("村两委联席会议", "两委联席会", "两委会议", "两委会", "村两委会议", "村两委会"), "两委联席会议"
+    ),
+    **dict.fromkeys(("村民代表大会", "村民代表会"), "村民代表会议"),
+    **dict.fromkeys(("村民大会",), "村民会议"),
+}  # fmt: skip
+
+
+def body_named(written: str) -> str:
+    """The body a 会议决议 names: one of BODY_RANK, or another name for one (`BODY_NAMES`)."""
+    name = written.strip()
+    return BODY_NAMES.get(name, name)
+
 
 # receipt types accepted as a voucher when there is no invoice
 ACCEPTED_RECEIPTS = ("收款收据", "工资表", "银行回单", "内部凭证")
+# the other names accountants write for these, read as the above
+RECEIPT_NAMES = {
+    **dict.fromkeys(("收据",), "收款收据"),
+    **dict.fromkeys(("工资单", "工资发放表", "工资花名册"), "工资表"),
+    **dict.fromkeys(("回单", "银行进账单", "银行收款回单", "银行付款回单"), "银行回单"),
+    **dict.fromkeys(("自制凭证", "内部转账单"), "内部凭证"),
+}
+
+
+def receipt_named(written: str) -> str:
+    """A `receipt` type: one of ACCEPTED_RECEIPTS (or 白条), or another name for one."""
+    name = written.strip()
+    return RECEIPT_NAMES.get(name, name)
+
+
 IOU = "白条"
 
 # contracts (合同): their kinds, what the amount per period is, and how they were awarded
