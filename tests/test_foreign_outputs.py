@@ -310,3 +310,29 @@ def test_imported_vouchers_go_to_the_months_file_made_for_them(township: Path) -
     code, out = run("import-vouchers", str(village), sheet, "--write", today="2026-04-20")
     assert code == 0 and "没有需要导入的新凭证" in out
     assert april.read_bytes() == written
+
+
+def test_init_reads_a_balance_sheet_with_its_total_under_the_code(township: Path) -> None:
+    """双河村's 科目余额表 as the old software exported it: a title above the header, text
+    amounts `88,200.50`, a blank row and 合计 in the 科目编码 column (was “科目编码“合计”应为
+    数字”, exit 2)."""
+    sheet = SHEETS / "shuanghe-期初余额表.xlsx"
+    folder = township / "shuanghe"
+    code, out = run(
+        "init",
+        str(folder),
+        "--title",
+        "青溪镇双河村股份经济合作社",
+        "--start",
+        "2026-01-01",
+        "--from-xlsx",
+        str(sheet),
+        "--township",
+        str(township / "gongyong"),
+    )
+    assert code == 0, out
+    loaded = load_ledger(str(folder / "main.beancount"))
+    assert loaded.errors == []
+    assert bq_sum(loaded, "account ~ '^Assets:102'") == 8820050
+    assert bq_sum(loaded, "account ~ '^Equity:301'") == -20000000
+    assert bq_sum(loaded, "account ~ '^Liabilities:211-应付款:21101-应付工程款'") == -1225050

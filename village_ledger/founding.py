@@ -178,14 +178,20 @@ def _opening_rows(
     return read
 
 
+def _is_total(text: str) -> bool:
+    return text.replace(" ", "").replace("\u3000", "").startswith(("合计", "总计"))
+
+
 def _opening_row(
     path: Path, number: int, values: dict[str, Any], has_content: bool
 ) -> OpeningRow | None:
     """One row of the sheet; None for a blank row or the 合计 line."""
     code = _code_text(values["code"])
     name = str(values["name"] or "").strip()
+    if _is_total(code) or (not code and _is_total(name)):
+        return None  # the 合计 line, in whichever column the sheet writes the word
     if not code:
-        if not has_content or name.replace(" ", "") in ("合计", "总计"):
+        if not has_content:
             return None
         raise FoundingError(f"{path} 第 {number} 行：缺少科目编码")
     if not code.isdigit():
