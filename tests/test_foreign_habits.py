@@ -15,6 +15,7 @@ from village_ledger.loading import load_ledger
 from village_ledger.model import build_model
 
 BOM = b"\xef\xbb\xbf"
+FOREIGN_TOWNSHIP = REPO / "tests" / "data" / "foreign" / "qingshi" / "乡镇"
 
 
 @pytest.fixture(autouse=True)
@@ -112,16 +113,49 @@ def test_a_file_outside_the_township_folder_is_still_foreign(tmp_path: Path) -> 
     assert "VL905" in codes(check(main))
 
 
-def test_a_chart_sharing_only_the_root_with_the_village_keeps_its_own_folder(
-    tmp_path: Path,
-) -> None:
+def test_the_township_folder_of_a_chart_far_from_the_villages(tmp_path: Path) -> None:
+    """`init --township DIR` may name a township folder anywhere: climbing from the chart's
+    sub-folder stops below a folder that holds villages or no ledger files of its own."""
     from village_ledger.model import beside_the_villages
 
-    assert beside_the_villages("/srv/乡镇/科目表", "/srv/村/qingshi") == "/srv/乡镇"
-    assert beside_the_villages("/srv/乡镇/科目表", "/home/村/qingshi") == "/srv/乡镇/科目表"
-    assert beside_the_villages("/科目表", "/村/qingshi") == "/科目表"
+    township = tmp_path / "srv" / "乡镇"
+    (township / "科目表").mkdir(parents=True)
+    (township / "科目表" / "资产类.beancount").write_text("", encoding="utf-8")
+    (township / "财务制度.beancount").write_text("", encoding="utf-8")
+    village = tmp_path / "home" / "村" / "qingshi"
+    village.mkdir(parents=True)
+    chart_dir = str(township / "科目表")
+    assert beside_the_villages(chart_dir, str(village)) == str(township)
+    # a folder of villages above the township folder stops the climb there too
+    (tmp_path / "srv" / "other").mkdir()
+    (tmp_path / "srv" / "other" / "main.beancount").write_text("", encoding="utf-8")
+    (tmp_path / "srv" / "x.beancount").write_text("", encoding="utf-8")
+    assert beside_the_villages(chart_dir, str(village)) == str(township)
+    # a chart folder with nothing of the township's beside it keeps its own folder
+    (township / "财务制度.beancount").unlink()
+    assert beside_the_villages(chart_dir, str(village)) == chart_dir
     assert beside_the_villages(str(tmp_path), str(tmp_path / "qingshi")) == str(tmp_path)
     assert REPO.is_dir()
+
+
+def test_init_takes_a_township_whose_chart_is_split_into_a_sub_folder(tmp_path: Path) -> None:
+    """`init --township` with 乡镇/科目表/*.beancount and 乡镇/财务制度.beancount: the village
+    it makes includes them all and checks clean."""
+    from click.testing import CliRunner
+
+    from village_ledger.cli.main import main as cli
+
+    township = FOREIGN_TOWNSHIP
+    folder = tmp_path / "newcun"
+    result = CliRunner().invoke(
+        cli,
+        ["init", str(folder), "--title", "三溪镇新村股份经济合作社", "--start", "2025-01-01",
+         "--township", str(township)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (folder / "main.beancount").read_text(encoding="utf-8")
+    assert "科目表/资产类.beancount" in text and "财务制度.beancount" in text
+    assert [f.rule for f in check(folder / "main.beancount") if f.rule != "VL603"] == []
 
 
 FORMAL_ROSTER = """

@@ -86,22 +86,50 @@ class OpeningBalances:
 # ---- the township's chart ----
 
 
-def read_chart(chart_file: Path) -> dict[str, ChartAccount]:
-    """The accounts of the township's chart by code."""
-    entries, errors, _ = loader.load_file(str(chart_file))
-    if errors:
-        first = errors[0]
-        line = (getattr(first, "source", None) or {}).get("lineno", 0)
-        raise FoundingError(f"{chart_file} 第 {line} 行：科目表有错误（{first.message}）")
-    chart: dict[str, ChartAccount] = {}
-    for entry in entries:
-        if isinstance(entry, data.Open):
-            code = str(entry.meta.get("code") or _code_of(entry.account))
-            if code:
-                chart[code] = ChartAccount(entry.account, code)
-    if not chart:
-        raise FoundingError(f"{chart_file} 中没有带科目代码的 open 指令，不是科目表")
-    return chart
+CHART_FILE = "chart.beancount"
+# an `open` of a first-level account, as a chart writes it: `2000-01-01 open Assets:101-库存现金`
+FIRST_LEVEL_OPEN = re.compile(
+    r"^\ufeff?\d{4}-\d{2}-\d{2}\s+open\s+(?:Assets|Liabilities|Equity|Income|Expenses):[^:\s]+\s",
+    re.MULTILINE,
+)
+
+
+def chart_files(township: Path) -> list[Path]:
+    """The files of the township's chart: its `chart.beancount`, or else the files in the
+    township folder and its sub-folders that open first-level accounts (a chart split into one
+    file per class, as in `科目表/资产类.beancount`)."""
+    if (township / CHART_FILE).is_file():
+        return [township / CHART_FILE]
+    found = [
+        path
+        for path in sorted(township.rglob("*.beancount"))
+        if path.is_file() and FIRST_LEVEL_OPEN.search(path.read_text("utf-8", errors="replace"))
+    ]
+    if not found:
+        raise FoundingError(
+            f"乡镇共用文件夹 {township} 中没有科目表（{CHART_FILE}，或开设一级科目的文件）；"
+            "请用 --township 指明乡镇文件夹"
+        )
+    return found
+
+
+def read_chart(chart: Path | list[Path]) -> dict[str, ChartAccount]:
+    """The accounts of the township's chart by code (its file, or the files it is split into)."""
+    found: dict[str, ChartAccount] = {}
+    for chart_file in [chart] if isinstance(chart, Path) else chart:
+        entries, errors, _ = loader.load_file(str(chart_file))
+        if errors:
+            first = errors[0]
+            line = (getattr(first, "source", None) or {}).get("lineno", 0)
+            raise FoundingError(f"{chart_file} 第 {line} 行：科目表有错误（{first.message}）")
+        for entry in entries:
+            if isinstance(entry, data.Open):
+                code = str(entry.meta.get("code") or _code_of(entry.account))
+                if code:
+                    found[code] = ChartAccount(entry.account, code)
+    if not found:
+        raise FoundingError(f"{chart} 中没有带科目代码的 open 指令，不是科目表")
+    return found
 
 
 def _code_of(account: str) -> str:
@@ -349,16 +377,12 @@ def plan_village(
 
 
 def township_includes(folder: Path, township: Path) -> list[str]:
-    """The township files a village includes, relative to its folder: the chart first."""
-    chart = township / "chart.beancount"
-    if not chart.is_file():
-        raise FoundingError(
-            f"乡镇共用文件夹 {township} 中没有 chart.beancount（标准会计科目表）；"
-            "请用 --township 指明乡镇文件夹"
-        )
-    others = sorted(p for p in township.glob("*.beancount") if p.name != chart.name)
+    """The township files a village includes, relative to its folder: the chart first (its
+    file, or the files it is split into), then the other files of the township folder."""
+    chart = chart_files(township)
+    others = sorted(p for p in township.glob("*.beancount") if p not in chart)
     base = folder.resolve()
-    return [os.path.relpath(p.resolve(), base) for p in [chart, *others]]
+    return [os.path.relpath(p.resolve(), base) for p in [*chart, *others]]
 
 
 def _main_text(
@@ -469,5 +493,7 @@ def create_files(plan: VillagePlan) -> list[Path]:
     return written
 
 
-def opening_from_rows(rows: Iterable[OpeningRow], chart_file: Path, source: str) -> OpeningBalances:
-    return resolve_opening(list(rows), read_chart(chart_file), source)
+def opening_from_rows(
+    rows: Iterable[OpeningRow], chart: Path | list[Path], source: str
+) -> OpeningBalances:
+    return resolve_opening(list(rows), read_chart(chart), source)

@@ -16,6 +16,7 @@ import click
 from village_ledger.founding import (
     FoundingError,
     OpeningBalances,
+    chart_files,
     create_files,
     opening_from_rows,
     plan_village,
@@ -52,7 +53,10 @@ def parse_start(ctx: click.Context, param: click.Parameter, value: str) -> date:
     "--township",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="乡镇共用文件夹（含 chart.beancount、policy.beancount），默认为同级的 township。",
+    help=(
+        "乡镇共用文件夹（含 chart.beancount 或按类分开的科目表文件、policy.beancount 等），"
+        "默认为同级的 township。"
+    ),
 )
 @click.option(
     "--from-xlsx",
@@ -94,7 +98,7 @@ def init(
 
 def _opening(sheet: Path, township: Path) -> OpeningBalances:
     rows = read_opening_sheet(sheet)
-    return opening_from_rows(rows, township / "chart.beancount", str(sheet))
+    return opening_from_rows(rows, chart_files(township), str(sheet))
 
 
 def _next_steps(folder: Path, opening: OpeningBalances | None) -> None:

@@ -185,16 +185,34 @@ def township_folder(opens: list[data.Open], village_dir: str) -> str:
 
 def beside_the_villages(chart_dir: str, village_dir: str) -> str:
     """The township's folder given its chart's: the chart may sit in a sub-folder of it
-    (`乡镇/科目表/资产类.beancount` beside `乡镇/财务制度.beancount`), so the township's folder is
-    the chart folder's ancestor just below the folder it shares with the village folder, the one
-    beside the villages. A chart at the top of the tree (the village folder is below it), or one
-    that shares only the root with the village, keeps its own folder.
+    (`乡镇/科目表/资产类.beancount` beside `乡镇/财务制度.beancount`). From the chart's folder,
+    climb to the parent while the parent is the township's too: not above the village folder,
+    holding no village (`main.beancount`), and holding ledger files of its own beside the
+    folder climbed from (its own files, or those one folder down). A chart at the top of the
+    tree (the village folder is below it) keeps its own folder.
     """
-    common = os.path.commonpath([chart_dir, village_dir])
-    if common in (chart_dir, os.path.dirname(common)):
-        return chart_dir
-    first = os.path.relpath(chart_dir, common).split(os.sep)[0]
-    return os.path.join(common, first)
+    folder = chart_dir
+    while True:
+        parent = os.path.dirname(folder)
+        if (
+            parent == folder
+            or is_in_folder(village_dir, parent)
+            or not _township_above(parent, folder)
+        ):
+            return folder
+        folder = parent
+
+
+def _township_above(parent: str, below: str) -> bool:
+    """`parent` holds no village and has ledger files of its own outside `below`."""
+    root = Path(parent)
+    try:
+        if (root / "main.beancount").exists() or any(root.glob("*/main.beancount")):
+            return False
+        files = [*root.glob("*.beancount"), *root.glob("*/*.beancount")]
+    except OSError:
+        return False
+    return any(not is_in_folder(str(f), below) for f in files)
 
 
 def is_opening(entry: data.Transaction) -> bool:
