@@ -94,6 +94,13 @@ CASES = [
         ["不能用全角空格"],
     ),
     (
+        """2024-05-01 * "中文标签" "工资" #工资
+  Assets:101-库存现金  1.00 CNY
+  Equity:301-资本
+""",
+        ["标签和链接", "“#工资”不行", "#gongzi"],
+    ),
+    (
         """2024-05-01 * "全角数字"
   Assets:101-库存现金  ３１２.４０ CNY
   Equity:301-资本
@@ -121,3 +128,16 @@ def test_check_shows_beancount_errors_in_chinese(tmp_path: Path, body: str, expe
 
 def test_an_unknown_message_is_left_as_beancount_wrote_it():
     assert in_chinese("Something new from Beancount") == "Something new from Beancount"
+
+
+def test_chinese_quotes_inside_a_narration_are_not_blamed(tmp_path: Path):
+    """A syntax error on a line whose quoted narration holds “” gets no full-width hint."""
+    shutil.copytree(TOWNSHIP, tmp_path / "township")
+    village = tmp_path / "cun"
+    village.mkdir()
+    body = '2024-05-01 * "收到“三组”租金" "x" "y"\n  Assets:101-库存现金  1.00 CNY\n  Equity:301-资本\n'
+    (village / "main.beancount").write_text(HEAD + body, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(village), "--format", "json"])
+    errors = [f for f in json.loads(result.stdout) if f["rule"] == BEANCOUNT]
+    assert errors, result.stdout
+    assert all("中文引号" not in f["message"] for f in errors), errors

@@ -252,11 +252,6 @@ def _made_plain(error: Any, options: dict[str, Any]) -> Any | None:
     match = re.search(_GLOB, str(error.message))
     if match and filename.startswith("<"):
         return _missing_include(error, match.group("pattern"), options)
-    if str(error.message).startswith("syntax error") and filename and not filename.startswith("<"):
-        typed = full_width_typed(_text_of_line(filename, int(source.get("lineno") or 0)))
-        if typed:
-            message = f"语法错误：{'；'.join(typed)}（请切换到英文输入法书写）（{error.message}）"
-            return error._replace(message=message)
     if "Invalid token" in str(error.message) and filename and not filename.startswith("<"):
         bad_line = _first_non_utf8_line(filename)
         if bad_line:
@@ -264,12 +259,37 @@ def _made_plain(error: Any, options: dict[str, Any]) -> Any | None:
             return error._replace(
                 source={"filename": filename, "lineno": bad_line}, message=message
             )
+    if _is_lexing_error(error, filename):
+        hint = _typing_hint(_text_of_line(filename, source.get("lineno")), str(error.message))
+        if hint is not None:
+            return error._replace(message=f"语法错误：{hint}（{error.message}）")
     return None
 
 
-def _text_of_line(filename: str, line: int) -> str:
+def _typing_hint(line: str, message: str) -> str | None:
+    """What on a line Beancount could not read was typed the Chinese way: a tag or link in
+    Chinese, or (on a syntax error) full-width punctuation, spaces or digits outside quotes."""
+    bare = re.sub(r'"[^"]*"', '""', line)  # what a quoted narration holds is no syntax
+    tag = re.search(r"[#^][^\x00-\x7f]\S*", bare)
+    if tag:
+        return (
+            f"标签和链接（# 或 ^ 后面的词）只能用英文字母、数字和 - _ / .，“{tag.group(0)}”不行，"
+            "可改用拼音，如 #gongzi"
+        )
+    typed = full_width_typed(bare) if message.startswith("syntax error") else []
+    return f"{'；'.join(typed)}（请切换到英文输入法书写）" if typed else None
+
+
+def _is_lexing_error(error: Any, filename: str) -> bool:
+    """A syntax error or an invalid token in a file of the books."""
+    message = str(error.message)
+    real = bool(filename) and not filename.startswith("<")
+    return real and (message.startswith("syntax error") or "Invalid token" in message)
+
+
+def _text_of_line(filename: str, line: Any) -> str:
     """Line `line` (1-based) of the file; "" when there is none."""
-    if line < 1 or not _readable_file(filename):
+    if not isinstance(line, int) or line < 1 or not _readable_file(filename):
         return ""
     with open(filename, encoding="utf-8", errors="replace") as handle:
         for number, text in enumerate(handle, 1):
