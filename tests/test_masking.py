@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -71,9 +71,25 @@ def test_identity_numbers_keep_first_six_and_last_four(number: str) -> None:
     assert masked == f"身份证号{number[:6]}{'*' * 8}{number[-4:]}。"
 
 
+def mobile_middles(digits: str) -> set[int]:
+    """Where a mobile number's own mask hides digits, for each one within `digits`."""
+    found: set[int] = set()
+    for start in range(len(digits) - 10):
+        window = digits[start : start + 11]
+        if window[0] == "1" and window[1] in "3456789":
+            found.update(range(start + 3, start + 7))
+    return found
+
+
 @given(identity15)
 def test_old_fifteen_digit_identity_numbers(number: str) -> None:
-    assert mask_numbers(f"证件 {number}") == f"证件 {number[:6]}{'*' * 5}{number[-4:]}"
+    # first 6 and last 4 kept, unless some of them may be the middle of a mobile number (a
+    # mobile glued to four digits is 15 digits too): those are hidden as well
+    hidden = set(range(6, 11)) | mobile_middles(number)
+    expected = "".join("*" if i in hidden else d for i, d in enumerate(number))
+    assert mask_numbers(f"证件 {number}") == f"证件 {expected}"
+    if not mobile_middles(number):
+        assert expected == f"{number[:6]}{'*' * 5}{number[-4:]}"
 
 
 @given(mobiles, st.sampled_from(["{}", "{0}-{1}-{2}", "{0} {1} {2}", "+86 {}", "+86{}"]))
@@ -417,3 +433,111 @@ def test_a_record_of_the_model_is_masked_field_by_field_like_a_dataclass() -> No
     masked = Masker(["王淑珍"]).walk({"records": [record]})["records"][0]
     assert type(masked) is Rectification
     assert masked == record._replace(way="发放王**临时救助金", accepted_by="王**")
+
+
+# --- numbers and names written to slip past the masker (the public server's red team) -------
+
+# invisible between digits: zero-width space, joiner and non-joiner, word joiner, soft hyphen,
+# byte-order mark, left-to-right mark
+INVISIBLES = ("\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff", "\u200e")
+# written between digit groups as a dash or a space is: en and em dash, minus, hyphen, tildes,
+# thin, narrow and en spaces, a line break, the closing bracket of (139)1234-0010
+SEPARATORS = ("\u2013", "\u2014", "\u2212", "\u2010", "~", "～", "\u2009", "\u202f", "\u2002", "\n")
+
+
+def shown_digits(masked: str) -> str:
+    """The digits a reader sees, however written."""
+    return "".join(str(unicodedata.digit(ch)) for ch in masked if ch.isdigit())
+
+
+@given(st.one_of(identity18, mobiles, cards), st.sampled_from(INVISIBLES), st.booleans())
+def test_invisible_characters_between_digits_hide_no_number(
+    number: str, invisible: str, every_digit: bool
+) -> None:
+    step = 1 if every_digit else 4
+    written = invisible.join(number[i : i + step] for i in range(0, len(number), step))
+    masked = mask_numbers(f"联系{written}。")
+    assert invisible not in masked
+    assert number not in shown_digits(masked)
+    assert "*" in masked
+
+
+@given(mobiles, st.sampled_from(SEPARATORS))
+def test_any_dash_or_space_between_groups_is_a_separator(number: str, separator: str) -> None:
+    written = separator.join((number[:3], number[3:7], number[7:]))
+    masked = mask_numbers(f"电话{written}")
+    assert shown_digits(masked) == number[:3] + number[-4:]
+
+
+def test_a_bracketed_prefix_and_a_line_break_join_the_number() -> None:
+    assert mask_numbers("电话(139)1234-0010") == "电话(139)****-0010"
+    assert mask_numbers("电话（139）1234 0010") == "电话（139）**** 0010"
+
+
+@given(
+    mobiles,
+    st.text("0123456789", max_size=9),
+    st.text("0123456789", max_size=9),
+)
+def test_a_mobile_glued_to_other_digits_never_shows_its_middle(
+    number: str, before: str, after: str
+) -> None:
+    """Whatever the run it is glued into (a 15-digit run reads as an old 身份证号 keeping its
+    first 6; 12 to 14 digits match no rule of length), the four digits its own mask hides stay
+    hidden, so the two masks of it together never show more than 7 of its 11 digits."""
+    run = before + number + after
+    assume(len(before) + len(after) <= 9)
+    assume(not (len(run) == 20 and before))  # a 全电发票 number's shape
+    assume(not is_identity_number(run))
+    masked = mask_numbers(f"联系{run}转")[2:-1]
+    assert len(masked) == len(run)
+    middle = masked[len(before) + 3 : len(before) + 7]
+    assert middle == "****", (run, masked)
+
+
+def test_the_glued_mobile_of_the_brief_shows_three_digits_of_it() -> None:
+    # 13912340010 glued to 2026: once shown as 139123*****2026
+    assert mask_numbers("139123400102026") == "139********2026"
+    assert mask_numbers("202613912340010") == "202613*****0010"
+
+
+def test_a_twenty_digit_run_starting_with_a_mobile_is_no_invoice() -> None:
+    assert mask_numbers("13912340010123456789") == "139****0010123456789"
+    assert mask_numbers("25332000013812345678") == "25332000013812345678"  # an invoice
+
+
+def test_an_identity_number_needs_a_birth_date() -> None:
+    valid = with_checksum("34082719660606110")
+    assert is_identity_number(valid)
+    no_date = with_checksum("34082719661306110")  # month 13
+    assert not is_identity_number(no_date)
+    assert mask_numbers(no_date) == "*" * 14 + no_date[-4:]  # an 18-digit run: a card
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [
+        ("一三九一二三四〇〇一〇", "13912340010"),
+        ("幺三九幺二三四零零幺零", "13912340010"),
+        ("①③⑨①②③④⓪⓪①⓪", "13912340010"),
+        ("¹³⁹¹²³⁴⁰⁰¹⁰", "13912340010"),
+        ("𝟏𝟑𝟗𝟏𝟐𝟑𝟒𝟎𝟎𝟏𝟎", "13912340010"),
+    ],
+)
+def test_digits_of_other_kinds_are_read_as_digits(written: str, number: str) -> None:
+    masked = mask_numbers(f"电话{written}")
+    assert masked.count("*") == 4
+    assert number[3:7] not in "".join(ch for ch in masked if ch.isdigit())
+
+
+def test_chinese_numerals_in_words_stay() -> None:
+    text = "一二三四五六七八九十组的第一二三四条"
+    assert mask_numbers(text) == text
+
+
+@pytest.mark.parametrize("written", ["王 芳", "王　芳", "王\u00a0芳", "王\u200b芳", "王\n芳"])
+def test_a_hidden_name_written_with_spaces_is_masked(written: str) -> None:
+    masker = Masker(["王芳", "张 秀兰"])
+    assert masker.text(f"发放{written}救助金") == "发放王*救助金"
+    assert masker.text("秀 兰签收") == "**签收"
+    assert Masker(["王 芳"]).text("王芳") == "王*"

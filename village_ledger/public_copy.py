@@ -105,12 +105,7 @@ class PublicCopier:
 
     def account_form(self, name: str) -> str:
         masked = mask_numbers(name).replace(STAR, ACCOUNT_DIGIT)
-        pattern = self.masker.pattern
-        if pattern is None:
-            return masked
-        return pattern.sub(
-            lambda m: self.masker.shown[m.group(0)].replace(STAR, ACCOUNT_NAME), masked
-        )
+        return self.masker.hide_names(masked, star=ACCOUNT_NAME)
 
     def account(self, name: str) -> str:
         return self.accounts.get(name, name)

@@ -28,6 +28,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pandas as pd
@@ -67,10 +68,11 @@ COMPOUND_SURNAMES = frozenset(
 )
 
 # A number as people write it: digit groups joined by spaces, dashes, dots or slashes
-# (`139.1234.0010`, `340827 19660606 1107`, `6222 0212 3456 7890 123`); full-width and other
-# Unicode digits are read as the ASCII digits they are (`１３９１２３４００１１`).
+# (`139.1234.0010`, `340827 19660606 1107`, `6222 0212 3456 7890 123`). The pattern runs on the
+# text's reading (`_reading`), where every way of writing a digit, a dash or a space is already
+# the ASCII one (`１３９–１２３４–００１１` reads 139-1234-0011), so it needs to know only these.
 _PART = r"[0-9]+(?:[Xx](?![A-Za-z]))?"
-_SEPARATOR = r"(?:[ \t\u00a0\u3000]+[-.·_/]?[ \t\u00a0\u3000]*|[-.·_/][ \t\u00a0\u3000]*)"
+_SEPARATOR = r"(?: +[-.·_/]? *|[-.·_/] *)"
 NUMBER = re.compile(rf"(?<![0-9]){_PART}(?:{_SEPARATOR}{_PART})*(?![0-9])")
 PART = re.compile(_PART)
 INVOICE_DIGITS = 20
@@ -81,11 +83,58 @@ INVOICE_FORMS = frozenset({(10, 8), (12, 8)})
 SHORTEST_GROUP = 3
 COUNTRY_CODES = ("86", "0086")
 FULL_WIDTH = str.maketrans("Ｘｘ－．＋／", "Xx-.+/")
+# what joins digit groups as a dash does, besides every Unicode dash (category Pd): the minus
+# sign, tildes, and the closing bracket of `(139)1234-0010`
+DASH_LIKE = frozenset("\u2212~～)）")
+# ASCII characters the reading changes: whitespace other than the space, and the dash-likes
+_ASCII_READ = frozenset("\t\n\r\x0b\x0c~)")
+# digits spelt in Chinese numerals (`一三九一二三四〇〇一〇`; 幺 is 1 as phone numbers are read
+# aloud): read as digits where eleven or more stand together, which no Chinese word does
+CHINESE_DIGITS = dict(zip("〇零幺一二三四五六七八九", "001123456789", strict=True))
+CHINESE_NUMBER = re.compile(f"[{''.join(CHINESE_DIGITS)}]{{11,}}")
+
+
+# Unicode's invisible format characters (category Cf: zero-width spaces and joiners, soft
+# hyphens, byte-order and direction marks, ...), as of Unicode 15
+INVISIBLE = re.compile(
+    r"[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    r"\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    r"\U000e0020-\U000e007f]+"
+)
+
+
+def _visible(text: str) -> str:
+    """The text without invisible format characters: between digits they split a number for a
+    pattern but not for the eye (`139<zero-width space>1234<zero-width space>0010` shows as
+    13912340010), between the characters of a name they hide it from the name's pattern."""
+    return text if text.isascii() else INVISIBLE.sub("", text)
+
+
+def _read_char(ch: str) -> str:
+    if ch.isdigit():  # decimal digits of every script, superscripts, circled digits
+        return ch if ch.isascii() else str(unicodedata.digit(ch))
+    if ch.isspace():
+        return " "
+    if ch in DASH_LIKE or unicodedata.category(ch) == "Pd":
+        return "-"
+    return ch.translate(FULL_WIDTH)
+
+
+def _reading(text: str) -> str:
+    """How the masker reads `text`: of the same length, every digit as its ASCII digit, every
+    dash as `-`, every space (tab, line break, thin or ideographic space) as ` `."""
+    if text.isascii() and _ASCII_READ.isdisjoint(text):
+        return text
+    reading = "".join(
+        ch if ch.isascii() and ch not in _ASCII_READ else _read_char(ch) for ch in text
+    )
+    return CHINESE_NUMBER.sub(lambda m: "".join(CHINESE_DIGITS[c] for c in m.group(0)), reading)
 
 
 def _ascii_digits(text: str) -> str:
-    """Every decimal digit (full-width, Arabic-Indic, ...) as its ASCII digit, so that no way
-    of writing a number escapes the rules below. Lengths do not change."""
+    """Every decimal digit (full-width, Arabic-Indic, ...) as the masked text shows it: its ASCII
+    digit. Lengths do not change."""
     if text.isascii():
         return text
     text = text.translate(FULL_WIDTH)
@@ -96,11 +145,19 @@ def _ascii_digits(text: str) -> str:
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
+EARLIEST_BIRTH_YEAR = 1880
 
 
 def is_identity_number(text: str) -> bool:
-    """An 18-character 身份证号 whose last character is its GB 11643 checksum."""
+    """An 18-character 身份证号: a birth date where it belongs, and a last character that is its
+    GB 11643 checksum."""
     if len(text) != 18 or not text[:17].isdigit():
+        return False
+    try:
+        born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        return False
+    if born.year < EARLIEST_BIRTH_YEAR:
         return False
     total = sum(int(d) * w for d, w in zip(text[:17], ID_WEIGHTS, strict=True))
     return ID_CHECK[total % 11] == text[17].upper()
@@ -138,13 +195,6 @@ def kept_digits(digits: str, groups: tuple[int, ...] = (), *, exact: bool = Fals
     return None
 
 
-def _keep(text: str, first: int, last: int) -> str:
-    """Star every digit except the first `first` and the last `last` digits; keep separators."""
-    digits = [i for i, ch in enumerate(text) if ch.isdigit() or ch in "Xx"]
-    hidden = set(digits[first : len(digits) - last])
-    return "".join(STAR if i in hidden else ch for i, ch in enumerate(text))
-
-
 def _segments(parts: list[re.Match[str]]) -> list[list[re.Match[str]]]:
     """Runs of parts that may be one number: every part at least SHORTEST_GROUP long, except a
     country code in front and a short last group after two long ones (`6222 0212 3456 7890 1`)."""
@@ -165,23 +215,27 @@ def _segments(parts: list[re.Match[str]]) -> list[list[re.Match[str]]]:
     return segments
 
 
-def _mask_segment(text: str, parts: list[re.Match[str]], base: int) -> list[tuple[int, int, str]]:
-    """Replacements (start, end, text) within `text` for one segment of a written number: the
+def _hidden_in_segment(parts: list[re.Match[str]]) -> set[int]:
+    """The positions (in the text) of the digits to hide in one segment of a written number: the
     windows of its parts that are certainly a personal number first (longest first), then what
-    is left by length alone."""
+    is left by length alone, then the middle of any mobile number glued to other digits."""
     groups = tuple(len(p.group(0)) for p in parts)
     if groups in INVOICE_FORMS:
-        return []
+        return set()
+    positions = [i for p in parts for i in range(p.start(), p.end())]  # one per digit
     if sum(groups) > INVOICE_DIGITS:
         # longer than any invoice: two or more numbers written back to back, whose groups
         # need not fall on their boundaries (`1305.3857.173` + `1700.0000.102` reads as
         # 1305 3857 1731700 0000 102), so no window of groups would find the first one
-        start, end = parts[0].start() - base, parts[-1].end() - base
-        return [(start, end, _keep(text[start:end], 0, 4))]
+        return set(positions[:-4])
+    starts = [0]
+    for size in groups:
+        starts.append(starts[-1] + size)
     count = len(parts)
     windows = [(i, i + size) for size in range(count, 0, -1) for i in range(count - size + 1)]
     taken: set[int] = set()
-    out = []
+    certain: set[int] = set()  # digits (by index) of numbers known for what they are
+    hidden: set[int] = set()
     for exact in (True, False):
         for i, j in windows:
             if taken.intersection(range(i, j)):
@@ -190,28 +244,51 @@ def _mask_segment(text: str, parts: list[re.Match[str]], base: int) -> list[tupl
             keep = kept_digits(digits, groups[i:j], exact=exact)
             if keep is None:
                 continue
-            start, end = parts[i].start() - base, parts[j - 1].end() - base
-            out.append((start, end, _keep(text[start:end], *keep)))
+            first, last = keep
+            hidden.update(positions[starts[i] + first : starts[j] - last])
             taken.update(range(i, j))
-    return out
+            if exact:
+                certain.update(range(starts[i], starts[j]))
+    digits = "".join(p.group(0) for p in parts)
+    return hidden | {positions[d] for d in _glued_mobile_middles(digits, certain)}
 
 
-def _number(match: re.Match[str]) -> str:
-    text = match.group(0)
-    parts = list(PART.finditer(match.string, match.start(), match.end()))
-    replacements = []
-    for segment in _segments(parts):
-        replacements += _mask_segment(text, segment, match.start())
-    for start, end, masked in sorted(replacements, reverse=True):
-        text = text[:start] + masked + text[end:]
-    return text
+# digits of a mobile number that its own mask hides (139****0010): a run that holds a mobile
+# number glued to other digits hides at least these, so no two masks of it add up to more
+MOBILE_HIDDEN = range(3, 7)
+
+
+def _glued_mobile_middles(digits: str, certain: set[int]) -> set[int]:
+    """The middle four digits of every mobile number within a run of other digits
+    (`139123400102026`, which its length alone would mask as an old 身份证号 keeping 139123;
+    `139123400105`, which no rule of length masks at all). A 20-digit run is a 全电发票 number
+    unless it starts with a mobile number (an invoice starts with its year, 2x)."""
+    if len(digits) <= 11:
+        return set()
+    last_start = 0 if len(digits) == INVOICE_DIGITS else len(digits) - 11
+    found: set[int] = set()
+    for start in range(last_start + 1):
+        window = range(start, start + 11)
+        if certain.isdisjoint(window) and _is_mobile(digits[start : start + 11]):
+            found.update(start + i for i in MOBILE_HIDDEN)
+    return found
 
 
 def mask_numbers(text: str) -> str:
     """Identity, phone and card numbers in free text, masked, however they are written."""
-    if not any(ch.isdigit() for ch in text):
+    text = _visible(text)
+    if not any(ch.isdigit() for ch in text) and CHINESE_NUMBER.search(text) is None:
         return text
-    return NUMBER.sub(_number, _ascii_digits(text))
+    reading = _reading(text)
+    hidden: set[int] = set()
+    for match in NUMBER.finditer(reading):
+        parts = list(PART.finditer(reading, match.start(), match.end()))
+        for segment in _segments(parts):
+            hidden |= _hidden_in_segment(segment)
+    shown = _ascii_digits(text)
+    if not hidden:
+        return shown
+    return "".join(STAR if i in hidden else ch for i, ch in enumerate(shown))
 
 
 # --- names --------------------------------------------------------------------------------
@@ -271,14 +348,28 @@ def mask_name(name: str) -> str:
     return name[:keep] + STAR * (len(name) - keep)
 
 
+# what may stand between the characters of a name as people write it: 王 芳, 王　芳 (two-character
+# names are padded to the width of three in tables)
+_NAME_SPACE = r"\s*"
+
+
+def compact_name(name: str) -> str:
+    """A name without the spaces and invisible characters written within it."""
+    return re.sub(r"\s+", "", _visible(name))
+
+
+def spaced(name: str) -> str:
+    """A pattern for `name` that also finds it with spaces between its characters."""
+    return _NAME_SPACE.join(map(re.escape, name))
+
+
 def hidden_forms(texts: Iterable[str]) -> dict[str, str]:
     """What to hide for relief payees as written in the books, and what shows instead: each
     whole text, each person's full name in it, and a given name of two or more characters
     alone (秀兰 of 张秀兰, which people write without the surname)."""
     forms: dict[str, str] = {}
     names: list[str] = []
-    for text in texts:
-        text = text.strip()
+    for text in map(compact_name, texts):
         if text:
             forms[text] = mask_name(text)
             names += person_names(text)
@@ -304,18 +395,24 @@ class Masker:
         self.names = frozenset(n for n in hidden_names if n)  # as given, before their forms
         self.replacements = hidden_forms(sorted(self.names))
         self.public = frozenset(
-            n for n in (p.strip() for p in public_names) if n and n not in self.replacements
+            n for n in map(compact_name, public_names) if n and n not in self.replacements
         )
         # what shows for each name the pattern finds: a hidden name's form, a public name itself
         self.shown = {**{n: n for n in self.public}, **self.replacements}
         names = sorted(self.shown, key=len, reverse=True)
-        self.pattern = re.compile("|".join(map(re.escape, names))) if self.replacements else None
+        self.pattern = re.compile("|".join(map(spaced, names))) if self.replacements else None
 
     def text(self, value: str) -> str:
-        value = mask_numbers(value)
-        if self.pattern is not None:
-            value = self.pattern.sub(lambda m: self.shown[m.group(0)], value)
-        return value
+        return self.hide_names(mask_numbers(value))
+
+    def hide_names(self, value: str, star: str = STAR) -> str:
+        """The hidden names in `value` masked (their hidden characters written `star`), the
+        public ones left as written, however spaced (`王 芳`, `王　芳` are 王芳)."""
+        if self.pattern is None:
+            return value
+        return self.pattern.sub(
+            lambda m: self.shown[compact_name(m.group(0))].replace(STAR, star), value
+        )
 
     def __call__(self, value: Any) -> Any:
         return self.walk(value)
