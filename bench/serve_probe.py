@@ -6,10 +6,11 @@
 Starts the real command on a free port (its temporary folder in a private TMPDIR), sends the
 hostile requests of `tests/hostile.py` from a few threads at once, and reports: answers by
 status, server errors (5xx), requests not answered in time (hangs), writes accepted, redirects
-off the server's host, tracebacks in a body, whether a plain page still answered while the
-catastrophic filters were in flight, whether the originals changed, how long SIGTERM took to
-stop the server and whether it left its temporary folder behind — and after a SIGKILL, whether
-the next start removed the folder the killed server left.
+off the server's host (Host headers included), tracebacks in a body, whether a plain page still
+answered while the catastrophic filters were in flight and while 50 slowloris connections dripped
+their headers, whether the originals changed, how long SIGTERM took to stop the server and
+whether it left its temporary folder behind — and after a SIGKILL, whether the next start
+removed the folder the killed server left.
 """
 
 from __future__ import annotations
@@ -33,7 +34,15 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.hostile import CATASTROPHIC, Answer, Probe, Tally, probes, send  # noqa: E402
+from tests.hostile import (  # noqa: E402
+    CATASTROPHIC,
+    Answer,
+    Probe,
+    Tally,
+    probes,
+    send,
+    slow_clients,
+)
 
 EXECUTABLE = str(Path(sys.executable).with_name("village-ledger"))
 FOLDER_PREFIX = "village-ledger-serve-"
@@ -125,6 +134,18 @@ def under_load(server: Running, slug: str, timeout: float) -> dict[str, Any]:
     }
 
 
+# slowloris connections held open while a plain page is asked: many more than worker threads
+SLOW_CLIENTS = 50
+
+
+def under_slowloris(server: Running, timeout: float) -> dict[str, Any]:
+    """A plain page asked while SLOW_CLIENTS connections drip their headers and never finish."""
+    with slow_clients(server.host, server.port, SLOW_CLIENTS):
+        time.sleep(1)
+        plain = send(server.host, server.port, Probe("GET", "/static/app.css"), timeout)
+    return {"slow_clients": SLOW_CLIENTS, "plain_status": plain.status}
+
+
 def campaign(ledgers: Path, count: int, workers: int, timeout: float, seed: int) -> dict[str, Any]:
     before = digest(ledgers)
     with tempfile.TemporaryDirectory(prefix="serve-probe-") as scratch:
@@ -132,6 +153,7 @@ def campaign(ledgers: Path, count: int, workers: int, timeout: float, seed: int)
         server = Running(ledgers, tmp)
         slug = server.slug()
         load = under_load(server, slug, timeout)
+        slowloris = under_slowloris(server, timeout)
         tally = Tally()
         started = time.monotonic()
         with ThreadPoolExecutor(workers) as pool:
@@ -166,6 +188,7 @@ def campaign(ledgers: Path, count: int, workers: int, timeout: float, seed: int)
         "tracebacks": len(tally.tracebacks),
         "slowest_seconds": round(max(a.seconds for a in tally.answers), 3),
         "under_load": load,
+        "under_slowloris": slowloris,
         "originals_unchanged": digest(ledgers) == before,
         "temporary_folders_while_running": folders_while_running,
         "sigterm_seconds": None if term_seconds is None else round(term_seconds, 2),

@@ -9,11 +9,15 @@ accept no write, redirect only to itself.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import random
+import socket
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 ROUTES = (
@@ -130,7 +134,18 @@ ODD_PATHS = (
     "/{slug}/extension/../editor/",
     "/{slug}/extension/NoSuchExtension/",
     "/{slug}/extension/VillageDisclosure/x",
+    "/{slug}",  # no trailing slash: werkzeug redirects, once to the Host header's host
+    "/{slug}/editor",
+    "/static//app.css",
+    "/{slug}/%2e%2e/editor/",
+    "/{slug}/extension/..%2f..%2feditor/",
+    "/static/..%252f..%252fetc%252fpasswd",
+    "/static/%c0%ae%c0%ae/etc/passwd",
+    "/static/%EF%BC%8E%EF%BC%8E/etc/passwd",  # full-width dots
+    "/{slug}/" + "b" * 1200,
 )
+# Host headers that once made werkzeug's own redirects point at another server
+HOSTS = ("evil.example", "evil.example:80", "127.0.0.1@evil.example", "[::1]:1", "x" * 300)
 
 
 @dataclass(frozen=True)
@@ -204,7 +219,9 @@ def probes(slug: str, count: int, seed: int = 0) -> Iterator[Probe]:
             yield Probe(method, base + urllib.parse.quote(route, safe="/:"))
         elif kind == 1:
             path = rng.choice(ODD_PATHS).replace("{slug}", urllib.parse.quote(slug))
-            yield Probe(rng.choice(("GET", "GET", "HEAD")), path)
+            host = rng.choice((None, *HOSTS))
+            headers = () if host is None else (("Host", host),)
+            yield Probe(rng.choice(("GET", "GET", "HEAD")), path, headers)
         elif kind == 2:
             referer = rng.choice(REFERERS)
             quoted = urllib.parse.quote(slug)
@@ -223,6 +240,33 @@ def probes(slug: str, count: int, seed: int = 0) -> Iterator[Probe]:
             slow = any(value in CATASTROPHIC for _, value in pairs)
             path = base + urllib.parse.quote(route, safe="/:")
             yield Probe("GET", path + ("?" + _query(pairs) if pairs else ""), slow=slow)
+
+
+@contextmanager
+def slow_clients(host: str, port: int, count: int) -> Iterator[list[socket.socket]]:
+    """`count` connections that send their request's headers a line every two seconds and never
+    finish them (slowloris): a server that gives each connection a worker thread while it
+    reads the request has none left for anyone else."""
+    clients = [socket.create_connection((host, port), timeout=10) for _ in range(count)]
+    stop = threading.Event()
+
+    def drip() -> None:
+        while not stop.wait(2):
+            for client in clients:
+                with contextlib.suppress(OSError):
+                    client.sendall(b"X-Slow: 1\r\n")
+
+    for client in clients:
+        client.sendall(b"GET /static/app.css HTTP/1.1\r\nHost: x\r\n")
+    dripping = threading.Thread(target=drip, daemon=True)
+    dripping.start()
+    try:
+        yield clients
+    finally:
+        stop.set()
+        dripping.join()
+        for client in clients:
+            client.close()
 
 
 def send(host: str, port: int, probe: Probe, timeout: float) -> Answer:

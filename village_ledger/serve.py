@@ -28,8 +28,10 @@ What is served (docs/dashboard.md has the whole story):
 
 - **Hostile requests.** Filters are plain searches, never regular expressions
   (`LiteralMatch`), parameters are short (`LONGEST_PARAMETER`), bad ones answer 400 in Chinese,
-  `/jump` stays on this host, several threads answer; SIGTERM removes the temporary folder and
-  stops promptly, and a folder a SIGKILLed server left is removed at the next start.
+  `/jump` and every redirect stay on this host whatever the Host header says, HEAD answers as
+  GET, paths are short (`LONGEST_PATH`), several threads answer and slow clients hold no
+  thread (waitress, `make_server`); SIGTERM stops promptly and removes the temporary folder,
+  and a folder a SIGKILLed server left is removed at the next start.
 
 `--private` serves the originals themselves, unmasked, with the same closed surface but for one
 thing: each village is opened through a small wrapper file in the temporary folder that
@@ -578,6 +580,10 @@ def villager_script() -> str:
 # Longest value of a query parameter: a villager's filter is a few words; a longer one is no
 # search but an attempt to make the server work.
 LONGEST_PARAMETER = 200
+# Longest path, in characters: a page's path is a village's and an account's name; a longer one
+# was answered by a redirect that repeated it three times (a 100 kB path, a 300 kB answer).
+LONGEST_PATH = 1000
+TOO_LONG = "网址过长（不能超过 {} 个字符）。请从页面上的链接重新打开。"
 BAD_REQUEST = "请求有误：{}。请从页面上的链接和筛选栏重新打开。"
 
 
@@ -659,7 +665,7 @@ def allowed(
 def make_app(publisher: Publisher) -> Any:
     """Fava on the served ledgers, read-only, with the closed surface described above."""
     from fava.application import create_app
-    from flask import jsonify, redirect, request, url_for
+    from flask import abort, jsonify, redirect, request, url_for
     from werkzeug.exceptions import HTTPException
 
     plain_text_filters()
@@ -678,6 +684,8 @@ def make_app(publisher: Publisher) -> Any:
         return message, status, {"Content-Type": "text/plain; charset=utf-8"}
 
     def guard() -> Any:
+        if len(request.path) > LONGEST_PATH:
+            return answer(TOO_LONG.format(LONGEST_PATH), 414)
         if request.endpoint is None:
             refused = request.method not in ("GET", "HEAD")
         else:
@@ -726,6 +734,25 @@ def make_app(publisher: Publisher) -> Any:
             response.set_data(page)
         return response
 
+    def relative_redirect(response: Any) -> Any:
+        """Every redirect's Location as a path on this server. werkzeug writes the requester's
+        Host header into the URL of its own redirects (`/x` to `/x/`), so a request with
+        `Host: evil.example` got `Location: http://evil.example/...`, which a cache or proxy
+        in front could hand to every villager."""
+        location = response.headers.get("Location")
+        if location:
+            parts = urlsplit(location)
+            if parts.scheme or parts.netloc or not location.startswith("/"):
+                path = "/" + parts.path.lstrip("/\\")
+                response.headers["Location"] = urlunsplit(("", "", path, parts.query, ""))
+        return response
+
+    def reading_only() -> None:
+        """Fava's read-only check (it answers 401 to anything but GET), letting HEAD through as
+        the GET it is without a body; the guard has refused every other method already."""
+        if request.method not in ("GET", "HEAD"):
+            abort(401)
+
     def verify(village: str, period: str) -> Any:
         """Where a printed sheet's QR code leads (`village_ledger.verification.verify_path`):
         the village's 封存核对 page for the quarter and the paper's digest."""
@@ -756,6 +783,9 @@ def make_app(publisher: Publisher) -> Any:
     # copies the refresh has just written
     app.before_request_funcs.setdefault(None, []).insert(0, guard)
     app.after_request(hide_controls)
+    app.after_request(relative_redirect)
+    hooks = app.before_request_funcs[None]
+    hooks[:] = [reading_only if getattr(f, "__name__", "") == "_read_only" else f for f in hooks]
     app.register_error_handler(Exception, bad_request)
     # Fava answers its own errors (a bad time filter among them) with 500, from handlers on the
     # app and on its API blueprint: ours takes their place at both
@@ -767,10 +797,37 @@ def make_app(publisher: Publisher) -> Any:
     return app
 
 
-# Worker threads of the HTTP server: a slow request keeps one, the others go on answering.
+# The HTTP server is waitress: one thread reads every connection's request whole (line, headers,
+# body) before a worker thread sees it, and writes the answers out, so a client that sends its
+# request a byte at a time (slowloris) or never reads its answer holds a connection, not one of
+# the workers. cheroot, which Fava uses, hands a connection to a worker that then waits on it:
+# twelve such clients stopped the whole server.
+# Worker threads: a slow request keeps one, the others go on answering.
 THREADS = 8
-# After SIGTERM, how long requests still running may take before the process exits anyway.
-STOP_SECONDS = 5.0
+# Connections open at once (idle ones after CHANNEL_SECONDS without traffic are closed); beyond
+# this, new connections wait. Polled, not selected: select() fails past 1,024 descriptors.
+CONNECTIONS = 1000
+CHANNEL_SECONDS = 60
+# The public server takes no request body; the private one takes a voucher form's.
+LARGEST_BODY = 1 << 20
+
+
+def make_server(app: Any, host: str, port: int) -> Any:
+    from waitress.server import create_server
+
+    server = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=THREADS,
+        connection_limit=CONNECTIONS,
+        channel_timeout=CHANNEL_SECONDS,
+        asyncore_use_poll=True,
+        max_request_body_size=LARGEST_BODY,
+        expose_tracebacks=False,
+        ident="village-ledger",
+    )
+    return server
 
 
 def run(
@@ -784,39 +841,22 @@ def run(
     """Serve until interrupted or terminated; the temporary folder goes with the server."""
     import signal
 
-    from cheroot.wsgi import Server
-
     # before anything is written: a signal arriving early must still remove the folder
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminate)
     publisher = server = None
     try:
         publisher = Publisher(mains, private=private)
-        server = Server((host, port), make_app(publisher), numthreads=THREADS)
-        server.shutdown_timeout = STOP_SECONDS
-        server.prepare()
-        bound_host, bound_port = server.bind_addr[:2]
-        announce(f"http://{bound_host}:{bound_port}/")
-        server.serve()
+        server = make_server(make_app(publisher), host, port)
+        announce(f"http://{server.effective_host}:{server.effective_port}/")
+        server.run()  # returns after an interrupt, once its workers are done (5 s at most)
     except KeyboardInterrupt:
         pass
     finally:
-        # the public copies first: whatever a stuck request does next, nothing is left behind
         if publisher is not None:
             publisher.close()
         if server is not None:
-            _stop(server)
-
-
-def _stop(server: Any) -> None:
-    """Stop the server; a request still running after STOP_SECONDS does not hold the process."""
-    stopper = threading.Thread(target=server.stop, daemon=True)
-    stopper.start()
-    stopper.join(STOP_SECONDS * 2)
-    if stopper.is_alive():
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+            server.close()
 
 
 def _terminate(signum: int, frame: Any) -> None:
