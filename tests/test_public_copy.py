@@ -139,6 +139,31 @@ def test_no_file_name_or_path_reaches_the_copy(tmp_path: Path, publish: Publish)
     assert vouchers(served.entries).count == vouchers(load_ledger(main).entries).count
 
 
+def test_a_file_beancount_cannot_read_is_served_without_it(
+    tmp_path: Path, publish: Publish
+) -> None:
+    """An included file that is no ledger (here a symlink to a text file outside the books)
+    once crashed the copier: its option reader handed Beancount's lexer the file name where the
+    lexer takes its error collector, so the first invalid token was an AttributeError. The copy
+    is made without the file's unreadable lines; Beancount's errors go to the findings."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret line 13912340010 root:x:0:0\n", encoding="utf-8")
+    main = make_village(
+        tmp_path,
+        'include "notes.beancount"\n'
+        + voucher("2025-02-03", "吴志强", "办公用品", "2025-02-001", "30.00", OFFICE),
+        name="plantcun",
+    )
+    (main.parent / "notes.beancount").symlink_to(outside)
+    publisher = publish(main)
+    text = everything(publisher)
+    assert "13912340010" not in text
+    served = load_ledger(publisher.served[0])
+    assert vouchers(served.entries) == vouchers(load_ledger(main).entries).renamed(
+        publisher.accounts
+    )
+
+
 # --- masking never breaks a voucher ------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -690,6 +691,23 @@ def test_a_redirect_never_names_the_requesters_host(server: Server, host: str) -
         assert answer.status in (301, 302, 308), (path, answer.status)
         assert answer.location.startswith("/") and not answer.location.startswith("//")
         assert "evil" not in answer.location
+
+
+def test_answers_forbid_sniffing_framing_and_referrers(server: Server) -> None:
+    slug = urllib.parse.quote(slugify(PLANTED_TITLE))
+    for path in (f"/{slug}/income_statement/", f"/{slug}/editor/", "/static/app.css"):
+        answer = send_for_headers(server, path)
+        assert answer["X-Content-Type-Options"] == "nosniff", path
+        assert answer["X-Frame-Options"] == "SAMEORIGIN", path
+        assert answer["Referrer-Policy"] == "same-origin", path
+
+
+def send_for_headers(server: Server, path: str) -> Message:
+    try:
+        with urllib.request.urlopen(server.url.rstrip("/") + path, timeout=60) as response:
+            return response.headers
+    except urllib.error.HTTPError as error:
+        return error.headers
 
 
 def test_head_answers_as_get_does(server: Server) -> None:

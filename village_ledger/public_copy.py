@@ -243,7 +243,7 @@ def accounts_of(entry: data.Directive) -> Iterable[str]:
 def options_of(path: Path) -> list[tuple[str, str]]:
     """The `option` lines of a file, read with Beancount's lexer, less those never public."""
     # Beancount's lexer has no annotations
-    tokens = lexer.lex_iter_string(read_text(path), str(path))  # type: ignore[no-untyped-call]
+    tokens = lexer.lex_iter_string(read_text(path))  # type: ignore[no-untyped-call]
     found: list[tuple[str, str]] = []
     pending: list[str] | None = None
     for kind, _, _, value in tokens:

@@ -747,6 +747,15 @@ def make_app(publisher: Publisher) -> Any:
                 response.headers["Location"] = urlunsplit(("", "", path, parts.query, ""))
         return response
 
+    def security_headers(response: Any) -> Any:
+        """No type sniffing (the Chinese refusals are plain text), no framing by another site,
+        and no page address (whose filter may hold what a villager searched for) sent to
+        another site."""
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
     def reading_only() -> None:
         """Fava's read-only check (it answers 401 to anything but GET), letting HEAD through as
         the GET it is without a body; the guard has refused every other method already."""
@@ -784,6 +793,7 @@ def make_app(publisher: Publisher) -> Any:
     app.before_request_funcs.setdefault(None, []).insert(0, guard)
     app.after_request(hide_controls)
     app.after_request(relative_redirect)
+    app.after_request(security_headers)
     hooks = app.before_request_funcs[None]
     hooks[:] = [reading_only if getattr(f, "__name__", "") == "_read_only" else f for f in hooks]
     app.register_error_handler(Exception, bad_request)
