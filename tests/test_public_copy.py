@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from beancount.parser import parser
 from click.testing import CliRunner
 from fava.util import slugify
 from hypothesis import given, settings
@@ -29,6 +30,7 @@ from tests.test_masking import cards, identity18, mobiles
 from village_ledger.cli.main import main as cli
 from village_ledger.loading import load_ledger
 from village_ledger.public_copy import PublicCopier, vouchers
+from village_ledger.reports.masking import Masker
 from village_ledger.serve import PublicCopyError, Publisher, make_app
 
 RELIEF = "Expenses:514-公益支出:51401-救助"
@@ -162,6 +164,38 @@ def test_a_file_beancount_cannot_read_is_served_without_it(
     assert vouchers(served.entries) == vouchers(load_ledger(main).entries).renamed(
         publisher.accounts
     )
+
+
+def test_a_lots_label_and_a_plugins_configuration_are_masked(tmp_path: Path) -> None:
+    """Two fields the copier once printed as written: the label of a lot (`{10 CNY, "…"}`,
+    which Fava's journal shows) and the configuration string of another plugin's line."""
+    main = tmp_path / "main.beancount"
+    main.write_text(
+        textwrap.dedent(
+            """\
+            option "operating_currency" "CNY"
+            plugin "beancount.plugins.noduplicates" "13912340010"
+            2025-01-01 open Assets:Cash
+            2025-01-01 open Assets:Stock
+            2025-01-02 * "购入股份" "入股"
+              Assets:Stock  1 GU {10 CNY, "户主13912340010 \\"甲\\""} @ 10 CNY
+              Assets:Cash  -10 CNY
+            """
+        ),
+        encoding="utf-8",
+    )
+    copy = tmp_path / "copy.beancount"
+    copy.write_text(PublicCopier(Masker(), {main: copy}).copy(main).text, encoding="utf-8")
+    text = copy.read_text(encoding="utf-8")
+    assert "13912340010" not in text
+    assert text.count("139****0010") == 2
+    entries, errors, options = parser.parse_file(str(copy))  # read, its plugins not run
+    assert errors == []
+    assert options["plugin"] == [("beancount.plugins.noduplicates", "139****0010")]
+    (label,) = [
+        p.cost.label for e in entries if hasattr(e, "postings") for p in e.postings if p.cost
+    ]
+    assert label == '户主139****0010 "甲"'
 
 
 # --- masking never breaks a voucher ------------------------------------------------------
@@ -324,6 +358,9 @@ FORMS = {
     "spaces": lambda n: " ".join(n[i : i + 4] for i in range(0, len(n), 4)),
     "dashes": lambda n: "-".join(n[i : i + 3] for i in range(0, len(n), 3)),
     "full-width": lambda n: n.translate(FULL_WIDTH),
+    "zero-width": lambda n: "\u200b".join(n[i : i + 4] for i in range(0, len(n), 4)),
+    "en-dashes": lambda n: "\u2013".join(n[i : i + 4] for i in range(0, len(n), 4)),
+    "glued": lambda n: n + "2026",
 }
 # places where a number may be written in any form, and those where only plain digits parse
 FREE_PLACES = ("payee", "narration", "meta", "posting-meta", "comment", "note", "event", "custom")
@@ -471,7 +508,11 @@ def readable(text: str) -> str:
 
 
 def digits_of(text: str) -> str:
-    return re.sub(r"[\s.\-/_·+]", "", unicodedata.normalize("NFKC", text))
+    """The text without what may stand between a number's digits: spaces, separators, dashes
+    and invisible characters."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Pd"))
+    return re.sub(r"[\s.\-/_·+]", "", text)
 
 
 ROUTES = (

@@ -137,7 +137,7 @@ class PublicCopier:
         ]
         for name, config in options.get("plugin", []):
             if name.split(".")[0] != OUR_PLUGIN:
-                config_text = f' "{escape(config)}"' if config is not None else ""
+                config_text = f' "{escape(self.masker.text(config))}"' if config is not None else ""
                 lines.append(f'plugin "{escape(name)}"{config_text}')
         here = self.names[path].parent
         for target in included(path, options.get("include", [])):
@@ -192,7 +192,15 @@ class PublicCopier:
         return True
 
     def posting(self, posting: data.Posting) -> data.Posting:
-        return posting._replace(account=self.account(posting.account), meta=self.meta(posting.meta))
+        public = posting._replace(
+            account=self.account(posting.account), meta=self.meta(posting.meta)
+        )
+        label = getattr(posting.cost, "label", None)
+        if isinstance(label, str) and posting.cost is not None:  # a lot's label: printed as is
+            public = public._replace(
+                cost=posting.cost._replace(label=escape(self.masker.text(label)))
+            )
+        return public
 
     def symbol(self, value: str) -> str:
         """A tag or link, masked and still valid."""

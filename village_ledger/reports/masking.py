@@ -11,14 +11,17 @@ What is masked, wherever it appears in text (rules in docs/reports.md):
 - mobile numbers 1[3-9]xxxxxxxxx, also written 138-1234-5678, 138 1234 5678 or with +86: first 3
   and last 4 kept;
 - bank card numbers of 16 to 19 digits, also in groups of four: last 4 kept;
-- any other run of more than 20 digits: last 4 kept (nothing of that length is public data);
+- any other run of more than 20 digits, or of 20 not starting with a year: last 4 kept;
+- the middle four digits of a mobile number glued to other digits (`139123400102026`);
 - the given name of the payee of a relief (救助) payment, wherever that payee's name appears;
 - the given name of a contract's counterparty who is a person (`is_individual`), likewise.
 
-A run of exactly 20 digits is a 全电发票 number and is left alone, as are the invoice form
-`<10 or 12 digits>-<8 digits>`, voucher numbers (`2025-04-003`), dates and amounts: none of them
-is a single run of 15 to 19 digits. Digits are matched as whole runs, so no part of a longer
-number is mistaken for a phone number.
+Numbers are read as a reader sees them: invisible format characters dropped, every script's
+digits and long runs of Chinese numerals read as digits, every dash and space as a separator.
+A run of exactly 20 digits that starts with a year (20–39) is a 全电发票 number and is left
+alone, as are the invoice form `<10 or 12 digits>-<8 digits>`, voucher numbers (`2025-04-003`),
+dates and amounts: none of them is a single run of 15 to 19 digits. Digits are matched as whole
+runs, so no part of a longer number is mistaken for a phone number.
 """
 
 from __future__ import annotations
@@ -190,9 +193,19 @@ def kept_digits(digits: str, groups: tuple[int, ...] = (), *, exact: bool = Fals
         return 6, 4  # the old 15-digit 身份证号
     if 16 <= size <= 19 and digits.isdigit():
         return 0, 4  # a card (or an 18-digit run failing the identity checksum)
-    if size > INVOICE_DIGITS:
+    if size > INVOICE_DIGITS or (size == INVOICE_DIGITS and not is_invoice_number(digits)):
         return 0, 4
     return None
+
+
+# the years a 全电发票 number may start with (its first two digits): 2020 to 2039
+INVOICE_YEARS = ("20", "39")
+
+
+def is_invoice_number(digits: str) -> bool:
+    """A 20-digit 全电发票 number starts with its year (a card glued to four more digits,
+    6222…, or a mobile glued to nine, 139…, does not)."""
+    return len(digits) == INVOICE_DIGITS and INVOICE_YEARS[0] <= digits[:2] <= INVOICE_YEARS[1]
 
 
 def _segments(parts: list[re.Match[str]]) -> list[list[re.Match[str]]]:
@@ -261,11 +274,11 @@ MOBILE_HIDDEN = range(3, 7)
 def _glued_mobile_middles(digits: str, certain: set[int]) -> set[int]:
     """The middle four digits of every mobile number within a run of other digits
     (`139123400102026`, which its length alone would mask as an old 身份证号 keeping 139123;
-    `139123400105`, which no rule of length masks at all). A 20-digit run is a 全电发票 number
-    unless it starts with a mobile number (an invoice starts with its year, 2x)."""
-    if len(digits) <= 11:
+    `139123400105`, which no rule of length masks at all). A 全电发票 number is left alone
+    (a mobile-like window within one is chance)."""
+    if len(digits) <= 11 or is_invoice_number(digits):
         return set()
-    last_start = 0 if len(digits) == INVOICE_DIGITS else len(digits) - 11
+    last_start = len(digits) - 11
     found: set[int] = set()
     for start in range(last_start + 1):
         window = range(start, start + 11)
