@@ -29,8 +29,8 @@ from beancount.core import data, flags
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel
+from village_ledger.model.advances import Advance
 from village_ledger.model.cashbook import CashDay, CashMove, cash_book
-from village_ledger.model.figures import Advance
 from village_ledger.model.index import policy_reader
 from village_ledger.model.payments import as_payment
 from village_ledger.model.roster import Term

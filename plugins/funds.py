@@ -30,9 +30,10 @@ from beancount.core import data, flags
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, Payment, depreciation
-from village_ledger.model.figures import PAYABLE, Funds, FundSpend, cny, text_of
+from village_ledger.model.funds import PAYABLE, Funds, FundSpend
 from village_ledger.model.index import ledger_index
 from village_ledger.model.payments import as_payment
+from village_ledger.model.running import cny, text_of
 from village_ledger.money import fmt_yuan
 from village_ledger.registry import Explanation, rule
 

@@ -18,6 +18,12 @@
 - reconciliation: `reconciliations` (bank statements against the books, `!` drafts, cash
   counts, stretches without a `balance` assertion; VL207–VL209 and the reports).
 
+The figures of one topic are written in a module of their own, whose builder `Figures` calls
+once: `model.funds` (special funds), `model.advances` (personal advances), `model.resolutions`
+(spending under resolutions), `model.cadre_pay` (cadre pay's kinds), `model.receptions` (the
+year's entertainment), `model.seals` (quarters due), with `model.running` (running totals by
+day) under them.
+
 Amounts are `Decimal` yuan in Beancount's sign (debit positive); a report turns them into 分 or
 into 借/贷 sides when it prints them. Every posting counts, `pad`-generated ones included, since
 they move balances; a posting held in another unit counts at its CNY cost or price.
@@ -27,24 +33,33 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 from collections import deque
-from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from beancount.core import data, flags
+from beancount.core import data
 
-from village_ledger.model.accounts import AccountInfo, Chart, parent_of
+from village_ledger.model.accounts import parent_of
+from village_ledger.model.advances import Advance, build_advances
+from village_ledger.model.cadre_pay import CADRE, PAY_KINDS, PERSON, CadrePay, pay_kind
 from village_ledger.model.contracts import Asset
-from village_ledger.model.index import FUND, ledger_index, policy_reader
-from village_ledger.model.payments import Payment
+from village_ledger.model.funds import Funds, build_funds
+from village_ledger.model.index import ledger_index, policy_reader
 from village_ledger.model.period import Period
-from village_ledger.model.receptions import Reception, receptions
+from village_ledger.model.receptions import (
+    CAP,
+    SHARE,
+    EntertainmentYear,
+    ReceptionTotal,
+    receptions,
+)
 from village_ledger.model.reconciliation import Reconciliations
+from village_ledger.model.resolutions import Resolutions, build_resolutions
+from village_ledger.model.running import cny, text_of
 from village_ledger.model.schedule import ContractFigures
-from village_ledger.model.seals import Quarter, Seal
+from village_ledger.model.seals import DEADLINE, Quarter, QuarterDue
 from village_ledger.money import CENT, CURRENCY, posting_cny
 
 if TYPE_CHECKING:
@@ -394,7 +409,7 @@ class Figures:
     @functools.cached_property
     def funds(self) -> Funds:
         """Each special-fund project: what it received and what was spent on it (VL501)."""
-        return _funds(self.model)
+        return build_funds(self.model)
 
     # --- entertainment ------------------------------------------------------------------
 
@@ -435,7 +450,7 @@ class Figures:
     @functools.cached_property
     def resolutions(self) -> Resolutions:
         """Spending under each resolution: the payments citing it with `meeting` (VL105)."""
-        return _resolutions(self.model.payments)
+        return build_resolutions(self.model.payments)
 
     # --- cadre pay ----------------------------------------------------------------------
 
@@ -485,7 +500,7 @@ class Figures:
             return []
         found = self._advances.get(day)
         if found is None:
-            found = self._advances[day] = _advances(self.model, day)
+            found = self._advances[day] = build_advances(self.model, day)
         return found
 
     def open_advances(self, upto: date | None = None) -> list[Advance]:
@@ -635,487 +650,3 @@ class AssetValue(NamedTuple):
     def net(self) -> Decimal:
         """净值: 原值 less 累计折旧."""
         return self.cost - self.depreciation
-
-
-# --- running totals -------------------------------------------------------------------------
-
-
-class Running:
-    """Dated amounts, added in date order; their total through a day or within a period."""
-
-    def __init__(self) -> None:
-        self.days: list[int] = []
-        self.totals: list[Decimal] = []
-
-    def add(self, day: date, amount: Decimal) -> None:
-        ordinal = day.toordinal()
-        total = (self.totals[-1] if self.totals else ZERO) + amount
-        if self.days and self.days[-1] == ordinal:
-            self.totals[-1] = total
-        else:
-            self.days.append(ordinal)
-            self.totals.append(total)
-
-    def upto(self, day: date | None = None) -> Decimal:
-        """The total through the end of `day` (None: everything)."""
-        if day is None:
-            return self.totals[-1] if self.totals else ZERO
-        i = bisect.bisect_right(self.days, day.toordinal())
-        return self.totals[i - 1] if i else ZERO
-
-    def within(self, period: Period) -> Decimal:
-        return self.upto(period.last) - self.upto(period.opening_day)
-
-
-def text_of(meta: dict[str, Any] | None, key: str) -> str | None:
-    """A metadata value as stripped text; None when absent or blank."""
-    value = meta.get(key) if meta else None
-    text = "" if value is None else str(value).strip()
-    return text or None
-
-
-def cny(posting: data.Posting) -> Decimal:
-    """The posting's units in CNY; zero for another currency or a posting left unbooked."""
-    units = posting.units
-    if units is None or units.currency != CURRENCY or not isinstance(units.number, Decimal):
-        return ZERO
-    return units.number
-
-
-# --- special funds --------------------------------------------------------------------------
-
-PAYABLE = "211"  # 应付款: a project's works may be accrued here and paid later
-
-
-class FundSpend(NamedTuple):
-    """A part of a voucher spent on a project: what it was booked to and how much (negative
-    when money came back)."""
-
-    entry: data.Transaction
-    project: str
-    target: AccountInfo
-    amount: Decimal
-
-    @property
-    def day(self) -> date:
-        return self.entry.date
-
-
-class FundLine(NamedTuple):
-    """A project over a period: received and spent in it, and both since the books began."""
-
-    project: str
-    received_in: Decimal
-    spent_in: Decimal
-    received: Decimal  # through the period's last day
-    spent: Decimal
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.received - self.spent
-
-
-class Funds:
-    """The special-fund projects the chart declares (a 241/231 account with `project`), what
-    their fund accounts were credited with, and what was spent on each.
-
-    A voucher spends on a project when it pays money out (a payment) or leaves it owing through
-    211 应付款 (an accrual), and a posting of what it pays for names the project, or else the
-    transaction does, or else the bank, cash or 211 posting it is paid from. Paying a payable
-    later is not spending again: a payment of 211 for the project settles what was accrued for
-    it on that account first; only the part that settles no accrual counts, on the 211 account.
-    """
-
-    def __init__(self, accounts: dict[str, str]) -> None:
-        self.accounts = accounts  # fund account -> its project
-        self.projects = sorted(set(accounts.values()))
-        self.spending: list[FundSpend] = []  # in date order
-        self._received = {project: Running() for project in self.projects}
-        self._spent = {project: Running() for project in self.projects}
-
-    def declares(self, project: str) -> bool:
-        return project in self._received
-
-    def received(self, project: str, upto: date | None = None) -> Decimal:
-        """Credited to the project's fund accounts through `upto` (None: in the whole ledger)."""
-        return self._received[project].upto(upto)
-
-    def spent(self, project: str, upto: date | None = None) -> Decimal:
-        return self._spent[project].upto(upto)
-
-    def remaining(self, project: str, upto: date | None = None) -> Decimal:
-        return self.received(project, upto) - self.spent(project, upto)
-
-    def line(self, project: str, period: Period) -> FundLine:
-        return FundLine(
-            project,
-            self._received[project].within(period),
-            self._spent[project].within(period),
-            self.received(project, period.last),
-            self.spent(project, period.last),
-        )
-
-    def lines(self, period: Period) -> list[FundLine]:
-        """Every declared project over `period`, by name."""
-        return [self.line(project, period) for project in self.projects]
-
-    def by_entry(self) -> Iterator[tuple[data.Transaction, list[FundSpend]]]:
-        """The spending grouped by voucher, in date order."""
-        for _, group in itertools.groupby(self.spending, key=lambda s: id(s.entry)):
-            spends = list(group)
-            yield spends[0].entry, spends
-
-
-def _funds(model: LedgerModel) -> Funds:
-    index = ledger_index(model)
-    funds = Funds({name: model.chart.get(name).project or "" for name in index.accounts(FUND)})
-    for entry in index.entries(FUND):
-        for posting in entry.postings:
-            project = funds.accounts.get(posting.account)
-            amount = cny(posting)
-            if project is not None and amount < 0:  # a credit to the fund: money received
-                funds._received[project].add(entry.date, -amount)
-    accrued: dict[tuple[str, str], Decimal] = {}
-    for entry in index.tagged:
-        if entry.flag == flags.FLAG_PADDING:
-            continue
-        for spend in _project_spending(entry, model.chart, funds, accrued):
-            funds.spending.append(spend)
-            funds._spent[spend.project].add(spend.day, spend.amount)
-    return funds
-
-
-def _sides(entry: data.Transaction, chart: Chart) -> tuple[list[data.Posting], list[data.Posting]]:
-    """The postings a voucher pays from (cash, bank, credits to 211) and the ones it pays for;
-    no sides unless it is a payment or an accrual."""
-    money: list[data.Posting] = []
-    owed: list[data.Posting] = []
-    others: list[data.Posting] = []
-    outflow = ZERO
-    for posting in entry.postings:
-        units = posting.units
-        number = units.number if units is not None else None
-        if not isinstance(number, Decimal):
-            continue
-        if chart.is_money(posting.account):
-            money.append(posting)
-            outflow -= number
-        elif number < 0 and chart.get(posting.account).first_level == PAYABLE:
-            owed.append(posting)
-        else:
-            others.append(posting)
-    paid = outflow > 0 and bool(others or owed)  # a payment, as `model.payments` finds them
-    if not (paid or owed):
-        return [], []
-    return money + owed, others
-
-
-def _project_spending(
-    entry: data.Transaction,
-    chart: Chart,
-    funds: Funds,
-    accrued: dict[tuple[str, str], Decimal],
-) -> Iterator[FundSpend]:
-    sources, targets = _sides(entry, chart)
-    whole = text_of(entry.meta, "project")
-    for posting in sources:
-        whole = whole or text_of(posting.meta, "project")
-    named: list[str] = []
-    for posting in targets:
-        project = text_of(posting.meta, "project") or whole
-        if project is None or not funds.declares(project):
-            continue
-        info = chart.get(posting.account)
-        amount = cny(posting)
-        if info.first_level == PAYABLE and amount > 0:
-            key = (posting.account, project)
-            settled = min(amount, accrued.get(key, ZERO))
-            accrued[key] = accrued.get(key, ZERO) - settled
-            amount -= settled
-            if not amount:
-                continue  # counted once already, when it was accrued
-        named.append(project)
-        yield FundSpend(entry, project, info, amount)
-    sole = named[0] if len(set(named)) == 1 else None
-    for posting in sources:
-        if chart.get(posting.account).first_level != PAYABLE:
-            continue
-        project = text_of(posting.meta, "project") or whole or sole
-        if project is not None and funds.declares(project):
-            key = (posting.account, project)
-            accrued[key] = accrued.get(key, ZERO) - cny(posting)
-
-
-# --- entertainment --------------------------------------------------------------------------
-
-CAP = "招待费年度限额"
-SHARE = "招待费预警比例"
-
-
-class ReceptionTotal(NamedTuple):
-    """A reception with its calendar year's total after it, and the cap and warning share in
-    force on its day."""
-
-    reception: Reception
-    year_total: Decimal
-    cap: Decimal
-    share: Decimal
-
-    @property
-    def day(self) -> date:
-        return self.reception.day
-
-    @property
-    def mark(self) -> Decimal:
-        """The warning line (预警线): the share of the cap at which VL405 warns."""
-        return self.cap * self.share
-
-
-class EntertainmentYear(NamedTuple):
-    """A year's entertainment through `upto`, against the cap in force that day."""
-
-    year: int
-    upto: date
-    receptions: tuple[ReceptionTotal, ...]
-    cap: Decimal
-    share: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.receptions[-1].year_total if self.receptions else ZERO
-
-    @property
-    def mark(self) -> Decimal:
-        return self.cap * self.share
-
-    @property
-    def left(self) -> Decimal:
-        """What may still be spent this year; negative when over the cap."""
-        return self.cap - self.total
-
-    @property
-    def over(self) -> bool:
-        return self.total > self.cap
-
-    @property
-    def warned(self) -> bool:
-        """At or past the warning line (and a cap above zero to warn against)."""
-        return self.cap > 0 and self.total >= self.mark
-
-    def within(self, period: Period) -> list[ReceptionTotal]:
-        return [r for r in self.receptions if period.contains(r.day)]
-
-
-# --- resolutions ----------------------------------------------------------------------------
-
-
-class ResolutionUse(NamedTuple):
-    """A payment citing a resolution (`meeting`), with what was spent under it before."""
-
-    payment: Payment
-    meeting: str  # the id as cited (it may name no resolution)
-    before: Decimal
-
-    @property
-    def after(self) -> Decimal:
-        return self.before + self.payment.amount
-
-    @property
-    def day(self) -> date:
-        return self.payment.day
-
-
-class Resolutions:
-    """Spending under each resolution: every payment that cites it, at any amount, in date
-    order; a payment's amount is its net outflow from cash and bank."""
-
-    def __init__(self) -> None:
-        self.uses: list[ResolutionUse] = []
-        self._spent: dict[str, Running] = {}
-        self._uses: dict[str, list[ResolutionUse]] = {}
-
-    def _add(self, payment: Payment, meeting: str) -> None:
-        running = self._spent.setdefault(meeting, Running())
-        use = ResolutionUse(payment, meeting, running.upto())
-        self.uses.append(use)
-        self._uses.setdefault(meeting, []).append(use)
-        running.add(payment.day, payment.amount)
-
-    def uses_of(self, meeting: str) -> list[ResolutionUse]:
-        """The payments citing `meeting`, in date order."""
-        return self._uses.get(meeting, [])
-
-    def spent(self, meeting: str, upto: date | None = None) -> Decimal:
-        running = self._spent.get(meeting)
-        return running.upto(upto) if running else ZERO
-
-    def spent_in(self, meeting: str, period: Period) -> Decimal:
-        running = self._spent.get(meeting)
-        return running.within(period) if running else ZERO
-
-    def cited(self) -> set[str]:
-        return set(self._spent)
-
-
-def _resolutions(payments: Iterable[Payment]) -> Resolutions:
-    found = Resolutions()
-    for payment in payments:
-        raw = payment.entry.meta.get("meeting")
-        if raw is not None and (meeting := str(raw).strip()):
-            found._add(payment, meeting)
-    return found
-
-
-# --- cadre pay ------------------------------------------------------------------------------
-
-CADRE = "干部报酬"
-PERSON = "person"  # 领取人: on a posting of cadre pay, whom it was paid to
-BASIC = "基本报酬"
-PAY_KINDS = (BASIC, "奖金", "补助", "加班费", "过节费")
-# the standard chart's 明细科目 of 51301 干部报酬 and 51307 误工补贴, by code; a village's own
-# sub-accounts take the kind of the standard account they extend
-KIND_CODES = {
-    "5130101": BASIC,
-    "5130102": "奖金",
-    "5130103": "补助",
-    "5130104": "加班费",
-    "5130105": "过节费",
-    "51307": "补助",
-}
-
-
-def pay_kind(code: str) -> str:
-    """The kind of cadre pay an account of `code` holds: the longest standard code it extends,
-    else 基本报酬."""
-    for length in range(len(code), 0, -1):
-        kind = KIND_CODES.get(code[:length])
-        if kind is not None:
-            return kind
-    return BASIC
-
-
-class CadrePay(NamedTuple):
-    """Cadre pay of one kind charged for one person over a period (debits less credits).
-
-    The person is the posting's `person` metadata, else the voucher's payee (a voucher paying
-    several people at once, payee "村两委干部", stays one line under that name); `roles` are the
-    roster roles the person held on a day of the period it was paid (empty for someone who
-    holds none, such as a 村民小组长)."""
-
-    person: str
-    roles: str
-    kind: str
-    amount: Decimal
-
-
-# --- personal advances ----------------------------------------------------------------------
-
-ADVANCE = "借支"
-ADVANCE_LIMIT = "借支期限天数"
-
-
-class Advance:
-    """A personal advance (借支): paid on `entry` to an account of category 借支. (A plain class
-    with slots, not a dataclass: a dataclass compiles its methods at import.)"""
-
-    __slots__ = ("account", "amount", "entry", "limit", "open", "settled")
-
-    def __init__(
-        self, account: str, entry: data.Transaction, amount: Decimal, open: Decimal, limit: int
-    ) -> None:
-        self.account = account
-        self.entry = entry
-        self.amount = amount
-        self.open = open  # still owed at the end of the day the advances were asked for
-        self.limit = limit  # 借支期限天数 in force on the day it was paid
-        self.settled: date | None = None  # the day the last of it was repaid
-
-    @property
-    def day(self) -> date:
-        return self.entry.date
-
-    @property
-    def due(self) -> date:
-        """The last day it may stay open."""
-        return self.day + timedelta(days=self.limit)
-
-    @property
-    def holder(self) -> str:
-        """The person it was paid to: the voucher's payee, else the account's own name."""
-        if self.entry.payee and self.entry.payee.strip():
-            return self.entry.payee.strip()
-        leaf = self.account.rpartition(":")[2]
-        return leaf.partition("-")[2] or leaf
-
-    def age(self, day: date) -> int:
-        return (day - self.day).days
-
-    def late(self, day: date) -> bool:
-        """Open on `day` for longer than its limit."""
-        return self.age(day) > self.limit
-
-
-def _advances(model: LedgerModel, upto: date) -> list[Advance]:
-    index = ledger_index(model)
-    accounts = index.accounts(ADVANCE)
-    limit_on = policy_reader(model, ADVANCE_LIMIT)
-    found: list[Advance] = []
-    queues: dict[str, deque[Advance]] = {}
-    for entry in index.entries(ADVANCE):
-        if entry.date > upto:
-            break
-        for posting in entry.postings:
-            number = cny(posting) if posting.account in accounts else ZERO
-            if not number:
-                continue
-            queue = queues.setdefault(posting.account, deque())
-            if number > 0:
-                advance = Advance(posting.account, entry, number, number, int(limit_on(entry.date)))
-                queue.append(advance)
-                found.append(advance)
-            else:
-                _settle(queue, -number, entry.date)
-    return found
-
-
-def _settle(queue: deque[Advance], repaid: Decimal, day: date) -> None:
-    """Repayments settle the oldest open advances first."""
-    while repaid > 0 and queue:
-        oldest = queue[0]
-        used = min(repaid, oldest.open)
-        oldest.open -= used
-        repaid -= used
-        if oldest.open == 0:
-            oldest.settled = day
-            queue.popleft()
-
-
-# --- quarters due ---------------------------------------------------------------------------
-
-DEADLINE = "公开期限天数"
-
-
-class QuarterDue(NamedTuple):
-    """An ended quarter: the days it had to be published in, and its seal if there is one."""
-
-    quarter: Quarter
-    days: int  # 公开期限天数 in force on its last day
-    seal: Seal | None
-
-    @property
-    def deadline(self) -> date:
-        return self.quarter.last_day + timedelta(days=self.days)
-
-    def sealed_by(self, day: date) -> bool:
-        return self.seal is not None and self.seal.day <= day
-
-    def overdue(self, day: date) -> bool:
-        """Past its deadline on `day` and not sealed by then."""
-        return day > self.deadline and not self.sealed_by(day)
-
-    @property
-    def sealed_late(self) -> int:
-        """How many days after its deadline it was sealed (0 when on time or not sealed)."""
-        if self.seal is None:
-            return 0
-        return max((self.seal.day - self.deadline).days, 0)

@@ -29,11 +29,13 @@ from typing import TYPE_CHECKING
 from beancount.core import data
 
 from village_ledger.model import vocab
-from village_ledger.model.figures import ResolutionUse, is_closing, text_of
+from village_ledger.model.figures import is_closing
 from village_ledger.model.index import per_model
 from village_ledger.model.meetings import Meeting
 from village_ledger.model.payments import Payment
 from village_ledger.model.period import Period
+from village_ledger.model.resolutions import ResolutionUse
+from village_ledger.model.running import text_of
 from village_ledger.model.tiers import TIERS
 from village_ledger.money import posting_cny
 

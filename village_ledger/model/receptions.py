@@ -3,6 +3,10 @@
 A reception's amount is what its 招待费 postings add up to (red reversals are negative). Its
 `guests` (来客人数), `hosts` (陪同人数), `guest-org` (来客单位) and `letter` (公函) are read from the
 transaction, else from one of its 招待费 postings.
+
+The year's entertainment as the figures layer totals it (`model.figures.receptions`,
+`model.figures.entertainment(year)`) is written in the types at the end: `ReceptionTotal`,
+`EntertainmentYear`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from beancount.core import data, flags
 
 from village_ledger.model.index import ledger_index, per_model
+from village_ledger.model.period import Period
+from village_ledger.model.running import ZERO
 
 if TYPE_CHECKING:
     from village_ledger.model import LedgerModel
@@ -103,3 +109,63 @@ def receptions(model: LedgerModel) -> list[Reception]:
             postings = [p for p in entry.postings if p.account in entertainment]
             found.append(as_reception(entry, amount, postings))
     return found
+
+
+# --- the year's entertainment, as `model.figures` totals it (VL401, VL405) ---
+
+CAP = "招待费年度限额"
+SHARE = "招待费预警比例"
+
+
+class ReceptionTotal(NamedTuple):
+    """A reception with its calendar year's total after it, and the cap and warning share in
+    force on its day."""
+
+    reception: Reception
+    year_total: Decimal
+    cap: Decimal
+    share: Decimal
+
+    @property
+    def day(self) -> date:
+        return self.reception.day
+
+    @property
+    def mark(self) -> Decimal:
+        """The warning line (预警线): the share of the cap at which VL405 warns."""
+        return self.cap * self.share
+
+
+class EntertainmentYear(NamedTuple):
+    """A year's entertainment through `upto`, against the cap in force that day."""
+
+    year: int
+    upto: date
+    receptions: tuple[ReceptionTotal, ...]
+    cap: Decimal
+    share: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.receptions[-1].year_total if self.receptions else ZERO
+
+    @property
+    def mark(self) -> Decimal:
+        return self.cap * self.share
+
+    @property
+    def left(self) -> Decimal:
+        """What may still be spent this year; negative when over the cap."""
+        return self.cap - self.total
+
+    @property
+    def over(self) -> bool:
+        return self.total > self.cap
+
+    @property
+    def warned(self) -> bool:
+        """At or past the warning line (and a cap above zero to warn against)."""
+        return self.cap > 0 and self.total >= self.mark
+
+    def within(self, period: Period) -> list[ReceptionTotal]:
+        return [r for r in self.receptions if period.contains(r.day)]

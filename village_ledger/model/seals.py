@@ -108,3 +108,34 @@ class Seals:
 
     def __iter__(self) -> Iterator[Seal]:
         return iter(sorted(self.by_quarter.values(), key=lambda s: s.quarter))
+
+
+# --- quarters due, as `model.figures.late_seals` finds them (VL604) ---
+
+DEADLINE = "公开期限天数"
+
+
+class QuarterDue(NamedTuple):
+    """An ended quarter: the days it had to be published in, and its seal if there is one."""
+
+    quarter: Quarter
+    days: int  # 公开期限天数 in force on its last day
+    seal: Seal | None
+
+    @property
+    def deadline(self) -> date:
+        return self.quarter.last_day + timedelta(days=self.days)
+
+    def sealed_by(self, day: date) -> bool:
+        return self.seal is not None and self.seal.day <= day
+
+    def overdue(self, day: date) -> bool:
+        """Past its deadline on `day` and not sealed by then."""
+        return day > self.deadline and not self.sealed_by(day)
+
+    @property
+    def sealed_late(self) -> int:
+        """How many days after its deadline it was sealed (0 when on time or not sealed)."""
+        if self.seal is None:
+            return 0
+        return max((self.seal.day - self.deadline).days, 0)

@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from village_ledger.model import LedgerModel, Period, Quarter
-from village_ledger.model.figures import CADRE, EntertainmentYear
+from village_ledger.model.cadre_pay import CADRE
+from village_ledger.model.receptions import EntertainmentYear
 from village_ledger.reports.account_tables import income_records
 from village_ledger.reports.charts import BarChart, Chart, Gauge, GaugeChart, Group, Series
 from village_ledger.reports.statements import cents, yuan_display

@@ -12,8 +12,10 @@ from typing import Any
 import pandas as pd
 
 from village_ledger.model import LedgerModel, Period
-from village_ledger.model.figures import PAY_KINDS, EntertainmentYear, text_of
+from village_ledger.model.cadre_pay import PAY_KINDS
 from village_ledger.model.process import LOWEST_TIER, Basis, chains
+from village_ledger.model.receptions import EntertainmentYear
+from village_ledger.model.running import text_of
 from village_ledger.reports.statements import Books, cents, yuan_display
 from village_ledger.reports.tables import Column, Table, frame
 
