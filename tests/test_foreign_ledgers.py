@@ -112,9 +112,9 @@ def test_check_command_exits_1_on_planted_errors(main_file: Path) -> None:
     assert village_id(main_file) in result.output
 
 
-def without_plugin_lines(main_file: Path, tmp_path: Path) -> Path:
-    """A copy of the village's township folder whose main file has no plugin line and whose
-    files have no BOM."""
+def copied(main_file: Path, tmp_path: Path, *, rules: bool) -> Path:
+    """A copy of the village's township folder whose files have no BOM, and whose main file
+    has no plugin line unless `rules`."""
     township = main_file.parent.parent
     copy = tmp_path / township.name
     shutil.copytree(township, copy)
@@ -122,20 +122,38 @@ def without_plugin_lines(main_file: Path, tmp_path: Path) -> Path:
     for path in copy.rglob("*.beancount"):
         path.write_bytes(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
     main_copy = copy / main_file.parent.name / main_file.name
-    raw = main_copy.read_bytes()
-    main_copy.write_bytes(re.sub(rb"(?m)^plugin ", b"; plugin ", raw))
+    if not rules:
+        main_copy.write_bytes(re.sub(rb"(?m)^plugin ", b"; plugin ", main_copy.read_bytes()))
     return main_copy
 
 
-@pytest.mark.parametrize("main_file", VILLAGES, ids=village_id)
-def test_bean_check_passes_without_the_rules(main_file: Path, tmp_path: Path) -> None:
-    """Beancount's own checks (syntax, balances, accounts) pass on every foreign ledger."""
+def bean_check(main_file: Path, copy: Path) -> subprocess.CompletedProcess[str]:
     tool = Path(sys.executable).with_name("bean-check")
-    done = subprocess.run(
-        [str(tool), str(without_plugin_lines(main_file, tmp_path))],
+    return subprocess.run(
+        [str(tool), str(copy)],
         capture_output=True,
         text=True,
         env={**os.environ, "VILLAGE_LEDGER_TODAY": as_of(main_file)},
         check=False,
     )
+
+
+@pytest.mark.parametrize("main_file", VILLAGES, ids=village_id)
+def test_bean_check_passes_without_the_rules(main_file: Path, tmp_path: Path) -> None:
+    """Beancount's own checks (syntax, balances, accounts) pass on every foreign ledger."""
+    done = bean_check(main_file, copied(main_file, tmp_path, rules=False))
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("main_file", VILLAGES, ids=village_id)
+def test_bean_check_with_the_rules_shows_only_planted_codes(
+    main_file: Path, tmp_path: Path
+) -> None:
+    """With the ledger's own plugin line, bean-check shows planted errors and nothing else."""
+    done = bean_check(main_file, copied(main_file, tmp_path, rules=True))
+    shown = done.stdout + done.stderr
+    files = [str(p) for p in main_file.parent.rglob("*.beancount")]
+    planted = {code for code, _, _ in planted_in(files)}
+    codes = set(re.findall(r"\b(VL\d{3}|BEANCOUNT)\b", shown))
+    assert codes and codes <= planted, shown
+    assert "Traceback" not in shown
