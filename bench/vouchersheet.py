@@ -2,7 +2,7 @@
 
     nice -n 10 .venv/bin/python bench/vouchersheet.py [--rows 1000]
 
-Writes the workbook with `voucher_sheet.write_template`, then times, in CPU seconds of this
+Writes the workbook with `voucher_template.write_template`, then times, in CPU seconds of this
 process: reading the sheet, numbering and making the entries, the check of the candidate
 entries with the books (Beancount and every rule, `entries.check_candidate`), and the atomic
 append; then the whole `village-ledger import-vouchers --write` command as a user runs it
@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from village_ledger.audit import audit
     from village_ledger.entries import check_candidate, write_candidate
-    from village_ledger.voucher_sheet import entries, read_sheet, write_template
+    from village_ledger.voucher_sheet import entries, read_sheet
+    from village_ledger.voucher_template import write_template
 
     work = Path(tempfile.mkdtemp(prefix="vl-bench-sheet-"))
     try:

@@ -14,7 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from village_ledger.audit import audit
-from village_ledger.voucher_sheet import Line, Voucher, write_template
+from village_ledger.voucher_sheet import Line, Voucher
+from village_ledger.voucher_template import write_template
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "examples" / "huangmei-2026Q4-vouchers.xlsx"

@@ -31,8 +31,8 @@ from village_ledger.voucher_sheet import (
     read_form,
     read_rows,
     read_sheet,
-    write_template,
 )
+from village_ledger.voucher_template import write_template
 
 TODAY = "2026-10-31"
 BANK = "Assets:102-银行存款:10201-农商行"

@@ -36,7 +36,7 @@ def template(kind: str, ledger: str, out: str, day: str | None, force: bool) -> 
     会议决议和专项项目可从下拉列表选择；“说明”工作表写明填法。填好后用 import-vouchers 导入。
     """
     from village_ledger.sealing import TodayError, today
-    from village_ledger.voucher_sheet import write_template
+    from village_ledger.voucher_template import write_template
 
     target = Path(out)
     if target.suffix.lower() != ".xlsx":
