@@ -569,3 +569,20 @@ def test_numbers_written_to_slip_past_the_masker_reach_no_output(tmp_path: Path)
         digits = seen_digits(output_text(render(report, fmt), fmt))
         for written, number in HOSTILE_WRITINGS:
             assert number not in digits, (fmt, written)
+
+
+@pytest.mark.parametrize(
+    ("written", "masked"),
+    [
+        ("1 3 9 1 2 3 4 0 0 1 0", "1 3 9 * * * * 0 0 1 0"),
+        ("13-91-23-40-01-0", "13-9*-**-*0-01-0"),
+        ("3 4 0 8 2 7 1 9 6 6 0 6 0 6 1 1 0 7", "3 4 0 8 2 7 * * * * * * * * 1 1 0 7"),
+    ],
+)
+def test_a_number_spelt_out_digit_by_digit_is_one_number(written: str, masked: str) -> None:
+    assert mask_numbers(f"电话 {written}。") == f"电话 {masked}。"
+
+
+def test_short_groups_of_dates_and_lists_stay() -> None:
+    for text in ("2025.04.01", "1 2 3 4 5 6 7 8 9", "第 1 2 组 3 4 户", "04-01 05-02 06-03"):
+        assert mask_numbers(text) == text

@@ -228,6 +228,19 @@ def _segments(parts: list[re.Match[str]]) -> list[list[re.Match[str]]]:
     return segments
 
 
+# a number spelt out a digit or two at a time (`1 3 9 1 2 3 4 0 0 1 0`, `13-91-23-40-01-0`) has
+# at least this many digits; no date or voucher number is written so
+SPELT_OUT_DIGITS = 11
+
+
+def _digit_by_digit(parts: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """A run written a digit or two at a time, as one segment; no segment otherwise."""
+    short = all(len(p.group(0)) < SHORTEST_GROUP for p in parts)
+    if short and sum(len(p.group(0)) for p in parts) >= SPELT_OUT_DIGITS:
+        return [parts]
+    return []
+
+
 def _hidden_in_segment(parts: list[re.Match[str]]) -> set[int]:
     """The positions (in the text) of the digits to hide in one segment of a written number: the
     windows of its parts that are certainly a personal number first (longest first), then what
@@ -296,7 +309,7 @@ def mask_numbers(text: str) -> str:
     hidden: set[int] = set()
     for match in NUMBER.finditer(reading):
         parts = list(PART.finditer(reading, match.start(), match.end()))
-        for segment in _segments(parts):
+        for segment in _digit_by_digit(parts) or _segments(parts):
             hidden |= _hidden_in_segment(segment)
     shown = _ascii_digits(text)
     if not hidden:
