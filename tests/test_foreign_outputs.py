@@ -336,3 +336,59 @@ def test_init_reads_a_balance_sheet_with_its_total_under_the_code(township: Path
     assert bq_sum(loaded, "account ~ '^Assets:102'") == 8820050
     assert bq_sum(loaded, "account ~ '^Equity:301'") == -20000000
     assert bq_sum(loaded, "account ~ '^Liabilities:211-应付款:21101-应付工程款'") == -1225050
+
+
+# ---- the public sheet: persons masked, nothing else ----
+
+RELIEF_GIVEN = ("秀英", "桂花", "小燕", "四妹", "桂英")
+# each phone, identity and card number of the books, as its digits
+PERSONAL = (
+    "13855612093",
+    "34082719660606",
+    "34082719720315",
+    "13905561234",
+    "340827198002023321",
+    "13805561111",
+    "6228480123456789012",
+    "34082719550101002",
+    "13805562222",
+    "340827195812120423",
+    "13805567788",
+    "340827195203150017",
+    "13905560001",
+)
+
+
+@pytest.mark.parametrize(
+    ("village", "quarter", "today"),
+    [
+        ("shanxia", "2025Q1", SHANXIA_TODAY),
+        ("shanxia", "2025Q2", SHANXIA_TODAY),
+        ("shanxia", "2026Q1", SHANXIA_TODAY),
+        ("hewan", "2025Q3", HEWAN_TODAY),
+        ("hewan", "2026Q1", HEWAN_TODAY),
+    ],
+)
+def test_the_public_sheet_hides_the_persons_and_only_them(
+    village: str, quarter: str, today: str
+) -> None:
+    """Relief narrations written as 临时救助 张秀英（身份证 …，电话 …）因病: the recipient's given
+    name and every number are hidden, while 身份证, 电话, 手机, 因病, 群众 stayed masked
+    everywhere as if they were names (电*, 因*, 身**, 困难群*)."""
+    code, out = run(
+        "disclose", str(DATA / village), "--period", quarter, "--format", "json", today=today
+    )
+    assert code == 0, out
+    digits = "".join(ch for ch in out if ch.isdigit())
+    text = json.loads(out)
+    narrations = [
+        row["narration"]
+        for table in text["tables"]
+        if table["key"] == "detail"
+        for row in table["rows"]
+    ]
+    assert not [n for n in RELIEF_GIVEN if n in out]
+    assert not [number for number in PERSONAL if number in digits]
+    assert not [n for n in narrations if any(w in n for w in ("电*", "因*", "身**", "手*", "群*"))]
+    relief = [n for n in narrations if "救助" in n or "慰问" in n]
+    assert relief, "the quarter pays relief"
