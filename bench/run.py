@@ -151,7 +151,12 @@ def generator_hash() -> str:
     for name in ("villagegen.py", "generate.py"):
         digest.update((BENCH / name).read_bytes())
     # the seals' digests follow the canonical form of the installed village-ledger
-    for shared in ("ledgers/township/chart.beancount", "village_ledger/sealing.py"):
+    shared_files = (
+        "ledgers/township/chart.beancount",
+        "village_ledger/canonical.py",
+        "village_ledger/sealing.py",
+    )
+    for shared in shared_files:
         path = BENCH.parent / shared
         if path.exists():
             digest.update(path.read_bytes())

@@ -21,21 +21,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.support import make_village
+from village_ledger.canonical import (
+    FORM,
+    FORM_1,
+    digest_of,
+    number,
+    record,
+    record_form,
+    transaction_form,
+)
 from village_ledger.loading import load_ledger
 from village_ledger.model import Quarter, build_model
 from village_ledger.sealing import (
-    FORM,
-    FORM_1,
     QuarterBooks,
-    digest_of,
-    number,
     quarter_books,
-    record,
-    record_form,
     seal_books,
     seal_lines,
     today,
-    transaction_form,
 )
 
 # the encoder the canonical form is defined by, built here rather than taken from the module

@@ -3,7 +3,7 @@
 The printed 财务公开's QR code leads there, to the quarter's verification page. Only the
 township's own files may set it: an address a village could set itself would let whoever keeps
 a village's books send its villagers to a page of their own that calls any books "intact".
-The address is not part of the books, so no seal covers it (`sealing.is_contract_directive`):
+The address is not part of the books, so no seal covers it (`canonical.is_contract_directive`):
 a township that moves its server breaks no village's seals.
 """
 
