@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -150,13 +151,50 @@ def test_an_unchanged_village_is_not_rewritten(
     assert duplicates == duplicate_invoices_in_python(out)
 
 
+def test_an_invoice_listed_among_several_in_one_village_and_alone_in_another(
+    township: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VILLAGE_LEDGER_TODAY", "2026-11-30")
+    out = tmp_path / "out"
+    run_export(township, out, tmp_path / "cache")
+    (alone,) = read(
+        out,
+        "SELECT invoice FROM vouchers WHERE village = 'huangmei' AND invoice IS NOT NULL "
+        "ORDER BY date LIMIT 1",
+    )[0]
+    # taibai's first invoice-bearing voucher lists its own number and huangmei's
+    year_file = township / "taibai" / "2026.beancount"
+    text = year_file.read_text(encoding="utf-8")
+    start = text.index('invoice: "') + len('invoice: "')
+    own = text[start : text.index('"', start)]
+    text = text[:start] + f"{own}、{alone}" + text[start + len(own) :]
+    year_file.write_text(text, "utf-8")
+    run_export(township, out, tmp_path / "cache")
+    duplicates = read(out, NAMED["duplicate-invoices"].sql)
+    assert [row[:2] for row in duplicates if row[0] == alone] == [(alone, 2)]
+    assert duplicates == duplicate_invoices_in_python(out)
+    listed = read(out, "SELECT invoice FROM invoices WHERE village = 'taibai' ORDER BY line")
+    assert [own, alone] == [row[0] for row in listed[:2]]
+    # the rule reads the list as the export does
+    findings = read(out, "SELECT message FROM findings WHERE rule = 'VL303'")
+    assert any(f"发票 {alone}" in message for (message,) in findings)
+
+
+# an invoice number as the guide describes it, and the separators of a list of several
+INVOICE_FORM = re.compile(r"[0-9]{20}|(?:[0-9]{10}|[0-9]{12})-[0-9]{8}")
+SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+
 def duplicate_invoices_in_python(out: Path) -> list[tuple[str, int, str]]:
-    """The shipped query's answer computed from the plain rows: an invoice booked in two or
-    more villages, with the village count and its vouchers in order."""
+    """The shipped query's answer computed from the vouchers' `invoice` text as written: an
+    invoice booked in two or more villages, with the village count and its vouchers in order."""
     rows = read(out, "SELECT invoice, county, township, village, voucher FROM vouchers")
     where: dict[str, list[tuple[str, str, str, str]]] = {}
-    for invoice, county, township, village, voucher in rows:
-        if invoice is not None:
+    for written, county, township, village, voucher in rows:
+        numbers = [n for n in SEPARATORS.split(str(written or "")) if n]
+        if not all(INVOICE_FORM.fullmatch(n) for n in numbers):
+            continue
+        for invoice in numbers:
             where.setdefault(invoice, []).append((county, township, village, voucher))
     answer = []
     for invoice in sorted(where):

@@ -631,3 +631,27 @@ def test_a_month_is_in_order_exactly_when_each_number_is_its_own_and_none_is_mis
         int(value[8:]) for value in values
     ) == list(range(1, len(values) + 1))
     assert month_numbered_in_order("2025-03", values) == expected
+
+
+# ---- one reading of a voucher's invoices: the rules' columns and the export agree ----
+
+INVOICE_VALUES = st.sampled_from(
+    [
+        *(INVOICE, SECOND, THIRD, f" {INVOICE} ", f"{INVOICE}、{SECOND}", f"{THIRD}; {INVOICE}"),
+        *(f"{INVOICE},2532000000001234567", "2532000000001234567", f"{INVOICE}\n{SECOND}"),
+        *(Decimal(25320000000012345678), "", None),
+    ]
+)
+
+
+@given(values=st.lists(INVOICE_VALUES, min_size=1, max_size=5))
+def test_the_rules_columns_read_each_voucher_as_its_invoices_are_read_alone(
+    values: list[object],
+) -> None:
+    from village_ledger.model.columns import invoices_of, present, read_invoices
+
+    invoices = read_invoices(values)
+    rows = present(invoices.numbers)
+    read = {i: tuple(n for j, n in invoices.uses(rows) if j == i) for i in rows}
+    alone = {i: found for i, value in enumerate(values) if (found := invoices_of(value))}
+    assert read == alone

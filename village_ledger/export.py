@@ -7,7 +7,10 @@ file per village, partitioned the way Hive names folders:
 
 Every transaction of the books is exported (the opening vouchers and `pad`'s too, marked),
 so the postings add up to the balances. Tables and their columns are `TABLES` (the user guide, docs/zh/scale.md, lists them in
-Chinese): `vouchers`, `postings` (with code, category, project, contract), `findings`,
+Chinese): `vouchers`, `invoices` (one row per invoice number a voucher's `invoice` holds, read
+by `model.columns.invoices_of` as VL303 reads it, so a number listed among several is a row of
+its own: voucher, date, invoice, file, line), `postings` (with code, category, project,
+contract), `findings`,
 `quarters` (the 财务公开 figures of each quarter and its seal), `contracts` (with what is in
 arrears as of the books' last day), `roster`. Every figure comes from the model's figures
 layer; the findings are those of `check` (the audit service, cross-village rules included).
@@ -56,7 +59,7 @@ from village_ledger.sealing import checked_seals, deadline, today
 if TYPE_CHECKING:
     from village_ledger.model import LedgerModel
 
-FORMAT = 1  # of the tables; a change rewrites every village
+FORMAT = 2  # of the tables; a change rewrites every village (2: the invoices table)
 MANIFEST = "_manifest.json"
 PRODUCT = "export-tables"  # the name the tables are kept under in the result cache
 PART = "part.parquet"
@@ -75,7 +78,7 @@ TABLES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("reviewer", "string", "审核人"),
         ("approver", "string", "审批人"),
         ("meeting", "string", "决议编号"),
-        ("invoice", "string", "发票号码（或 代码-号码）"),
+        ("invoice", "string", "发票号码，照账簿所写（写了几个的，每个号码见 invoices 表）"),
         ("receipt", "string", "其他票据类型（收款收据、工资表……）"),
         ("project", "string", "专项资金项目"),
         ("contract", "string", "合同编号"),
@@ -85,6 +88,13 @@ TABLES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("flag", "string", "Beancount 标记：* 已核对，! 待核对，P 由 pad 补记"),
         ("file", "string", "文件（相对于乡镇账簿文件夹）"),
         ("line", "int", "行号"),
+    ),
+    "invoices": (
+        ("voucher", "string", "凭证号"),
+        ("date", "date", "日期"),
+        ("invoice", "string", "发票号码（一张凭证写了几个号码的，每个号码一行；格式不对的不列）"),
+        ("file", "string", "文件（相对于乡镇账簿文件夹）"),
+        ("line", "int", "凭证的行号"),
     ),
     "postings": (
         ("voucher", "string", "凭证号"),
@@ -308,6 +318,7 @@ def village_tables(result: VillageAudit) -> dict[str, bytes] | None:
         table: _parquet(table, rows)
         for table, rows in (
             ("vouchers", voucher_rows(model, base)),
+            ("invoices", invoice_rows(model, base)),
             ("postings", posting_rows(model, base)),
             ("quarters", quarter_rows(model)),
             ("contracts", contract_rows(model)),
@@ -347,6 +358,26 @@ def voucher_rows(model: LedgerModel, base: Path) -> list[dict[str, Any]]:
                 "line": int(meta.get("lineno") or 0),
             }
         )
+    return rows
+
+
+def invoice_rows(model: LedgerModel, base: Path) -> list[dict[str, Any]]:
+    """Each invoice number of each transaction, as the receipts rules read them."""
+    from village_ledger.model.columns import invoices_of
+
+    rows = []
+    for entry in model.transactions:
+        meta = entry.meta or {}
+        for number in invoices_of(meta.get("invoice")):
+            rows.append(
+                {
+                    "voucher": _text(meta.get("voucher")),
+                    "date": entry.date,
+                    "invoice": number,
+                    "file": _relative(meta.get("filename"), base),
+                    "line": int(meta.get("lineno") or 0),
+                }
+            )
     return rows
 
 

@@ -100,7 +100,7 @@ def sql_command(folder: str, query: str | None, fmt: str, list_queries: bool) ->
 
     QUERY 是一条 SQL 语句，或随附示例查询的名字（--list 列出）：duplicate-invoices（跨村重复发票）、
     unsealed-quarters（逾期未封存的季度）、entertainment（各村招待费）、arrears（各县合同欠款）。
-    表名 vouchers、postings、findings、quarters、contracts、roster，每表都有 county、township、village 列；
+    表名 vouchers、invoices（每个发票号码一行）、postings、findings、quarters、contracts、roster，每表都有 county、township、village 列；
     getvariable('today') 是今天（或 VILLAGE_LEDGER_TODAY）。
     """
     from village_ledger.queries import NAMED, QueryError, run

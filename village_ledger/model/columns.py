@@ -220,6 +220,16 @@ def invoice_list(value: Any) -> tuple[str, ...] | None:
     return parts
 
 
+def invoices_of(value: Any) -> tuple[str, ...]:
+    """The invoice numbers of an `invoice` value as the receipts rules compare them (VL303) and
+    the export lists them: the one well-formed number, or every number of a list when each is
+    well formed; none otherwise (VL305 reports the value)."""
+    number = invoice_number(value)
+    if number is not None:
+        return (number,)
+    return invoice_list(value) or ()
+
+
 def read_invoices(values: list[Any]) -> Invoices:
     rows = present(values)
     written = list(map(values.__getitem__, rows))
@@ -235,8 +245,8 @@ def read_invoices(values: list[Any]) -> Invoices:
     numbers = list(values)
     several: dict[int, tuple[str, ...]] = {}
     for i in odd:
-        numbers[i] = invoice_number(values[i])
-        listed = invoice_list(values[i]) if numbers[i] is None else None
-        if listed is not None:
-            numbers[i], several[i] = listed[0], listed
+        found = invoices_of(values[i])
+        numbers[i] = found[0] if found else None
+        if len(found) > 1:
+            several[i] = found
     return Invoices(numbers, odd, several)
