@@ -299,7 +299,8 @@ EXPLAIN_VL107 = Explanation(
   Assets:102-银行存款:10201-农商行
 """,
     decisions=(
-        "比较收款人名称与审批人姓名，去掉首尾空格后完全相同才算。",
+        "比较收款人名称与审批人姓名，去掉首尾空格后完全相同才算；收款人名字后括号里写的职务或说明"
+        "不算在内（“苏建明（主任）”“苏建明(村主任)”就是苏建明）。",
         "书记的支出由主任审批，主任的由书记审批。",
     ),
     fix="由另一位有审批权的干部（书记或主任）审批。",
@@ -310,10 +311,10 @@ EXPLAIN_VL107 = Explanation(
 def approver_is_payee(model: LedgerModel) -> Iterator[Hit]:
     """The approver is not the payee of the payment (self-approval)."""
     cols = payment_columns(model)
-    if not any(map(eq, cols.approvers, cols.payees)):
+    if not any(map(eq, cols.approvers, cols.persons)):
         return
-    for i, (approver, payee) in enumerate(zip(cols.approvers, cols.payees, strict=True)):
-        if approver == payee:
+    for i, (approver, person) in enumerate(zip(cols.approvers, cols.persons, strict=True)):
+        if approver == person:
             yield cols.hit(
                 i,
                 f"审批人 {approver} 审批了付给自己的支出 {fmt_yuan(cols.amounts[i])} 元；"
@@ -354,7 +355,8 @@ EXPLAIN_VL108 = Explanation(
     compliant=EXAMPLE_RELATIVE + EXAMPLE_RELATIVE_RESOLUTION + "\n" + example_relative_paid(True),
     offending=EXAMPLE_RELATIVE + "\n" + example_relative_paid(False),
     decisions=(
-        "近亲属按 `亲属` 指令，双向成立；收款人名称与姓名完全一致才算。",
+        "近亲属按 `亲属` 指令，双向成立；收款人名称与姓名完全一致才算（名字后括号里写的职务或"
+        "说明不算在内，如“吴建华（村民）”就是吴建华）。",
         "支出注明了会议决议（`meeting`）就不报告：集体已知情并决定；决议是否存在、是否超支由 VL105 检查。",
         "任何金额都检查，不受限额影响。",
         "收款人是审批人本人另由 VL107 报告。",
@@ -373,8 +375,8 @@ def payee_is_relative(model: LedgerModel) -> Iterator[Hit]:
     cols = payment_columns(model)
     signers = (("经手人", cols.handlers), ("审核人", cols.reviewers), ("审批人", cols.approvers))
     # only the payments to someone a 亲属 directive names are walked
-    for i in compress(range(len(cols.payees)), map(related.__contains__, cols.payees)):
-        payee = cols.payees[i]
+    for i in compress(range(len(cols.persons)), map(related.__contains__, cols.persons)):
+        payee = cols.persons[i]
         if cols.meetings[i] is not None:
             continue
         for title, column in signers:

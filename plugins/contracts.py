@@ -41,6 +41,7 @@ from village_ledger.model import LedgerModel, is_opening, vocab
 from village_ledger.model.contracts import Contract, longer_than
 from village_ledger.model.figures import AssetGap
 from village_ledger.model.index import ledger_index
+from village_ledger.model.roster import person_named
 from village_ledger.model.schedule import GRACE, Line
 from village_ledger.model.tiers import TIERS, thresholds
 from village_ledger.money import fmt_yuan
@@ -338,7 +339,8 @@ EXPLAIN_VL704 = Explanation(
     offending=EXAMPLE_POND + EXAMPLE_POND_RESOLUTION + example_pond_contract(counterparty="郑国庆"),
     decisions=(
         "按合同签订日（指令日期）的名册判断：签订前已离任的不算，签订后才任职的也不算。",
-        "近亲属按 `亲属` 指令，双向成立；对方名称须与名册中的姓名完全一致。",
+        "近亲属按 `亲属` 指令，双向成立；对方名称须与名册中的姓名完全一致（名字后括号里写的职务或"
+        "说明不算在内，如“郑国庆（村民）”就是郑国庆）。",
         "是预警，不是错误：关联交易经回避表决并公开后可以进行。",
     ),
     fix="由村民代表会议在关联人回避的情况下表决，并在财务公开中列明关联关系。",
@@ -366,7 +368,8 @@ def contract_with_cadre(model: LedgerModel) -> Iterator[Hit]:
     """The counterparty holds a role on the signing day, or is a close relative of one who does."""
     with_relatives = model.roster.with_relatives()
     for contract in model.contracts:
-        why = related_to_cadre(model, contract.counterparty, contract.day, with_relatives)
+        person = person_named(contract.counterparty)
+        why = related_to_cadre(model, person, contract.day, with_relatives)
         if why is not None:
             yield Hit(
                 contract.meta,

@@ -481,6 +481,47 @@ def test_officer_paid_with_another_approver_is_fine(tmp_path: Path) -> None:
     assert findings == []
 
 
+# a cadre's title written after the name in brackets: the payee is still that person
+@pytest.mark.fires("VL107")
+@pytest.mark.parametrize("payee", ["王建国（主任）", "王建国(村主任)", " 王建国 （书记）（代领） "])
+def test_approver_paying_himself_under_his_title_is_vl107(tmp_path: Path, payee: str) -> None:
+    book = Book()
+    header = book.pay("2025-03-05", "300.00", payee)
+    main, findings = approval(tmp_path, book)
+    finding = only(findings, "VL107")
+    assert finding.line == line_of(main, header)
+    assert "审批人 王建国 审批了付给自己的支出 300.00 元" in finding.message
+
+
+@pytest.mark.near_miss("VL107")
+@pytest.mark.parametrize("payee", ["王建华（主任）", "九池乡农家菜馆（王建国）", "王建国家庭农场"])
+def test_another_name_with_a_title_or_a_name_in_brackets_is_fine(
+    tmp_path: Path, payee: str
+) -> None:
+    book = Book()
+    book.pay("2025-03-05", "300.00", payee)
+    _, findings = approval(tmp_path, book)
+    assert findings == []
+
+
+@pytest.mark.parametrize(
+    ("payee", "person"),
+    [
+        ("苏建明（主任）", "苏建明"),
+        ("苏建明(村主任)", "苏建明"),
+        ("苏建明 （主任）(代领)", "苏建明"),
+        (" 苏建明 ", "苏建明"),
+        ("（主任）", "（主任）"),
+        ("九池乡（东岭）农家菜馆", "九池乡（东岭）农家菜馆"),
+        ("苏建明（主任", "苏建明（主任"),
+    ],
+)
+def test_the_person_a_payee_names(payee: str, person: str) -> None:
+    from village_ledger.model.roster import person_named
+
+    assert person_named(payee) == person
+
+
 # ---- bad input ----
 
 

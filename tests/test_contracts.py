@@ -189,6 +189,9 @@ def test_a_cadre_or_a_cadres_relative_as_counterparty(tmp_path: Path) -> None:
     )
     found = run(tmp_path, relative, "VL704", name="relative")
     assert len(found) == 1 and "委员郑国庆的近亲属（父子）" in found[0][1]
+    titled = POND + example_pond_contract(counterparty="郑国庆（村委委员）")
+    found = run(tmp_path, titled, "VL704", name="titled")
+    assert len(found) == 1 and "对方郑国庆签订时任委员" in found[0][1]
 
 
 @pytest.mark.near_miss("VL704")

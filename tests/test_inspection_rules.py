@@ -40,12 +40,23 @@ def test_a_payee_related_to_any_signer(tmp_path: Path, signer: str) -> None:
     assert len(found) == 1 and f"{people[signer]}的近亲属（兄弟）" in found[0]
 
 
+@pytest.mark.fires("VL108")
+@pytest.mark.parametrize("payee", ["吴建华（村民）", "吴建华(临时工)"])
+def test_a_related_payee_with_a_note_in_brackets(tmp_path: Path, payee: str) -> None:
+    paid = example_relative_paid(False).replace('"吴建华"', f'"{payee}"')
+    found = messages(tmp_path, EXAMPLE_RELATIVE + paid, "VL108")
+    assert len(found) == 1 and f"付 {payee} 的支出" in found[0] and "吴志强的近亲属" in found[0]
+
+
 @pytest.mark.near_miss("VL108")
 def test_a_related_payee_under_a_resolution_or_an_unrelated_one(tmp_path: Path) -> None:
     decided = EXAMPLE_RELATIVE + EXAMPLE_RELATIVE_RESOLUTION + example_relative_paid(True)
     assert messages(tmp_path, decided, "VL108") == []
     unrelated = example_relative_paid(False)
     assert messages(tmp_path, unrelated, "VL108", name="unrelated") == []
+    # a related name in brackets after another payee's is not the payee
+    shop = EXAMPLE_RELATIVE + unrelated.replace('"吴建华"', '"城关建材店（吴建华）"')
+    assert messages(tmp_path, shop, "VL108", name="shop") == []
 
 
 # --- VL406 --------------------------------------------------------------------------------

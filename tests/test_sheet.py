@@ -311,7 +311,8 @@ PAY = """
   Expenses:513-管理费用:51301-干部报酬:5130105-过节费  300.00 CNY
     person: "王建国"
 
-2026-05-12 * "王建国" "发放5月基本报酬"
+; the payee written with his title in brackets is the same person
+2026-05-12 * "王建国（书记）" "发放5月基本报酬"
   voucher: "2026-05-002"
   handler: "孙立新"
   reviewer: "钱秀英"

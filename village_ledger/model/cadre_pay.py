@@ -36,7 +36,8 @@ def pay_kind(code: str) -> str:
 class CadrePay(NamedTuple):
     """Cadre pay of one kind charged for one person over a period (debits less credits).
 
-    The person is the posting's `person` metadata, else the voucher's payee (a voucher paying
+    The person is the posting's `person` metadata, else the person the voucher's payee names
+    (`roster.person_named`: 苏建明（主任） is 苏建明; a voucher paying
     several people at once, payee "村两委干部", stays one line under that name); `roles` are the
     roster roles the person held on a day of the period it was paid (empty for someone who
     holds none, such as a 村民小组长)."""

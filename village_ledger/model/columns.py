@@ -23,6 +23,7 @@ from beancount.core import data
 from village_ledger.findings import Hit
 from village_ledger.model.index import per_model
 from village_ledger.model.payments import Payment
+from village_ledger.model.roster import person_named
 from village_ledger.money import fmt_yuan
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class PaymentColumns(NamedTuple):
     days: list[date]
     amounts: list[Decimal]
     payees: list[str]  # "" when there is none
+    persons: list[str]  # the person each payee names (`roster.person_named`), to match names
     handlers: list[str | None]  # stripped text, None when absent or blank
     reviewers: list[str | None]
     approvers: list[str | None]
@@ -92,17 +94,25 @@ def read_payment_columns(payments: list[Payment]) -> PaymentColumns:
         entries = list(map(ENTRY, payments))
         days = list(map(DATE, entries))
     metas = list(map(META, entries))
-    payees = cleaned(list(map(PAYEE, entries)))
+    payees = or_empty(cleaned(list(map(PAYEE, entries))))
     return PaymentColumns(
         payments,
         days,
         list(map(AMOUNT, payments)),
-        or_empty(payees),
+        payees,
+        persons_named(payees),
         cleaned(meta_column(metas, "handler")),
         cleaned(meta_column(metas, "reviewer")),
         cleaned(meta_column(metas, "approver")),
         cleaned(meta_column(metas, "meeting")),
     )
+
+
+def persons_named(payees: list[str]) -> list[str]:
+    """The person each payee names; the column itself when no payee ends in a bracket (each
+    distinct payee is read once)."""
+    named = {p: person_named(p) for p in set(payees) if p.endswith((")", "）"))}
+    return list(map(named.get, payees, payees)) if named else payees
 
 
 def or_empty(values: list[str | None]) -> list[str]:

@@ -57,6 +57,7 @@ from village_ledger.model.receptions import (
 )
 from village_ledger.model.reconciliation import Reconciliations
 from village_ledger.model.resolutions import Resolutions, build_resolutions
+from village_ledger.model.roster import person_named
 from village_ledger.model.running import cny, text_of
 from village_ledger.model.schedule import ContractFigures
 from village_ledger.model.seals import DEADLINE, Quarter, QuarterDue
@@ -467,7 +468,9 @@ class Figures:
                 info = chart.get(posting.account)
                 if not info.is_expense or info.category != CADRE:
                     continue
-                person = text_of(posting.meta, PERSON) or (entry.payee or "").strip() or "未列明"
+                person = (
+                    text_of(posting.meta, PERSON) or person_named(entry.payee or "") or "未列明"
+                )
                 roles = "、".join(sorted(roster.roles_of(person, entry.date)))
                 kind = pay_kind(info.code)
                 key = (person, kind)

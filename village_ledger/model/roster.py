@@ -4,10 +4,14 @@ A `任职` starts a term on its date; a `离任` ends it: its date is the first 
 longer holds the role. The township's inspectors (`vocab.TOWNSHIP_ROLES`: 乡镇农经员, 乡镇纪检员)
 are appointed and relieved only in the township's shared files: a village's own books cannot
 give anyone a township post (it would let a village choose who accepts its 整改).
+
+A payee is matched to the roster as the person it names (`person_named`): accountants write a
+cadre's title after the name in brackets, 苏建明（主任）, 苏建明(村主任).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -18,6 +22,19 @@ from beancount.core import data
 from village_ledger.findings import Hit
 from village_ledger.model import vocab
 from village_ledger.model.directives import Directive, bad, require_choice, require_text
+
+# a title or note written after a name in brackets, full- or half-width, one or more
+TRAILING_BRACKETS = re.compile(r"(?:\s*[（(][^（）()]*[）)])+\s*$")
+
+
+def person_named(payee: str) -> str:
+    """The person a payee (or counterparty) written as a name is, to look up in the roster:
+    the name without the title or note written after it in brackets (苏建明（主任）,
+    苏建明(村主任) are 苏建明), stripped; the text as written when that leaves nothing."""
+    name = payee.strip()
+    if not name.endswith((")", "）")):
+        return name
+    return TRAILING_BRACKETS.sub("", name).strip() or name
 
 
 class Term(NamedTuple):
