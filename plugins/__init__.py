@@ -16,7 +16,7 @@ module, one function per code; find a rule from its code with `grep -n VL402 plu
 | config        | VL9xx  | 配置       |
 
 A family module that grew too long keeps rules with a seam of their own in a module it imports,
-whose rules its plugin line runs: `numbering` (VL307, voucher numbers) belongs to `receipts`,
-`reconciling` (VL207–VL209, 对账) to `cash`, `disguised` (VL406, VL407) to `entertainment`,
-`resolutions` (VL104–VL106) to `approval`.
+whose rules its plugin line runs: `numbering` (VL307, voucher numbers) and `receipt_book` (VL306)
+belong to `receipts`, `reconciling` (VL207–VL209, 对账) to `cash`, `disguised` (VL406, VL407) to
+`entertainment`, `resolutions` (VL104–VL106) to `approval`.
 """

@@ -14,8 +14,8 @@ Beancount's `pad` generated).
   not a date at all.
 - VL305: an `invoice` that is not a 20-digit 全电发票 number or `<10 or 12 digit 发票代码>-<8
   digit 发票号码>`.
-- VL306 (预警): gaps, repeats and out-of-order use in the numbers of the 收款收据 book
-  (`receipt-no`).
+- VL306 (预警, `plugins/receipt_book.py`, imported below): gaps, repeats and out-of-order use
+  in the numbers of the 收款收据 book (`receipt-no`).
 - VL307 (`plugins/numbering.py`, imported below so that it runs with the family): `voucher`
   missing, not `YYYY-MM-NNN`, of another month than the entry, repeated, or leaving a gap in
   its month's numbering from 001.
@@ -26,9 +26,9 @@ explanation (`EXPLAIN_VL3xx` above each rule; `village-ledger rule VL303`).
 How it stays fast: at 100k entries anything done per voucher in Python costs more than the
 whole family may. The vouchers are read once per model into plain columns (lists of the raw
 metadata values, in date order: `model.columns.voucher_columns`), and each rule first checks the compliant case in bulk with
-C-level operations: the receipt book as one run of consecutive numbers; invoice dates by
-comparing whole columns (a month's voucher numbers: see `plugins/numbering.py`). It looks
-voucher by voucher only at the book or rows where that check finds something to report.
+C-level operations: invoice dates by comparing whole columns (the receipt book and a month's
+voucher numbers: see `plugins/receipt_book.py` and `plugins/numbering.py`). It looks voucher by
+voucher only at the rows where that check finds something to report.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ from village_ledger.model.directives import type_name
 from village_ledger.money import fmt_yuan
 from village_ledger.registry import Explanation, rule
 
+# VL306 (the 收款收据 book) lives in its own module; importing it registers it with the family
+from . import receipt_book  # noqa: F401
+
 # importing numbering registers VL307, the family's rule on voucher numbers (relative, so that
 # mypy, which checks this folder as `plugins`, follows it too)
 from .numbering import (
@@ -68,7 +71,6 @@ from .numbering import (
     about,
     example_office_purchase,
     label_of,
-    missing_numbers,
     unquoted,
     voucher_label,
 )
@@ -81,7 +83,6 @@ ISO_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*[0-9]{4}-[0-9]{2}-[0-9
 # an invoice date as accountants copy it off the invoice or out of Excel: 2025/03/10,
 # 2025.3.10, 2025-3-10, 2025年3月10日
 WRITTEN_DATE = re.compile(r"([0-9]{4})(?:[-/.]|年)([0-9]{1,2})(?:[-/.]|月)([0-9]{1,2})日?")
-RECEIPT_NO = re.compile(r"(.*?)([0-9]+)")
 
 INVOICE_EXAMPLE = "144032509110-01234567"
 INVOICE_FORM = (
@@ -170,17 +171,6 @@ EXAMPLE_SOURCE_DOCUMENTS = (
     "原始凭证要写明付款人、收款人、日期、内容、数量、单价、金额和经手人签字，"
     "外来凭证要有开具单位的印章（“票据管理规范”）。"
 )
-
-
-def example_rent_receipt(day: str, number: str, receipt_no: str) -> str:
-    return f"""\
-{day} * "张小军" "收到门面租金"
-  voucher: "{number}"
-  receipt: "收款收据"
-  receipt-no: "{receipt_no}"
-  Assets:102-银行存款:10201-农商行  1500.00 CNY
-  Income:501-经营收入:50102-租赁收入
-"""
 
 
 EXPLAIN_VL301 = Explanation(
@@ -521,114 +511,3 @@ def invoice_malformed(model: LedgerModel) -> Iterator[Hit]:
         problem = invoice_problem(cols.invoices[i])
         if problem is not None:
             yield Hit(cols.entries[i].meta, problem, cols.days[i])
-
-
-# ---- VL306: the 收款收据 book ----
-
-
-class ReceiptNo(NamedTuple):
-    book: str  # what precedes the digits
-    number: int
-    width: int
-    entry: data.Transaction
-
-    def shown(self, number: int | None = None) -> str:
-        return f"{self.book}{(self.number if number is None else number):0{self.width}d}"
-
-
-def read_receipt_no(value: Any, entry: data.Transaction) -> ReceiptNo | str | None:
-    """A `receipt-no`, what is wrong with it, or None when there is none."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal) and value >= 0 and value == value.to_integral_value():
-        return ReceiptNo("", int(value), 1, entry)
-    match = RECEIPT_NO.fullmatch(value.strip()) if isinstance(value, str) else None
-    if match is None:
-        return f"收款收据号（receipt-no）“{value}”无法识别，应为收据上印制的编号"
-    book, digits = match.groups()
-    return ReceiptNo(book, int(digits), len(digits), entry)
-
-
-EXPLAIN_VL306 = Explanation(
-    checks=("本村收款收据本上的编号（`receipt-no`）出现跳号、重号，或没有按编号顺序使用，就预警。"),
-    why=(
-        "预先编号的收据要按顺序使用，作废的收据要保留并注明“作废”。跳号可能是收了钱不入账，"
-        "重号可能是一张收据用了两次。"
-    ),
-    compliant=example_rent_receipt("2025-03-05", "2025-03-001", "SJ-0001")
-    + "\n"
-    + example_rent_receipt("2025-03-18", "2025-03-002", "SJ-0002"),
-    offending=example_rent_receipt("2025-03-05", "2025-03-001", "SJ-0001")
-    + "\n"
-    + example_rent_receipt("2025-03-18", "2025-03-002", "SJ-0003"),
-    decisions=(
-        "编号取末尾的数字，前面的部分（如 `SJ-`、`2025-`）视为收据本的名称，各本分别编号。",
-        "收据按日期排序，同一天的按编号排序后再检查；较早的日期用了较大的编号，算未按顺序使用。",
-        "每本的第一张收据不要求从 1 开始。",
-        "作废的收据在账上没有记录，所以会报跳号预警，监委会核对时应看到保留的作废联。",
-    ),
-    fix="找到缺号的收据（作废联或漏记的收入）；重号的查明是否一张收据用了两次。",
-)
-
-
-@rule("VL306", "收款收据跳号或重号", Severity.WARNING, explain=EXPLAIN_VL306)
-def receipt_book_out_of_sequence(model: LedgerModel) -> Iterator[Hit]:
-    """The 收款收据 of a book are used in date order without gaps or repeats."""
-    cols = voucher_columns(model)
-    rows = present(cols.receipt_nos)
-    if receipts_consecutive(list(map(cols.receipt_nos.__getitem__, rows))):
-        return
-    books: dict[str, list[ReceiptNo]] = defaultdict(list)
-    for i in rows:
-        read = read_receipt_no(cols.receipt_nos[i], cols.entries[i])
-        if isinstance(read, str):
-            yield Hit(cols.entries[i].meta, read, cols.days[i])
-        elif read is not None:
-            books[read.book].append(read)
-    for receipts in books.values():
-        receipts.sort(key=lambda r: (r.entry.date, r.number))
-        yield from sequence_breaks(receipts)
-
-
-def receipts_consecutive(numbers: list[Any]) -> bool:
-    """The usual case: one book of plain numbers, each one more than the last, in date order."""
-    try:
-        digits = "".join(numbers)
-    except TypeError:  # a number written without quotes
-        return False
-    if not (digits.isascii() and digits.isdigit()):
-        return False
-    values = list(map(int, numbers))
-    return not values or values == list(range(values[0], values[0] + len(values)))
-
-
-def sequence_breaks(receipts: list[ReceiptNo]) -> Iterator[Hit]:
-    used: dict[int, ReceiptNo] = {}
-    highest: ReceiptNo | None = None
-    for receipt in receipts:
-        entry = receipt.entry
-        earlier = used.get(receipt.number)
-        if earlier is not None:
-            message = (
-                f"收款收据 {receipt.shown()} 重复使用，已用于 {earlier.entry.date} "
-                f"{label_of(earlier.entry)}；每张收据只能使用一次"
-            )
-        elif highest is not None and receipt.number > highest.number + 1:
-            gap = missing_numbers(highest.number + 1, receipt.number - 1, receipt.shown)
-            message = (
-                f"收款收据 {receipt.shown()} 之前缺少 {gap}"
-                f"（上一张为 {highest.shown()}，{highest.entry.date}）；"
-                "收据应按编号顺序使用，作废的收据应保留备查"
-            )
-        elif highest is not None and receipt.number < highest.number:
-            message = (
-                f"收款收据 {receipt.shown()} 于 {entry.date} 使用，晚于编号更大的 "
-                f"{highest.shown()}（{highest.entry.date}）；收据应按编号顺序使用"
-            )
-        else:
-            message = None
-        if message:
-            yield Hit(entry.meta, message, entry.date)
-        used.setdefault(receipt.number, receipt)
-        if highest is None or receipt.number > highest.number:
-            highest = receipt
