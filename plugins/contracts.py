@@ -38,8 +38,7 @@ from beancount.core import data, flags
 from village_ledger.beancount_plugin import make_plugin
 from village_ledger.findings import Hit, Severity
 from village_ledger.model import LedgerModel, is_opening, vocab
-from village_ledger.model.contracts import Contract, longer_than
-from village_ledger.model.figures import AssetGap
+from village_ledger.model.contracts import AssetGap, Contract, longer_than
 from village_ledger.model.index import ledger_index
 from village_ledger.model.roster import person_named
 from village_ledger.model.schedule import GRACE, Line

@@ -493,3 +493,47 @@ class Assets:
 
     def held(self, day: date) -> list[Asset]:
         return [asset for asset in self if asset.held(day)]
+
+
+# --- the register against the books, as `model.figures` values it (VL707, the asset register) ---
+
+
+FIXED_ASSET_PREFIX = "Assets:151-"
+
+
+def is_fixed_asset(account: str) -> bool:
+    return account.startswith(FIXED_ASSET_PREFIX)
+
+
+class AssetGap(NamedTuple):
+    """A 151 account whose own balance differs from the 原值 of the assets registered on it."""
+
+    account: str
+    day: date
+    registered: Decimal
+    booked: Decimal
+    assets: tuple[Asset, ...]
+
+    @property
+    def difference(self) -> Decimal:
+        """The books less the register: positive, more on the books than registered."""
+        return self.booked - self.registered
+
+
+class AssetValue(NamedTuple):
+    """An asset on the register as of `day`: what the books carry it at (nothing once disposed
+    of)."""
+
+    asset: Asset
+    day: date
+    cost: Decimal  # 原值 while held
+    depreciation: Decimal  # its share of the account's 累计折旧
+
+    @property
+    def held(self) -> bool:
+        return self.asset.held(self.day)
+
+    @property
+    def net(self) -> Decimal:
+        """净值: 原值 less 累计折旧."""
+        return self.cost - self.depreciation

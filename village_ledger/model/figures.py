@@ -21,8 +21,8 @@
 The figures of one topic are written in a module of their own, whose builder `Figures` calls
 once: `model.funds` (special funds), `model.advances` (personal advances), `model.resolutions`
 (spending under resolutions), `model.cadre_pay` (cadre pay's kinds), `model.receptions` (the
-year's entertainment), `model.seals` (quarters due), with `model.running` (running totals by
-day) under them.
+year's entertainment), `model.seals` (quarters due), `model.contracts` (the asset register
+against the books), with `model.running` (running totals by day) under them.
 
 Amounts are `Decimal` yuan in Beancount's sign (debit positive); a report turns them into 分 or
 into 借/贷 sides when it prints them. Every posting counts, `pad`-generated ones included, since
@@ -44,7 +44,7 @@ from beancount.core import data
 from village_ledger.model.accounts import parent_of
 from village_ledger.model.advances import Advance, build_advances
 from village_ledger.model.cadre_pay import CADRE, PAY_KINDS, PERSON, CadrePay, pay_kind
-from village_ledger.model.contracts import Asset
+from village_ledger.model.contracts import Asset, AssetGap, AssetValue, is_fixed_asset
 from village_ledger.model.funds import Funds, build_funds
 from village_ledger.model.index import ledger_index, policy_reader
 from village_ledger.model.period import Period
@@ -573,11 +573,11 @@ class Figures:
         (no account) and assets carried outside 151 are not compared."""
         registered: dict[str, list[Asset]] = {}
         for asset in self.model.assets.held(day):
-            if asset.account is not None and _is_fixed_asset(asset.account):
+            if asset.account is not None and is_fixed_asset(asset.account):
                 registered.setdefault(asset.account, []).append(asset)
         books = self._fixed_assets
         accounts = set(registered)
-        accounts.update(a for a in books.days if _is_fixed_asset(a))
+        accounts.update(a for a in books.days if is_fixed_asset(a))
         ordinal = day.toordinal()
         gaps = []
         for account in sorted(accounts):
@@ -594,7 +594,7 @@ class Figures:
         ledger index: comparing the register with the books reads no other account, and the
         running ledger of every posting cost more than all the contract rules together."""
         posted = ledger_index(self.model).posted
-        found = {id(e): e for a, on in posted.items() if _is_fixed_asset(a) for e in on}
+        found = {id(e): e for a, on in posted.items() if is_fixed_asset(a) for e in on}
         return _Ledger(sorted(found.values(), key=lambda entry: entry.date))
 
     def register_quarter_ends(self) -> list[date]:
@@ -612,44 +612,3 @@ class Figures:
             days.append(quarter.last_day)
             quarter = quarter.next()
         return days
-
-
-FIXED_ASSET_PREFIX = "Assets:151-"
-
-
-def _is_fixed_asset(account: str) -> bool:
-    return account.startswith(FIXED_ASSET_PREFIX)
-
-
-class AssetGap(NamedTuple):
-    """A 151 account whose own balance differs from the 原值 of the assets registered on it."""
-
-    account: str
-    day: date
-    registered: Decimal
-    booked: Decimal
-    assets: tuple[Asset, ...]
-
-    @property
-    def difference(self) -> Decimal:
-        """The books less the register: positive, more on the books than registered."""
-        return self.booked - self.registered
-
-
-class AssetValue(NamedTuple):
-    """An asset on the register as of `day`: what the books carry it at (nothing once disposed
-    of)."""
-
-    asset: Asset
-    day: date
-    cost: Decimal  # 原值 while held
-    depreciation: Decimal  # its share of the account's 累计折旧
-
-    @property
-    def held(self) -> bool:
-        return self.asset.held(self.day)
-
-    @property
-    def net(self) -> Decimal:
-        """净值: 原值 less 累计折旧."""
-        return self.cost - self.depreciation
