@@ -141,3 +141,47 @@ def test_chinese_quotes_inside_a_narration_are_not_blamed(tmp_path: Path):
     errors = [f for f in json.loads(result.stdout) if f["rule"] == BEANCOUNT]
     assert errors, result.stdout
     assert all("中文引号" not in f["message"] for f in errors), errors
+
+
+PLUGIN_BODY = """2024-02-01 * "现金"
+  Assets:101-库存现金  100.00 CNY
+  Equity:301-资本  -100.00 CNY
+"""
+
+
+def _check_with_plugin(tmp_path: Path, module: str) -> list[dict[str, object]]:
+    shutil.copytree(TOWNSHIP, tmp_path / "township")
+    village = tmp_path / "cun"
+    village.mkdir()
+    (village / "year.beancount").write_text(PLUGIN_BODY, encoding="utf-8")
+    main_text = HEAD + f'include "year.beancount"\nplugin "{module}"\n'
+    (village / "main.beancount").write_text(main_text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(village), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    return [f for f in json.loads(result.stdout) if f["rule"] == BEANCOUNT]
+
+
+def test_a_plugin_that_cannot_be_imported_is_named_at_its_line(tmp_path: Path):
+    """Beancount reports it at no line, with a traceback: the accountant gets the plugin line."""
+    errors = _check_with_plugin(tmp_path, "no.such.module")
+    assert len(errors) == 1, errors
+    error = errors[0]
+    assert str(error["file"]).endswith("main.beancount") and error["line"] == 6, error
+    message = str(error["message"])
+    assert "插件“no.such.module”无法导入" in message
+    assert "No module named 'no'" in message and "Traceback" not in message
+
+
+def test_a_plugin_that_raises_is_named_at_its_line(tmp_path: Path, monkeypatch):
+    (tmp_path / "raising_plugin_vl.py").write_text(
+        "__plugins__ = ['run']\n\ndef run(entries, options):\n    raise ValueError('配置不对')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    errors = _check_with_plugin(tmp_path, "raising_plugin_vl")
+    assert len(errors) == 1, errors
+    error = errors[0]
+    assert str(error["file"]).endswith("main.beancount") and error["line"] == 6, error
+    message = str(error["message"])
+    assert "插件“raising_plugin_vl”运行出错" in message
+    assert "ValueError: 配置不对" in message and "Traceback" not in message

@@ -252,6 +252,9 @@ def _made_plain(error: Any, options: dict[str, Any]) -> Any | None:
     match = re.search(_GLOB, str(error.message))
     if match and filename.startswith("<"):
         return _missing_include(error, match.group("pattern"), options)
+    match = re.match(_PLUGIN_FAILED, str(error.message), flags=re.S)
+    if match and filename.startswith("<"):
+        return _plugin_failed(error, match, options)
     if "Invalid token" in str(error.message) and filename and not filename.startswith("<"):
         bad_line = _first_non_utf8_line(filename)
         if bad_line:
@@ -264,6 +267,46 @@ def _made_plain(error: Any, options: dict[str, Any]) -> Any | None:
         if hint is not None:
             return error._replace(message=f"语法错误：{hint}（{error.message}）")
     return None
+
+
+# Beancount reports a plugin it could not import or that raised with the whole traceback, at
+# no line ("<load>", 0)
+_PLUGIN_FAILED = r'Error (?P<stage>importing|applying plugin) "(?P<name>[^"]*)": (?P<trace>.*)'
+
+
+def _plugin_failed(error: Any, match: re.Match[str], options: dict[str, Any]) -> Any:
+    """A plugin that could not be imported or that failed, at the plugin line that names it,
+    with the exception's last line instead of the traceback."""
+    name = match.group("name")
+    lines = [line.strip() for line in match.group("trace").strip().splitlines() if line.strip()]
+    cause = lines[-1] if lines else ""
+    if match.group("stage") == "importing":
+        message = (
+            f"插件“{name}”无法导入：没有这个 Python 模块，或模块本身出错；请检查 plugin 一行的"
+            f"模块名是否写错、插件是否已安装，不用的插件请删去这一行（{cause}）"
+        )
+    else:
+        message = (
+            f"插件“{name}”运行出错，它的处理没有完成：请检查 plugin 一行的配置，或请插件的"
+            f"作者修正（{cause}）"
+        )
+    # Beancount reads plugin lines from the main file only
+    main = str(options.get("filename", ""))
+    return error._replace(
+        source={"filename": main, "lineno": _plugin_line(main, name)}, message=message
+    )
+
+
+def _plugin_line(filename: str, name: str) -> int:
+    """The line of `filename` whose plugin directive names module `name`; 0 when none does."""
+    if not _readable_file(filename):
+        return 0
+    with open(filename, encoding="utf-8-sig", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            match = re.match(r'^plugin\s+"((?:[^"\\]|\\.)*)"', line)
+            if match and _as_beancount_reads(match.group(1)) == name:
+                return number
+    return 0
 
 
 def _typing_hint(line: str, message: str) -> str | None:
