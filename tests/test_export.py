@@ -236,3 +236,9 @@ def test_sql_runs_the_shipped_queries_and_refuses_bad_ones(township: Path, tmp_p
     assert bad.exit_code == 2 and "查询出错" in bad.stderr
     missing = runner.invoke(cli, ["sql", str(tmp_path / "none"), "arrears"], env=env)
     assert missing.exit_code == 2 and "文件夹不存在" in missing.stderr
+    # an export by a version before the invoices table: the hint says to export again
+    shutil.rmtree(out / "invoices")
+    old = runner.invoke(cli, ["sql", str(out), "duplicate-invoices"], env=env)
+    assert old.exit_code == 2 and "没有 invoices 表" in old.stderr, old.stderr
+    assert "重新运行 village-ledger export" in old.stderr
+    assert "没有 invoices 表" not in bad.stderr  # a query naming no missing table gets no hint

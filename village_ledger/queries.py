@@ -9,6 +9,7 @@ the user guide (docs/zh/scale.md) shows them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -110,10 +111,9 @@ def connect(folder: Path, today: date) -> Any:
     db = duckdb.connect(":memory:")
     found = 0
     for table in TABLES:
-        files = folder / table
-        if not any(files.glob("county=*/township=*/village=*/*.parquet")):
+        if not _exported(folder, table):
             continue
-        pattern = str(files / "county=*" / "township=*" / "village=*" / "*.parquet")
+        pattern = str(folder / table / "county=*" / "township=*" / "village=*" / "*.parquet")
         quoted = "'" + pattern.replace("'", "''") + "'"  # a view cannot take a parameter
         db.execute(
             f"CREATE VIEW {table} AS SELECT * FROM read_parquet({quoted}, hive_partitioning = true)"
@@ -123,6 +123,22 @@ def connect(folder: Path, today: date) -> Any:
         raise QueryError(f"{folder} 中没有 village-ledger export 导出的数据表")
     db.execute(f"SET VARIABLE today = DATE '{today.isoformat()}'")
     return db
+
+
+def _exported(folder: Path, table: str) -> bool:
+    return any((folder / table).glob("county=*/township=*/village=*/*.parquet"))
+
+
+def _missing_tables(folder: Path, message: str) -> str:
+    """A hint when the query names a table this folder lacks: an export by an earlier version
+    (the `invoices` table came with export format 2), or one that was cut short."""
+    missing = [t for t in TABLES if re.search(rf"\b{t}\b", message) and not _exported(folder, t)]
+    if not missing:
+        return ""
+    return (
+        f"{folder} 中没有 {'、'.join(missing)} 表，可能是旧版本导出的，"
+        "请重新运行 village-ledger export。DuckDB 的原文："
+    )
 
 
 def run(folder: Path, query: str, today: date) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -136,6 +152,6 @@ def run(folder: Path, query: str, today: date) -> tuple[list[str], list[tuple[An
         columns = [d[0] for d in result.description or []]
         return columns, result.fetchall()
     except duckdb.Error as exc:
-        raise QueryError(f"查询出错：{exc}") from None
+        raise QueryError(f"查询出错：{_missing_tables(folder, str(exc))}{exc}") from None
     finally:
         db.close()
