@@ -299,13 +299,9 @@ def _plugin_failed(error: Any, match: re.Match[str], options: dict[str, Any]) ->
 
 def _plugin_line(filename: str, name: str) -> int:
     """The line of `filename` whose plugin directive names module `name`; 0 when none does."""
-    if not _readable_file(filename):
-        return 0
-    with open(filename, encoding="utf-8-sig", errors="replace") as handle:
-        for number, line in enumerate(handle, 1):
-            match = re.match(r'^plugin\s+"((?:[^"\\]|\\.)*)"', line)
-            if match and _as_beancount_reads(match.group(1)) == name:
-                return number
+    for number, written in _quoted_arguments(filename, "plugin"):
+        if _as_beancount_reads(written) == name:
+            return number
     return 0
 
 
@@ -354,7 +350,6 @@ def _first_non_utf8_line(filename: str) -> int:
     return 0
 
 
-_INCLUDE = r'^include\s+"((?:[^"\\]|\\.)*)"'
 # how Beancount reads a quoted string: `\t` a tab, `\n` a new line, any other `\x` plain `x`
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f", "b": "\b"}
 
@@ -385,18 +380,12 @@ def _missing_include(error: Any, pattern: str, options: dict[str, Any]) -> Any:
 def _include_writing(filename: str, pattern: str) -> tuple[int, str]:
     """The line of `filename` whose include names `pattern` as Beancount reads it, and the
     path as written there; (0, "") when none does."""
-    if not _readable_file(filename):
-        return 0, ""
     folder = os.path.dirname(filename)
     wanted = os.path.normpath(os.path.join(folder, pattern))
-    with open(filename, encoding="utf-8-sig", errors="replace") as handle:
-        for number, line in enumerate(handle, 1):
-            match = re.match(_INCLUDE, line)
-            if not match:
-                continue
-            read = _as_beancount_reads(match.group(1))
-            if read == pattern or os.path.normpath(os.path.join(folder, read)) == wanted:
-                return number, match.group(1)
+    for number, written in _quoted_arguments(filename, "include"):
+        read = _as_beancount_reads(written)
+        if read == pattern or os.path.normpath(os.path.join(folder, read)) == wanted:
+            return number, written
     return 0, ""
 
 
@@ -411,19 +400,25 @@ def _unreadable_include(target: str, options: dict[str, Any]) -> LoadProblem:
 
 
 def _include_line(filename: str, target: str) -> int:
-    if not _readable_file(filename):
-        return 0
     folder = os.path.dirname(filename)
+    for number, written in _quoted_arguments(filename, "include"):
+        found = glob.glob(os.path.join(folder, written), recursive=True)
+        if any(os.path.normpath(f) == os.path.normpath(target) for f in found):
+            return number
+    return 0
+
+
+def _quoted_arguments(filename: str, keyword: str) -> Iterator[tuple[int, str]]:
+    """Each line of `filename` that starts with directive `keyword` (`include`, `plugin`) and its
+    quoted argument as written; nothing for a file that cannot be read."""
+    if not _readable_file(filename):
+        return
+    directive = re.compile(rf'^{keyword}\s+"((?:[^"\\]|\\.)*)"')
     with open(filename, encoding="utf-8-sig", errors="replace") as handle:
         for number, line in enumerate(handle, 1):
-            match = re.match(_INCLUDE, line)
-            if not match:
-                continue
-            pattern = os.path.join(folder, match.group(1))
-            found = glob.glob(pattern, recursive=True)
-            if any(os.path.normpath(f) == os.path.normpath(target) for f in found):
-                return number
-    return 0
+            match = directive.match(line)
+            if match:
+                yield number, match.group(1)
 
 
 def _without_absurd_amounts(
