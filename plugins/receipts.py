@@ -58,6 +58,7 @@ from village_ledger.model.columns import (
     voucher_columns,
 )
 from village_ledger.model.directives import type_name
+from village_ledger.model.running import as_text
 from village_ledger.money import fmt_yuan
 from village_ledger.registry import Explanation, rule
 
@@ -93,14 +94,6 @@ ACCEPTED_OR_IOU = frozenset((*vocab.ACCEPTED_RECEIPTS, vocab.IOU))
 
 
 # ---- reading the metadata ----
-
-
-def text_of(value: Any) -> str | None:
-    """A metadata value as text, None when absent or blank."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def has_invoice(value: Any) -> bool:
@@ -209,7 +202,7 @@ def expense_without_voucher(model: LedgerModel) -> Iterator[Hit]:
     for i in sorted([*without, *blank]):
         if cols.receipts[i] in ACCEPTED_OR_IOU:
             continue
-        receipt = text_of(cols.receipts[i])
+        receipt = as_text(cols.receipts[i])
         if receipt is not None and vocab.receipt_named(receipt) in ACCEPTED_OR_IOU:
             continue
         entry = cols.entries[i]
@@ -249,7 +242,7 @@ EXPLAIN_VL302 = Explanation(
 def iou_as_voucher(model: LedgerModel) -> Iterator[Hit]:
     """`receipt: "白条"`: an informal note is never a voucher."""
     cols = voucher_columns(model)
-    ious = {v for v in set(cols.receipts) if v is not None and text_of(v) == vocab.IOU}
+    ious = {v for v in set(cols.receipts) if v is not None and as_text(v) == vocab.IOU}
     if not ious:
         return
     for i, receipt in enumerate(cols.receipts):

@@ -46,7 +46,11 @@ class Running:
 
 def text_of(meta: dict[str, Any] | None, key: str) -> str | None:
     """A metadata value as stripped text; None when absent or blank."""
-    value = meta.get(key) if meta else None
+    return as_text(meta.get(key) if meta else None)
+
+
+def as_text(value: Any) -> str | None:
+    """A metadata value as stripped text; None when absent or blank."""
     text = "" if value is None else str(value).strip()
     return text or None
 
